@@ -1,0 +1,3 @@
+"""vaultdoor: a security platform for contact centres."""
+
+__version__ = "0.1.0"

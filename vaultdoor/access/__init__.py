@@ -1,0 +1,1 @@
+"""Schedules, holidays, access levels, roles, live door state and access decisions."""

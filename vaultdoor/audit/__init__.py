@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: one hash-chained, append-only table for every security event."""

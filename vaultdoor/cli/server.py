@@ -1,0 +1,47 @@
+"""`vaultdoor init` and `vaultdoor serve`: the data directory and the web server."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from vaultdoor.cli import _django
+
+
+@click.command()
+def init() -> None:
+    """Create and migrate the data directory (safe to run again)."""
+    _django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"data directory ready: {settings.DATA_DIR}")
+
+
+@click.command()
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="address:port")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--demo", is_flag=True, help="print the demo banner before serving")
+def serve(bind: str, workers: int, demo: bool) -> None:
+    """Run the vaultdoor server (gunicorn) on BIND."""
+    _django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        click.echo(f"vaultdoor console: http://{bind}/")
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    os.execv(  # noqa: S606 - replaces this process with the server, arguments are ours
+        gunicorn,
+        [
+            gunicorn,
+            "vaultdoor.server.wsgi:application",
+            "--bind", bind,
+            "--workers", str(workers),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", "127.0.0.1",
+        ],
+    )

@@ -1,0 +1,89 @@
+"""Where vaultdoor reads its configuration: `VAULTDOOR_*` variables and the data directory.
+
+Pure Python (no Django), so the engine, the edge controller and the CLI can use it too.
+Secrets are given as `file:` references (`file:/etc/vaultdoor/key`), never inline; secrets that
+vaultdoor generates itself live in the data directory with owner-only permissions.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+__all__ = ["ConfigError", "data_dir", "env", "env_bool", "env_list", "read_secret", "secret_file"]
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """The value of `VAULTDOOR_<name>`, or `default`."""
+    return os.environ.get(f"VAULTDOOR_{name}", default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"VAULTDOOR_{name}: expected true or false, got {value!r}")
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    raw = env(name, default) or ""
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def data_dir(create: bool = True) -> Path:
+    """The one directory that holds all state (`VAULTDOOR_DATA_DIR`, default `./var`)."""
+    path = Path(env("DATA_DIR") or "var").expanduser().resolve()
+    if create:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def read_secret(reference: str, *, variable: str) -> bytes:
+    """Read a secret given as `file:PATH` (or `file://PATH`); inline secrets are refused."""
+    if reference.startswith("file://"):
+        path = Path(reference[len("file://") :])
+    elif reference.startswith("file:"):
+        path = Path(reference[len("file:") :])
+    else:
+        raise ConfigError(f"VAULTDOOR_{variable}: give a file reference (file:/path), not a value")
+    try:
+        return path.expanduser().read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"VAULTDOOR_{variable}: cannot read {path}: {exc.strerror}") from exc
+
+
+def secret_file(name: str, *, nbytes: int = 32, directory: Path | None = None) -> bytes:
+    """A random secret kept in `<data dir>/secrets/<name>`, created (0600) on first use."""
+    folder = (directory or data_dir()) / "secrets"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / name
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    value = secrets.token_bytes(nbytes)
+    # Write aside, then link into place: two processes starting at once agree on one secret,
+    # and nobody ever reads a half-written file.
+    tmp = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(value)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        value = path.read_bytes()
+    finally:
+        tmp.unlink()
+    return value

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    """The operators' web console: server-rendered pages with htmx."""
+
+    name = "vaultdoor.console"
+    label = "console"
+    verbose_name = "Console"

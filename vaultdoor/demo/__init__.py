@@ -1,0 +1,1 @@
+"""The demo contact centre: seeding and a replayed day of swipes."""

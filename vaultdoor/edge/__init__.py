@@ -1,0 +1,1 @@
+"""The edge door controller: offline decisions, event spool, reader drivers. No Django."""

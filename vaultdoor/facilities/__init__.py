@@ -1,0 +1,1 @@
+"""The building: sites, floors, zones and doors."""

@@ -1,0 +1,1 @@
+"""Persons, their credentials (badges, PINs, biometrics) and vetting status."""
