@@ -1,0 +1,15 @@
+"""Access policy, live door state and door events."""
+
+from .events import DoorEvent
+from .policy import AccessLevel, Holiday, Role, Schedule
+from .state import PendingPresentation, PersonLocation
+
+__all__ = [
+    "AccessLevel",
+    "DoorEvent",
+    "Holiday",
+    "PendingPresentation",
+    "PersonLocation",
+    "Role",
+    "Schedule",
+]
