@@ -7,3 +7,8 @@ class AccessConfig(AppConfig):
     name = "vaultdoor.access"
     label = "access"
     verbose_name = "Access"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,44 @@
+"""Django admin for the building: sites, floors, zones and doors (staff only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Door, Floor, Site, Zone
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "timezone", "active", "revision"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["revision", "created", "updated"]
+
+
+@admin.register(Floor)
+class FloorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "site", "level", "active"]
+    list_filter = ["site", "active"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["created", "updated"]
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = [
+        "code", "name", "site", "floor", "security", "purpose", "phones", "customer_data",
+        "anti_passback", "two_person", "active",
+    ]
+    list_filter = ["site", "security", "purpose", "phones", "customer_data", "active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["site", "floor"]
+    readonly_fields = ["created", "updated"]
+
+
+@admin.register(Door)
+class DoorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "site", "from_zone", "to_zone", "mode", "active"]
+    list_filter = ["site", "mode", "active"]
+    search_fields = ["code", "name"]
+    list_select_related = ["site", "from_zone", "to_zone"]
+    readonly_fields = ["created", "updated"]
