@@ -1,1 +1,34 @@
-"""The tamper-evident audit log: one hash-chained, append-only table for every security event."""
+"""The tamper-evident audit log: one hash-chained, append-only table for every security event.
+
+`from vaultdoor.audit import record` is the one way to write it. This module imports no models
+at load time, so any app (and the offline verifier) can import it before Django is ready.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from vaultdoor.audit.models import AuditEvent
+
+__all__ = ["record"]
+
+
+def record(
+    action: str,
+    *,
+    actor: str = "system",
+    target_type: str = "",
+    target_id: str = "",
+    request: HttpRequest | None = None,
+    **context: Any,
+) -> AuditEvent:
+    """Append one event to the audit chain (see `vaultdoor.audit.recorder.record`)."""
+    from vaultdoor.audit.recorder import record as _record
+
+    return _record(
+        action, actor=actor, target_type=target_type, target_id=target_id, request=request,
+        **context,
+    )

@@ -1,0 +1,55 @@
+"""Every auditable action, in one list: `record()` refuses a name that is not here.
+
+Names are dotted, `<area>.<verb>`, as a security manager would read them in the event log. To add
+one, add a line here (with what it means); nothing else needs to change.
+"""
+
+from __future__ import annotations
+
+__all__ = ["ACTIONS", "UnknownAuditAction", "validate_action"]
+
+
+class UnknownAuditAction(ValueError):
+    """An audit event named an action that `vaultdoor/audit/actions.py` does not list."""
+
+
+ACTIONS: dict[str, str] = {
+    # physical access
+    "access.decision": "a door decided on a presentation (grant, deny or pending)",
+    "access.override": "an operator opened or locked a door by hand",
+    # sites and the people in them
+    "site.import": "a site file was imported (with counts of what changed)",
+    "site.export": "a site was exported to a file",
+    "site.change": "a site object was created, changed or deactivated outside an import",
+    "person.change": "a person, card, PIN or biometric was created, changed or deactivated",
+    "demo.seed": "the demo contact centre was seeded",
+    # identity and the console
+    "auth.login": "a user logged in",
+    "auth.login_failed": "a login attempt failed",
+    "auth.logout": "a user logged out",
+    "auth.permission_denied": "a user was refused a page or an API call",
+    "admin.add": "an object was added through the Django admin",
+    "admin.change": "an object was changed through the Django admin",
+    "admin.delete": "an object was deleted through the Django admin",
+    # door controllers at the edge
+    "edge.enrol": "a door controller was enrolled",
+    "edge.snapshot": "a compiled snapshot was pushed to a door controller",
+    "edge.event": "a door controller reported an event (reader, door or alarm)",
+    # mail defence
+    "mail.scan": "a message was scanned",
+    "mail.quarantine": "a message was quarantined",
+    "mail.release": "a quarantined message was released",
+    # the audit log itself
+    "audit.checkpoint": "a signed checkpoint of the audit chain was made",
+    "audit.export": "the audit log was exported",
+    "audit.verify": "the audit chain was verified",
+}
+
+
+def validate_action(action: str) -> str:
+    """Return `action` if it is listed, else raise `UnknownAuditAction` naming the fix."""
+    if action not in ACTIONS:
+        raise UnknownAuditAction(
+            f"unknown audit action {action!r}: add it to vaultdoor/audit/actions.py"
+        )
+    return action

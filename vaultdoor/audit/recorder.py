@@ -1,0 +1,152 @@
+"""The one way to write the audit log: `record()` appends an event to the hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from vaultdoor import config
+from vaultdoor.audit.actions import validate_action
+from vaultdoor.audit.models import AuditCheckpoint, AuditEvent
+from vaultdoor.audit.redaction import redact
+from vaultdoor.audit.signing import load_or_create_signing_key, sign_checkpoint
+from vaultdoor.engine.chain import GENESIS_HASH, ChainEvent, normalize_json
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+__all__ = ["checkpoint", "checkpoint_interval", "head", "record", "signing_key"]
+
+# One arbitrary 64-bit number: the PostgreSQL advisory lock that serialises chain appends.
+_PG_CHAIN_LOCK = 0x7661756C74646F72  # "vaultdor"
+DEFAULT_CHECKPOINT_EVERY = 1000
+_USER_AGENT_LIMIT = 512
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The checkpoint signing key (configured, or generated into the data directory)."""
+    reference = getattr(settings, "VAULTDOOR_AUDIT_SIGNING_KEY", None) or None
+    return _cached_key(reference, Path(settings.DATA_DIR))
+
+
+@lru_cache(maxsize=4)
+def _cached_key(reference: str | None, directory: Path) -> Ed25519PrivateKey:
+    return load_or_create_signing_key(reference, directory)
+
+
+def checkpoint_interval() -> int:
+    """Make a signed checkpoint every this many events (0 turns automatic checkpoints off)."""
+    value = getattr(settings, "VAULTDOOR_AUDIT_CHECKPOINT_EVERY", None)
+    if value is None:
+        raw = config.env("AUDIT_CHECKPOINT_EVERY")
+        try:
+            value = int(raw) if raw else DEFAULT_CHECKPOINT_EVERY
+        except ValueError as exc:
+            raise config.ConfigError(
+                f"VAULTDOOR_AUDIT_CHECKPOINT_EVERY: expected a whole number, got {raw!r}"
+            ) from exc
+    return max(0, int(value))
+
+
+def _lock_chain(using: str) -> None:
+    """Hold the chain's write lock until the surrounding transaction ends."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_CHAIN_LOCK])
+    # SQLite: settings open every transaction with BEGIN IMMEDIATE, which already holds the
+    # database's single write lock; inside a caller's transaction it was taken at its BEGIN.
+
+
+def head(using: str | None = None) -> tuple[int, str]:
+    """The last event's (seq, hash), or (0, genesis) for an empty log."""
+    using = using or router.db_for_write(AuditEvent)
+    row = AuditEvent.objects.using(using).order_by("-seq").values_list("seq", "hash").first()
+    return row if row is not None else (0, GENESIS_HASH)
+
+
+def _request_context(request: HttpRequest) -> dict[str, Any]:
+    meta = request.META
+    user = getattr(request, "user", None)
+    info: dict[str, Any] = {
+        # REMOTE_ADDR only: X-Forwarded-For is whatever the client chose to send.
+        "ip": meta.get("REMOTE_ADDR", ""),
+        "user_agent": str(meta.get("HTTP_USER_AGENT", ""))[:_USER_AGENT_LIMIT],
+        "method": request.method or "",
+        "path": request.path,
+    }
+    if user is not None and user.is_authenticated:
+        info["user"] = user.get_username()
+    return info
+
+
+def checkpoint(reason: str = AuditCheckpoint.Reason.MANUAL, *,
+               using: str | None = None) -> AuditCheckpoint:
+    """Sign the current head of the chain and store the checkpoint (an empty log: seq 0)."""
+    using = using or router.db_for_write(AuditCheckpoint)
+    with transaction.atomic(using=using):
+        _lock_chain(using)
+        seq, head_hash = head(using)
+        return _store_checkpoint(seq, head_hash, reason, using)
+
+
+def _store_checkpoint(seq: int, head_hash: str, reason: str, using: str) -> AuditCheckpoint:
+    signed = sign_checkpoint(signing_key(), seq, head_hash, timezone.now())
+    row = AuditCheckpoint(
+        seq=signed.seq, head_hash=signed.head_hash, at=signed.at, key_id=signed.key_id,
+        signature=signed.signature, reason=reason,
+    )
+    row.save(using=using)
+    return row
+
+
+def record(
+    action: str,
+    *,
+    actor: str = "system",
+    target_type: str = "",
+    target_id: str = "",
+    request: HttpRequest | None = None,
+    **context: Any,
+) -> AuditEvent:
+    """Append one event to the audit chain, inside the caller's transaction if there is one.
+
+    `action` must be listed in `vaultdoor/audit/actions.py`. Secrets are stripped from the
+    context (keys naming PINs, passwords, tokens, keys, one-time codes); with a `request`, its
+    client address, user agent and user are added, and the user becomes the actor. Raises
+    `UnknownAuditAction` or `TypeError`/`ValueError` for a context that is not JSON.
+    """
+    validate_action(action)
+    if request is not None:
+        context["request"] = _request_context(request)
+        if actor == "system" and "user" in context["request"]:
+            actor = context["request"]["user"]
+    clean = normalize_json(redact(context))
+    using = router.db_for_write(AuditEvent)
+    with transaction.atomic(using=using):
+        _lock_chain(using)
+        last_seq, last_hash = head(using)
+        # The time is taken under the lock, so times never run backwards along the chain.
+        now = timezone.now().astimezone(dt.UTC)
+        event = ChainEvent(
+            seq=last_seq + 1, at=now, action=action, actor=str(actor),
+            target_type=str(target_type), target_id=str(target_id), context=clean,
+            prev_hash=last_hash,
+        ).sealed()
+        row = AuditEvent(
+            seq=event.seq, at=event.at, action=event.action, actor=event.actor,
+            target_type=event.target_type, target_id=event.target_id, context=clean,
+            prev_hash=event.prev_hash, hash=event.hash,
+        )
+        row.save(using=using)
+        every = checkpoint_interval()
+        if every and event.seq % every == 0:
+            _store_checkpoint(event.seq, event.hash, AuditCheckpoint.Reason.AUTOMATIC, using)
+    return row
