@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from vaultdoor.cli._access_check import access_check
 from vaultdoor.cli._output import EXIT_INVALID, fail
 
 __all__ = ["access"]
@@ -30,3 +31,7 @@ def access() -> None:
 def simulate(site_file: Path, swipes_file: Path) -> None:
     """Decide each swipe in SWIPES (JSON lines) against SITE from a fresh state."""
     fail("access simulation is not built yet", status=EXIT_INVALID)
+
+
+# check decides against the database; it lives in _access_check.py (Django loads lazily).
+access.add_command(access_check)

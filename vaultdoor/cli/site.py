@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli._output import EXIT_INVALID, fail
+from vaultdoor.cli._site_io import site_export, site_import
 
 __all__ = ["site"]
 
@@ -25,3 +26,8 @@ def site() -> None:
 def validate(file: Path) -> None:
     """Check FILE against the site format; print every problem with its path."""
     fail("site validation is not built yet", status=EXIT_INVALID)
+
+
+# import and export need the database; they live in _site_io.py (Django loads lazily).
+site.add_command(site_import)
+site.add_command(site_export)
