@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vaultdoor.facilities",
     "vaultdoor.people",
     "vaultdoor.access",
+    "vaultdoor.controllers",
     "vaultdoor.console",
     "vaultdoor.api",
     "vaultdoor.demo",

@@ -1,0 +1,1 @@
+"""Door controllers at the edge: enrolment, credentials, signed snapshots, events and alarms."""
