@@ -6,6 +6,7 @@ import Django (it is also the offline tool an operator runs on a laptop).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -29,8 +30,56 @@ def access() -> None:
     "--swipes", "swipes_file", required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 def simulate(site_file: Path, swipes_file: Path) -> None:
-    """Decide each swipe in SWIPES (JSON lines) against SITE from a fresh state."""
-    fail("access simulation is not built yet", status=EXIT_INVALID)
+    """Decide each swipe in SWIPES (JSON lines) against SITE from a fresh state.
+
+    Prints one JSON decision per line. Nothing is stored: PINs are hashed with a throwaway
+    key, everyone starts outside and nothing is pending. A malformed swipe line stops the run
+    before any decision is printed.
+    """
+    import json
+
+    from vaultdoor.cli.site import read_input
+    from vaultdoor.engine import (
+        MemoryState,
+        PinHasher,
+        SiteValidationError,
+        SwipeError,
+        compile_site,
+        decide,
+        load_site,
+        parse_swipe,
+    )
+
+    hasher = PinHasher.random()
+    try:
+        snapshot = compile_site(load_site(read_input(site_file), pin_hasher=hasher))
+    except SiteValidationError as exc:
+        for issue in exc.issues:
+            click.echo(f"{site_file}: {issue}", err=True)
+        sys.exit(EXIT_INVALID)
+    try:
+        text = read_input(swipes_file).decode("utf-8")
+    except UnicodeDecodeError:
+        fail(f"{swipes_file} is not UTF-8 text", status=EXIT_INVALID)
+    swipes = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        try:
+            if not line.strip():
+                raise SwipeError("empty line (each line must be one JSON object)")
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                raise SwipeError(f"not valid JSON ({exc.args[0].split(':')[0]})") from None
+            swipes.append(parse_swipe(obj, snapshot))
+        except SwipeError as exc:
+            fail(f"line {number}: {exc}", status=EXIT_INVALID)
+    state = MemoryState()
+    out = click.get_text_stream("stdout")
+    for swipe in swipes:
+        decision = decide(snapshot, state, swipe, hasher)
+        out.write(json.dumps(decision.to_dict(), ensure_ascii=False, separators=(", ", ": ")))
+        out.write("\n")
+    out.flush()
 
 
 # check decides against the database; it lives in _access_check.py (Django loads lazily).
