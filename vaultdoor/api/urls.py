@@ -2,9 +2,28 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+from .decisions import DecisionView
 
 app_name = "api"
 
+router = SimpleRouter(trailing_slash=False)
+router.register("facilities/sites", views.SiteViewSet, basename="site")
+router.register("facilities/floors", views.FloorViewSet, basename="floor")
+router.register("facilities/zones", views.ZoneViewSet, basename="zone")
+router.register("facilities/doors", views.DoorViewSet, basename="door")
+router.register("people/people", views.PersonViewSet, basename="person")
+router.register("people/cards", views.CardViewSet, basename="card")
+router.register("access/schedules", views.ScheduleViewSet, basename="schedule")
+router.register("access/holidays", views.HolidayViewSet, basename="holiday")
+router.register("access/access-levels", views.AccessLevelViewSet, basename="accesslevel")
+router.register("access/roles", views.RoleViewSet, basename="role")
+router.register("access/door-events", views.DoorEventViewSet, basename="doorevent")
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("access/decisions", DecisionView.as_view(), name="access-decisions"),
+    *router.urls,
 ]

@@ -18,7 +18,7 @@ from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
 __all__ = ["access_check", "build_swipe"]
 
 _CARD = re.compile(r"^(\d+):(\d+)$")
-_RAW = re.compile(r"^(\d+):([0-9A-Fa-f]*)$")
+_RAW = re.compile(r"^(\d+):(.*)$")  # bad hex is the engine's unreadable_card, not an error
 
 
 class ArgumentProblem(ValueError):
