@@ -22,7 +22,15 @@ BIOMETRIC_RESULTS = ("match", "no_match")
 
 
 class SwipeError(ValueError):
-    """A swipe object that is not what the format allows (its message says what is wrong)."""
+    """A swipe object that is not what the format allows (its message says what is wrong).
+
+    `field` names the offending key (`door`, `at`, `direction`, `card`, `pin`, `biometric`),
+    or is None when the whole object is wrong, so an API can report a field error.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +68,31 @@ def _is_int(value: object) -> bool:
 
 def _card(value: object) -> CardRead | RawRead:
     if not isinstance(value, Mapping):
-        raise SwipeError("card must be an object: {format, facility, number} or {bits, data}")
+        raise SwipeError(
+            "card must be an object: {format, facility, number} or {bits, data}", field="card"
+        )
     keys = set(value)
     if keys == {"bits", "data"}:
         bits, data = value["bits"], value["data"]
         if not _is_int(bits) or not isinstance(data, str):
-            raise SwipeError("a raw card needs bits (a whole number) and data (hex digits)")
+            raise SwipeError(
+                "a raw card needs bits (a whole number) and data (hex digits)", field="card"
+            )
         return RawRead(bits=bits, data=data)
     if {"facility", "number"} <= keys <= {"format", "facility", "number"}:
         card_format = value.get("format", "h10301")
         if card_format not in CARD_LAYOUTS:
-            raise SwipeError(f"card format must be h10301 or h10304, not {card_format!r}")
+            raise SwipeError(
+                f"card format must be h10301 or h10304, not {card_format!r}", field="card"
+            )
         facility, number = value["facility"], value["number"]
         if not _is_int(facility) or not _is_int(number):
-            raise SwipeError("card facility and number must be whole numbers")
+            raise SwipeError("card facility and number must be whole numbers", field="card")
         return CardRead(format=card_format, facility=facility, number=number)
     raise SwipeError(
         "card must be {format, facility, number} or {bits, data}, not keys "
-        + ", ".join(sorted(map(str, keys)))
+        + ", ".join(sorted(map(str, keys))),
+        field="card",
     )
 
 
@@ -86,27 +101,29 @@ def parse_swipe(obj: object, snapshot: Snapshot) -> Swipe:
     if not isinstance(obj, Mapping):
         raise SwipeError("a swipe must be a JSON object")
     door = obj.get("door")
+    if door is None:
+        raise SwipeError("door is missing", field="door")
     if not isinstance(door, str) or door not in snapshot.doors:
-        if door is None:
-            raise SwipeError("door is missing")
-        raise SwipeError(f"door {door!r} is not declared in the site file")
+        raise SwipeError(f"door {door!r} is not declared in the site file", field="door")
     at_text = obj.get("at")
     if at_text is None:
-        raise SwipeError("at is missing")
+        raise SwipeError("at is missing", field="at")
     if not isinstance(at_text, str):
-        raise SwipeError("at must be an ISO 8601 date-time string")
+        raise SwipeError("at must be an ISO 8601 date-time string", field="at")
     try:
         at = timeutil.parse_instant(at_text, snapshot.timezone)
     except timeutil.BadTime as exc:
-        raise SwipeError(f"at: {exc}") from None
+        raise SwipeError(f"at: {exc}", field="at") from None
     direction = obj.get("direction", "in")
     if direction not in DIRECTIONS:
-        raise SwipeError(f"direction must be in or out, not {direction!r}")
+        raise SwipeError(f"direction must be in or out, not {direction!r}", field="direction")
     biometric = obj.get("biometric")
     if biometric is not None and biometric not in BIOMETRIC_RESULTS:
-        raise SwipeError(f"biometric must be match or no_match, not {biometric!r}")
+        raise SwipeError(
+            f"biometric must be match or no_match, not {biometric!r}", field="biometric"
+        )
     pin = obj.get("pin")
     if pin is not None and not isinstance(pin, str):
-        raise SwipeError('pin must be a string (quote it: "0421")')
+        raise SwipeError('pin must be a string (quote it: "0421")', field="pin")
     card = _card(obj["card"]) if obj.get("card") is not None else None
     return Swipe(at=at, door=door, direction=direction, card=card, pin=pin, biometric=biometric)
