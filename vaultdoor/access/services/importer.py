@@ -97,10 +97,11 @@ class _Sync:
         kind: str,
         field: str,
         rows: dict[Any, models.Model],
-        desired: dict[Any, set[int]],
+        desired: dict[Any, list[int]],
         label: Callable[[Any], str] = str,
     ) -> None:
-        """Make the many-to-many `field` of each row match `desired` (key -> target pks)."""
+        """Make the many-to-many `field` of each row match `desired` (key -> target pks, in
+        file order, which new links keep so an export lists them as the file did)."""
         if not rows:
             return
         descriptor = getattr(type(next(iter(rows.values()))), field)
@@ -114,16 +115,28 @@ class _Sync:
         ):
             current[owner].add(linked)
         counts = self.report.counts[kind]
+        added = []
         for key, row in rows.items():
-            wanted = desired.get(key, set())
-            if current.get(row.pk, set()) == wanted:
+            wanted = list(dict.fromkeys(desired.get(key, ())))
+            have = current.get(row.pk, set())
+            if have == set(wanted):
                 continue
-            getattr(row, field).set(wanted)
+            gone = have - set(wanted)
+            if gone:
+                through.objects.filter(
+                    **{f"{source}_id": row.pk, f"{target}_id__in": gone}
+                ).delete()
+            # Added in bulk and in file order (Django's `set()` would add them in set order).
+            added += [
+                through(**{f"{source}_id": row.pk, f"{target}_id": pk})
+                for pk in wanted if pk not in have
+            ]
             if self.status.get((kind, key)) == "unchanged":
                 self.status[(kind, key)] = "updated"
                 counts.unchanged -= 1
                 counts.updated += 1
                 self._note(kind, label(key), "updated", field)
+        through.objects.bulk_create(added, batch_size=1000)
 
 
 def _by(queryset: Iterable[models.Model], key: Callable[[Any], Any]) -> dict[Any, Any]:
@@ -253,7 +266,7 @@ def _import_building(sync: _Sync, site_row: Site, site: em.Site) -> None:
     )
     sync.links(
         "access levels", "zones", levels,
-        {a.id: {zones[z].pk for z in a.zones} for a in site.access_levels},
+        {a.id: [zones[z].pk for z in a.zones] for a in site.access_levels},
     )
     roles = sync.rows(
         "roles",
@@ -263,7 +276,7 @@ def _import_building(sync: _Sync, site_row: Site, site: em.Site) -> None:
     )
     sync.links(
         "roles", "access_levels", roles,
-        {r.id: {levels[a].pk for a in r.access_levels} for r in site.roles},
+        {r.id: [levels[a].pk for a in r.access_levels] for r in site.roles},
     )
     people = sync.rows(
         "people",
@@ -282,7 +295,7 @@ def _import_building(sync: _Sync, site_row: Site, site: em.Site) -> None:
     )
     sync.links(
         "people", "access_levels", people,
-        {p.id: {levels[a].pk for a in p.access_levels} for p in site.people},
+        {p.id: [levels[a].pk for a in p.access_levels] for p in site.people},
     )
     _import_credentials(sync, site_row, site, people)
 

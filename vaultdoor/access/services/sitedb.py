@@ -43,7 +43,7 @@ def _links(model: Any, field: str, owner: str, target: str, **filters: Any) -> d
     through = getattr(model, field).through
     rows = (
         through.objects.filter(**filters, **{f"{target}__active": True})
-        .order_by(f"{target}__code")
+        .order_by("pk")  # the order of the file they were imported from
         .values_list(f"{owner}_id", f"{target}__code")
     )
     result: dict[int, list] = defaultdict(list)
