@@ -1,6 +1,6 @@
 """REST API v1 URLs and the OpenAPI schema."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -25,5 +25,6 @@ router.register("access/door-events", views.DoorEventViewSet, basename="dooreven
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("access/decisions", DecisionView.as_view(), name="access-decisions"),
+    path("controllers/", include("vaultdoor.controllers.api.urls")),
     *router.urls,
 ]

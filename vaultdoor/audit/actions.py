@@ -35,6 +35,13 @@ ACTIONS: dict[str, str] = {
     "edge.enrol": "a door controller was enrolled",
     "edge.snapshot": "a compiled snapshot was pushed to a door controller",
     "edge.event": "a door controller reported an event (reader, door or alarm)",
+    "controller.add": "a door controller was added (an enrolment code was issued)",
+    "controller.change": "a door controller's doors or settings were changed",
+    "controller.code": "a one-time enrolment code was issued for a door controller",
+    "controller.revoke": "a door controller and its credentials were revoked",
+    "alarm.raise": "an alarm was raised by a door controller (door forced, held open, spool)",
+    "alarm.acknowledge": "an operator acknowledged an alarm",
+    "alarm.clear": "an operator cleared an alarm",
     # mail defence
     "mail.scan": "a message was scanned",
     "mail.quarantine": "a message was quarantined",

@@ -1,0 +1,1 @@
+"""The controllers' REST API: enrol, snapshot, deltas (long-poll), events, heartbeat."""

@@ -1,0 +1,1 @@
+"""What the controllers app does: enrol, authenticate, compile and sign, ingest, alarm."""

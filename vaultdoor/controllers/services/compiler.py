@@ -1,0 +1,206 @@
+"""Each controller's entitlements: compiled from the site, filtered to its doors, signed, and
+kept as a versioned chain of full snapshots and deltas.
+
+`refresh(controller)` is cheap when nothing changed (it compares the site's and the
+controller's revision counters with those the current snapshot was built from) and otherwise
+builds the new state, diffs it with the last one, and appends a signed delta.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vaultdoor.access.services.sitedb import site_from_db
+from vaultdoor.edge.envelope import Update, sign_update
+from vaultdoor.edge.wire import SiteState, delta_counts
+from vaultdoor.engine import model as em
+from vaultdoor.facilities.models import Site
+
+from ..models import CompiledSnapshot, Controller, ControllerDoor, SnapshotUpdate
+from .keys import snapshot_signing_key
+
+__all__ = [
+    "DELTA_HISTORY",
+    "controller_settings",
+    "filter_site",
+    "full_update",
+    "refresh",
+    "updates_since",
+]
+
+# How many deltas each controller keeps; one further behind gets a full snapshot instead.
+DELTA_HISTORY = 500
+
+
+def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
+    """Only what a controller for `door_ids` needs: those doors, the zones on either side,
+    their floors, the access levels reaching those zones (trimmed to them), their schedules,
+    the roles carrying those levels, every holiday, and the people holding any such level."""
+    doors = tuple(d for d in site.doors if d.id in door_ids)
+    zone_ids = {z for d in doors for z in (d.from_zone, d.to_zone)} - {em.OUTSIDE}
+    zones = tuple(z for z in site.zones if z.id in zone_ids)
+    floor_ids = {z.floor for z in zones}
+    levels = tuple(
+        dataclasses.replace(lv, zones=tuple(z for z in lv.zones if z in zone_ids))
+        for lv in site.access_levels if any(z in zone_ids for z in lv.zones)
+    )
+    level_ids = {lv.id for lv in levels}
+    roles = tuple(
+        dataclasses.replace(r, access_levels=tuple(a for a in r.access_levels if a in level_ids))
+        for r in site.roles if any(a in level_ids for a in r.access_levels)
+    )
+    role_ids = {r.id for r in roles}
+    role_levels = {r.id: set(r.access_levels) for r in roles}
+    people = tuple(
+        dataclasses.replace(
+            p, role=p.role if p.role in role_ids else None,
+            access_levels=tuple(a for a in p.access_levels if a in level_ids),
+        )
+        for p in site.people
+        if level_ids.intersection(p.access_levels) or role_levels.get(p.role or "")
+    )
+    schedule_ids = {lv.schedule for lv in levels}
+    return em.Site(
+        id=site.id, name=site.name, timezone=site.timezone,
+        floors=tuple(f for f in site.floors if f.id in floor_ids), zones=zones, doors=doors,
+        holidays=site.holidays,
+        schedules=tuple(s for s in site.schedules if s.id in schedule_ids),
+        access_levels=levels, roles=roles, people=people,
+    )
+
+
+def controller_settings(controller: Controller) -> dict[str, Any]:
+    """What the edge needs besides entitlements: its name, offline grace and each door's
+    failure mode (the edge forces fail-secure for high zones whatever this says)."""
+    modes = {
+        link.door.code: link.failure_mode or controller.failure_mode
+        for link in ControllerDoor.objects.filter(controller=controller, door__active=True)
+        .select_related("door")
+    }
+    return {"name": controller.name, "offline_grace_s": controller.offline_grace_s,
+            "failure_modes": dict(sorted(modes.items()))}
+
+
+@lru_cache(maxsize=4)
+def _site_at(site_pk: int, revision: int) -> em.Site:
+    # Several controllers of one site share one read of the database per revision.
+    return site_from_db(Site.objects.get(pk=site_pk))
+
+
+def _now_text() -> str:
+    return timezone.now().astimezone(dt.UTC).isoformat()
+
+
+def _build_state(controller: Controller, site_revision: int) -> SiteState:
+    site = _site_at(controller.site_id, site_revision)
+    settings = controller_settings(controller)
+    filtered = filter_site(site, set(settings["failure_modes"]))
+    return SiteState.from_site(filtered, controller=settings)
+
+
+def refresh(controller: Controller) -> CompiledSnapshot:
+    """The controller's current snapshot, rebuilt (and a delta appended) if anything changed."""
+    site_revision, config_revision = _revisions(controller)
+    current = CompiledSnapshot.objects.filter(controller=controller).first()
+    if current is not None and (current.site_revision, current.config_revision) == (
+        site_revision, config_revision
+    ):
+        return current
+    with transaction.atomic():
+        # Serialise builders of one controller (several server processes may race here).
+        locked = Controller.objects.select_for_update().get(pk=controller.pk)
+        site_revision, config_revision = _revisions(locked)
+        current = CompiledSnapshot.objects.filter(controller=locked).first()
+        if current is not None and (current.site_revision, current.config_revision) == (
+            site_revision, config_revision
+        ):
+            return current
+        state = _build_state(locked, site_revision)
+        fingerprint = state.fingerprint()
+        if current is not None and current.fingerprint == fingerprint:
+            current.site_revision, current.config_revision = site_revision, config_revision
+            current.save(update_fields=["site_revision", "config_revision", "built"])
+            return current
+        return _append(locked, current, state, fingerprint, site_revision, config_revision)
+
+
+def _revisions(controller: Controller) -> tuple[int, int]:
+    site_revision = Site.objects.filter(pk=controller.site_id).values_list(
+        "revision", flat=True
+    ).get()
+    config_revision = Controller.objects.filter(pk=controller.pk).values_list(
+        "config_revision", flat=True
+    ).get()
+    return int(site_revision), int(config_revision)
+
+
+def _append(
+    controller: Controller, current: CompiledSnapshot | None, state: SiteState,
+    fingerprint: str, site_revision: int, config_revision: int,
+) -> CompiledSnapshot:
+    key = snapshot_signing_key()
+    prev_version = current.version if current is not None else 0
+    version = prev_version + 1
+    issued_at = _now_text()
+    payload = state.to_payload()
+    full = sign_update(key, controller=controller.name, kind="full", version=version,
+                       prev_version=prev_version, fingerprint=fingerprint,
+                       issued_at=issued_at, payload=payload)
+    if current is not None:
+        delta = SiteState.from_payload(current.payload).diff(state)
+        signed = sign_update(key, controller=controller.name, kind="delta", version=version,
+                             prev_version=prev_version, fingerprint=fingerprint,
+                             issued_at=issued_at, payload=delta)
+        SnapshotUpdate.objects.create(
+            controller=controller, version=version, prev_version=prev_version, kind="delta",
+            fingerprint=fingerprint, header=signed.header.to_dict(), payload=delta,
+            summary=delta_counts(delta),
+        )
+    else:
+        SnapshotUpdate.objects.create(
+            controller=controller, version=version, prev_version=prev_version, kind="full",
+            fingerprint=fingerprint, header=full.header.to_dict(), payload={},
+            summary=state.summary(),
+        )
+    SnapshotUpdate.objects.filter(
+        controller=controller, version__lte=version - DELTA_HISTORY
+    ).delete()
+    values = {
+        "version": version, "fingerprint": fingerprint, "site_revision": site_revision,
+        "config_revision": config_revision, "payload": payload,
+        "header": full.header.to_dict(), "people": state.count("people"),
+        "doors": state.count("doors"),
+    }
+    snapshot, _ = CompiledSnapshot.objects.update_or_create(controller=controller,
+                                                            defaults=values)
+    return snapshot
+
+
+def full_update(snapshot: CompiledSnapshot) -> Update:
+    """The signed full snapshot as sent to the edge."""
+    return Update.from_dict({**snapshot.header, "payload": snapshot.payload})
+
+
+def updates_since(controller: Controller, since: int) -> list[Update] | None:
+    """Signed deltas from `since` to the current version, in order; None when the chain no
+    longer reaches back to `since` (or `since` is unknown): send a full snapshot then."""
+    snapshot = refresh(controller)
+    if since == snapshot.version:
+        return []
+    if since > snapshot.version or since <= 0:
+        return None
+    rows = list(
+        SnapshotUpdate.objects.filter(controller=controller, version__gt=since,
+                                      version__lte=snapshot.version, kind="delta")
+        .order_by("version")
+    )
+    expected = list(range(since + 1, snapshot.version + 1))
+    if [r.version for r in rows] != expected:
+        return None
+    return [Update.from_dict({**r.header, "payload": r.payload}) for r in rows]

@@ -1,0 +1,192 @@
+"""Events from controllers into the audit log: exactly once by event id, in spool order, and
+only for the doors the sending controller drives."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vaultdoor.audit import record
+from vaultdoor.engine.chain import ChainEvent, parse_time
+
+from ..models import Controller, ControllerDoor, ControllerEvent
+from .alarms import ALARM_EVENT_TYPES, raise_alarm
+
+__all__ = [
+    "MAX_BATCH",
+    "EventRefused",
+    "IngestResult",
+    "event_chain_entry",
+    "ingest_events",
+    "update_status",
+]
+
+MAX_BATCH = 5000
+# Keyword names of `record()` itself: an event's data may not pose as them.
+_RESERVED = frozenset({"action", "actor", "target_type", "target_id", "request"})
+
+
+class EventRefused(ValueError):
+    """A batch was refused whole; `status` is the HTTP status that says why (400 malformed or
+    tampered, 403 outside the controller's scope). Nothing of it was stored."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What became of a batch: `acked` is the highest spool sequence number now safe to
+    delete at the edge (stored now or before)."""
+
+    acked: int
+    stored: int
+    duplicates: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {"acked": self.acked, "stored": self.stored, "duplicates": self.duplicates}
+
+
+@dataclass(frozen=True)
+class _Event:
+    id: uuid.UUID
+    seq: int
+    at: dt.datetime
+    type: str
+    door: str
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+def event_chain_entry(controller_name: str, event: Mapping[str, Any]) -> ChainEvent:
+    """The spool event as a link of the controller's hash chain (how the edge seals it)."""
+    return ChainEvent(
+        seq=event["seq"], at=parse_time(event["at"]), action=event["type"],
+        actor=f"controller:{controller_name}", target_type="door" if event["door"] else "",
+        target_id=event["door"] or "", context={"id": str(event["id"]), **event["data"]},
+        prev_hash=event["prev_hash"], hash=event["hash"],
+    )
+
+
+def _parse(controller: Controller, raw: Any, index: int) -> _Event:
+    where = f"events[{index}]"
+    if not isinstance(raw, dict):
+        raise EventRefused(f"{where}: must be an object")
+    try:
+        seq = raw["seq"]
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+            raise EventRefused(f"{where}.seq: must be a positive integer")
+        door = raw.get("door") or ""
+        if not isinstance(door, str) or not isinstance(raw["type"], str):
+            raise EventRefused(f"{where}: door and type must be strings")
+        if not isinstance(raw["data"], dict):
+            raise EventRefused(f"{where}.data: must be an object")
+        event = _Event(
+            id=uuid.UUID(str(raw["id"])), seq=seq, at=parse_time(str(raw["at"])),
+            type=raw["type"][:60], door=door, data=raw["data"], prev_hash=str(raw["prev_hash"]),
+            hash=str(raw["hash"]),
+        )
+        entry = event_chain_entry(controller.name, {**raw, "door": door})
+    except KeyError as exc:
+        raise EventRefused(f"{where}: missing {exc.args[0]}") from None
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, EventRefused):
+            raise
+        raise EventRefused(f"{where}: malformed ({exc})") from None
+    if entry.compute_hash() != event.hash:
+        raise EventRefused(f"{where}: hash does not match its content (event altered)")
+    return event
+
+
+def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestResult:
+    """Store a batch of spool events, in order, once each; refuse it whole if any event is
+    malformed, altered or names a door this controller does not drive."""
+    if len(raw_events) > MAX_BATCH:
+        raise EventRefused(f"at most {MAX_BATCH} events per batch")
+    events = [_parse(controller, raw, i) for i, raw in enumerate(raw_events)]
+    for earlier, later in itertools.pairwise(events):
+        if later.seq <= earlier.seq:
+            raise EventRefused(f"events out of order: seq {later.seq} after {earlier.seq}")
+    own_doors = set(
+        ControllerDoor.objects.filter(controller=controller).values_list("door__code", flat=True)
+    )
+    for i, event in enumerate(events):
+        if event.door and event.door not in own_doors:
+            raise EventRefused(
+                f"events[{i}]: door {event.door} is not driven by controller {controller.name}",
+                status=403,
+            )
+    if not events:
+        return IngestResult(acked=controller.last_event_seq, stored=0, duplicates=0)
+    stored = duplicates = 0
+    with transaction.atomic():
+        locked = Controller.objects.select_for_update().get(pk=controller.pk)
+        last_seq, last_hash = locked.last_event_seq, locked.last_event_hash
+        known = set(
+            ControllerEvent.objects.filter(event_id__in=[e.id for e in events])
+            .values_list("event_id", flat=True)
+        )
+        for event in events:
+            if event.seq <= last_seq or event.id in known:
+                duplicates += 1
+                continue
+            _store(locked, event, gap=bool(last_hash) and event.prev_hash != last_hash)
+            last_seq, last_hash = event.seq, event.hash
+            stored += 1
+        Controller.objects.filter(pk=locked.pk).update(
+            last_event_seq=last_seq, last_event_hash=last_hash, last_seen=timezone.now()
+        )
+    return IngestResult(acked=max(last_seq, events[-1].seq), stored=stored,
+                        duplicates=duplicates)
+
+
+def _store(controller: Controller, event: _Event, *, gap: bool) -> None:
+    data = {k: v for k, v in event.data.items() if k not in _RESERVED}
+    context: dict[str, Any] = {
+        **data, "event_id": str(event.id), "edge_seq": event.seq,
+        "edge_at": event.at, "controller": controller.name,
+    }
+    if gap:
+        # The spool dropped events (it keeps the newest when full) or lost its file: say so.
+        context["edge_chain_gap"] = True
+    action = "access.decision" if event.type == "access.decision" else "edge.event"
+    if action == "edge.event":
+        context["type"] = event.type
+    record(action, actor=f"controller:{controller.name}",
+           target_type="door" if event.door else "controller",
+           target_id=event.door or controller.name, **context)
+    ControllerEvent.objects.create(
+        controller=controller, event_id=event.id, seq=event.seq, type=event.type,
+        door=event.door, at=event.at,
+    )
+    if event.type in ALARM_EVENT_TYPES or event.type.startswith("alarm."):
+        raise_alarm(controller, kind=event.type, door_code=event.door, at=event.at,
+                    event_id=event.id, detail=event.data)
+
+
+def update_status(controller: Controller, status: Mapping[str, Any] | None) -> None:
+    """Record what a controller says about itself (heartbeat): version, spool depth, clock."""
+    now = timezone.now()
+    values: dict[str, Any] = {"last_seen": now}
+    status = status or {}
+    version = status.get("snapshot_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version >= 0:
+        values["reported_version"] = version
+    depth = status.get("spool_depth")
+    if isinstance(depth, int) and not isinstance(depth, bool) and depth >= 0:
+        values["spool_depth"] = depth
+    clock = status.get("clock")
+    if isinstance(clock, str):
+        with contextlib.suppress(ValueError):
+            values["clock_skew_ms"] = int((parse_time(clock) - now).total_seconds() * 1000)
+    Controller.objects.filter(pk=controller.pk).update(**values)
