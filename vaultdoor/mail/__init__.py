@@ -1,0 +1,1 @@
+"""Mail defence: the phishing analyser (``vaultdoor.mail.analysis``), later the gateway."""

@@ -1,0 +1,125 @@
+"""Reading an HTML body with the standard library: clickable links with their visible text."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+__all__ = ["HtmlFindings", "scan_html"]
+
+_MAX_HTML = 2_000_000  # characters; beyond this a body is truncated, not rejected
+_MAX_ITEMS = 1000
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";]+)", re.IGNORECASE)
+_SCRIPT_REDIRECT = re.compile(
+    r"(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=|location\.(?:replace|assign)\(",
+    re.IGNORECASE,
+)
+_HIDDEN_TEXT_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
+
+
+@dataclass(slots=True)
+class HtmlFindings:
+    """What an HTML document offers the reader to click, and what it does on its own."""
+
+    anchors: list[tuple[str, str]] = field(default_factory=list)  # (href, visible text)
+    forms: list[str] = field(default_factory=list)  # form actions ("" for the page itself)
+    password_inputs: int = 0
+    refresh_urls: list[str] = field(default_factory=list)
+    scripts: int = 0
+    script_redirect: bool = False
+    text: str = ""  # visible text outside links
+    all_text: str = ""  # all visible text, links included
+
+
+class _LinkParser(HTMLParser):
+    """Collects anchors (with the text inside them), areas, forms and meta refreshes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = HtmlFindings()
+        self._open_href: str | None = None
+        self._open_text: list[str] = []
+        self._outside: list[str] = []
+        self._everything: list[str] = []
+        self._hidden_depth = 0
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = self.found
+        if tag in _HIDDEN_TEXT_TAGS:
+            self._hidden_depth += 1
+            if tag == "script":
+                found.scripts += 1
+                self._in_script = True
+        if len(found.anchors) >= _MAX_ITEMS:
+            return
+        values = {name: (value or "") for name, value in attrs}
+        if tag == "a":
+            self._close_anchor()
+            if "href" in values:
+                self._open_href = values["href"]
+                self._open_text = []
+        elif tag == "area" and values.get("href"):
+            found.anchors.append((values["href"], values.get("alt", "")))
+        elif tag == "form":
+            found.forms.append(values.get("action", ""))
+        elif tag == "input" and values.get("type", "").lower() == "password":
+            found.password_inputs += 1
+        elif tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            match = _REFRESH_URL.search(values.get("content", ""))
+            if match:
+                found.refresh_urls.append(match.group(1).strip())
+        elif tag == "img" and self._open_href is not None and values.get("alt"):
+            # An image inside a link: its alt text is what a reader with images off sees.
+            self._open_text.append(values["alt"])
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag in _HIDDEN_TEXT_TAGS:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TEXT_TAGS and self._hidden_depth:
+            self._hidden_depth -= 1
+            if tag == "script":
+                self._in_script = False
+        if tag == "a":
+            self._close_anchor()
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script:
+            if not self.found.script_redirect and _SCRIPT_REDIRECT.search(data):
+                self.found.script_redirect = True
+            return
+        if self._hidden_depth:
+            return
+        self._everything.append(data)
+        if self._open_href is not None:
+            self._open_text.append(data)
+        else:
+            self._outside.append(data)
+
+    def _close_anchor(self) -> None:
+        if self._open_href is not None:
+            text = " ".join("".join(self._open_text).split())
+            self.found.anchors.append((self._open_href, text))
+        self._open_href = None
+        self._open_text = []
+
+    def finish(self) -> HtmlFindings:
+        self._close_anchor()
+        self.found.text = " ".join(" ".join(self._outside).split())
+        self.found.all_text = " ".join(" ".join(self._everything).split())
+        return self.found
+
+
+def scan_html(document: str) -> HtmlFindings:
+    """Links, forms, refreshes and visible text of an HTML document; never raises."""
+    parser = _LinkParser()
+    # html.parser on hostile input: whatever was read before a failure still counts.
+    with contextlib.suppress(Exception):
+        parser.feed(document[:_MAX_HTML])
+        parser.close()
+    return parser.finish()

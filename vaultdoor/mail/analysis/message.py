@@ -1,0 +1,270 @@
+"""A mail message read once into the facts every signal needs.
+
+Parsing uses the standard library's ``email`` package with ``policy.default`` and never trusts
+the input: a header that cannot be decoded is read as raw text, a part that cannot be decoded
+is skipped, and only a file that is not a message at all raises :class:`MessageParseError`.
+"""
+
+from __future__ import annotations
+
+import email
+import email.utils
+from dataclasses import dataclass, field
+from email import policy
+from email.message import Message
+
+from ._html import HtmlFindings, scan_html
+from .attachments import Attachment, inspect_archive, is_zip_name, sniff_executable
+from .domains import registrable_domain
+from .urls import Link, extract_text_urls, looks_like_email, make_link
+
+__all__ = ["Address", "MessageParseError", "ParsedMessage", "parse_message"]
+
+MAX_MESSAGE_BYTES = 50 * 1024 * 1024
+MAX_PARTS = 500
+MAX_LINKS = 1000
+MAX_TEXT = 1_000_000  # characters of body text kept for wording checks
+
+
+class MessageParseError(ValueError):
+    """The bytes are not an RFC 5322 message the analyser can read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A mailbox as written in a header: display name and address."""
+
+    name: str
+    address: str
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower() if "@" in self.address else ""
+
+    @property
+    def registrable_domain(self) -> str:
+        return registrable_domain(self.domain) if self.domain else ""
+
+
+@dataclass(slots=True)
+class ParsedMessage:
+    """What the signals look at. Built by :func:`parse_message`."""
+
+    headers: Message
+    sender: Address | None = None  # the From mailbox
+    reply_to: list[Address] = field(default_factory=list)
+    envelope_from: str = ""  # Return-Path
+    delivered_to: list[str] = field(default_factory=list)
+    to: list[str] = field(default_factory=list)
+    subject: str = ""
+    auth_headers: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    html: list[HtmlFindings] = field(default_factory=list)
+    text: str = ""  # plain-text bodies and the visible text of HTML bodies
+    list_unsubscribe_domains: frozenset[str] = frozenset()
+    is_list_mail: bool = False
+
+    def header(self, name: str) -> str:
+        return _header_text(self.headers, name)
+
+    @property
+    def recipient_domains(self) -> list[str]:
+        """Recipient domains, ``Delivered-To`` first and ``To`` only when it is absent."""
+        addresses = self.delivered_to or self.to
+        domains = []
+        for address in addresses:
+            host = address.rpartition("@")[2].lower() if "@" in address else ""
+            domain = registrable_domain(host) if host else ""
+            if domain and domain not in domains:
+                domains.append(domain)
+        return domains
+
+
+def _header_text(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except Exception:
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _all_headers(message: Message, name: str) -> list[str]:
+    try:
+        values = message.get_all(name) or []
+    except Exception:
+        return []
+    return [" ".join(str(v).split()) for v in values]
+
+
+def _addresses(message: Message, name: str) -> list[Address]:
+    found: list[Address] = []
+    for value in _all_headers(message, name):
+        for display, address in email.utils.getaddresses([value]):
+            if address or display:
+                found.append(Address(display.strip(), address.strip().lower()))
+    return found
+
+
+def _decode_text(part: Message) -> str:
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]
+        return content if isinstance(content, str) else ""
+    except Exception:
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            return payload.decode("utf-8", errors="replace")
+        return ""
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:
+        return b""
+    return payload if isinstance(payload, bytes) else b""
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception:
+        name = ""
+    if not name:
+        # Some mailers only give the name in Content-Description.
+        description = _header_text(part, "Content-Description")
+        if "." in description and len(description) < 200 and " " not in description.strip():
+            name = description
+    return " ".join(name.split())
+
+
+def _is_attachment(part: Message, filename: str, content_type: str) -> bool:
+    disposition = (_header_text(part, "Content-Disposition").split(";")[0]).strip().lower()
+    if disposition == "attachment":
+        return True
+    if filename:
+        return True
+    return not content_type.startswith(("text/plain", "text/html", "multipart/", "message/"))
+
+
+def _add_links_from_html(found: HtmlFindings, links: list[Link]) -> None:
+    for href, text in found.anchors:
+        if looks_like_email(href):
+            continue  # quote attributions written without mailto:
+        links.append(make_link(href, text=text, source="href"))
+    for action in found.forms:
+        if action:
+            links.append(make_link(action, source="form"))
+    for url in found.refresh_urls:
+        links.append(make_link(url, source="meta-refresh"))
+    for url in extract_text_urls(found.text):
+        links.append(make_link(url, text=url, source="text"))
+
+
+def _check_bytes(raw: bytes) -> None:
+    if not raw.strip():
+        raise MessageParseError("empty file")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise MessageParseError(f"larger than {MAX_MESSAGE_BYTES // (1024 * 1024)} MB")
+    head = raw[:4096].split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
+    if b"\x00" in head:
+        raise MessageParseError("binary data where headers should be: not a mail message")
+    first = raw.lstrip()[:1000].split(b"\n", 1)[0]
+    if b":" not in first and not first.startswith(b"From "):
+        raise MessageParseError("no header at the start: not an RFC 5322 message")
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Read a message; raises :class:`MessageParseError` only for input that is not mail."""
+    _check_bytes(raw)
+    try:
+        root: Message = email.message_from_bytes(raw, policy=policy.default)
+    except Exception as exc:
+        raise MessageParseError(f"cannot be parsed as MIME ({type(exc).__name__})") from exc
+    senders = _addresses(root, "From")
+    message = ParsedMessage(
+        headers=root,
+        sender=senders[0] if senders else None,
+        reply_to=_addresses(root, "Reply-To"),
+        envelope_from=_header_text(root, "Return-Path").strip("<> ").lower(),
+        delivered_to=[a.address for a in _addresses(root, "Delivered-To") if a.address],
+        to=[a.address for a in _addresses(root, "To") + _addresses(root, "Cc") if a.address],
+        subject=_header_text(root, "Subject"),
+        auth_headers=_all_headers(root, "Authentication-Results"),
+        is_list_mail=bool(_header_text(root, "List-Id")),
+    )
+    unsubscribe = set()
+    unsubscribe_header = _header_text(root, "List-Unsubscribe").replace("<", " ").replace(">", " ")
+    for url in extract_text_urls(unsubscribe_header):
+        link = make_link(url)
+        if link.registrable_domain:
+            unsubscribe.add(link.registrable_domain)
+    message.list_unsubscribe_domains = frozenset(unsubscribe)
+    _read_parts(root, message)
+    return message
+
+
+def _read_parts(root: Message, message: ParsedMessage) -> None:
+    texts: list[str] = []
+    links: list[Link] = []
+    for count, part in enumerate(root.walk()):
+        if count >= MAX_PARTS:
+            break
+        if part.is_multipart():
+            continue
+        content_type = part.get_content_type().lower()
+        filename = _filename(part)
+        if part is not root and _is_attachment(part, filename, content_type):
+            message.attachments.append(_read_attachment(part, filename, content_type))
+            continue
+        if content_type == "text/html":
+            found = scan_html(_decode_text(part))
+            message.html.append(found)
+            texts.append(found.all_text)
+            _add_links_from_html(found, links)
+        elif content_type.startswith("text/") or part is root:
+            text = _decode_text(part)
+            texts.append(text)
+            links.extend(make_link(u, text=u) for u in extract_text_urls(text))
+    message.text = "\n".join(texts)[:MAX_TEXT]
+    message.links = _dedupe(links)[:MAX_LINKS]
+
+
+def _read_attachment(part: Message, filename: str, content_type: str) -> Attachment:
+    data = _payload_bytes(part)
+    attachment = Attachment(filename=filename, content_type=content_type, size=len(data))
+    attachment.executable_magic = sniff_executable(data)
+    lower = filename.lower()
+    if is_zip_name(lower, content_type):
+        attachment.archive = True
+        attachment.members, attachment.unreadable = inspect_archive(data)
+    elif lower.endswith((".rar", ".7z", ".ace", ".cab", ".arj", ".gz", ".tgz", ".bz2", ".xz")):
+        attachment.archive = True
+        attachment.unreadable = "archive format not inspected"
+    if content_type in {"text/html", "image/svg+xml", "application/xhtml+xml"} or lower.endswith(
+        (".htm", ".html", ".shtml", ".xhtml", ".svg", ".hta")
+    ):
+        attachment.html = data[:2_000_000].decode("utf-8", errors="replace")
+    elif content_type == "text/plain" and len(data) <= 200_000:
+        attachment.text = _decode_text(part)
+    return attachment
+
+
+def _dedupe(links: list[Link]) -> list[Link]:
+    """One entry per URL and visible text; a text/plain copy of an HTML link is dropped."""
+    by_url: dict[str, Link] = {}
+    ordered: list[Link] = []
+    seen: set[tuple[str, str, str]] = set()
+    for link in links:
+        key = (link.url, link.text, link.source)
+        if key in seen:
+            continue
+        if link.source == "text" and link.url in by_url:
+            continue
+        seen.add(key)
+        by_url.setdefault(link.url, link)
+        ordered.append(link)
+    return [
+        link for link in ordered
+        if not (link.source == "text" and by_url[link.url] is not link)
+    ]

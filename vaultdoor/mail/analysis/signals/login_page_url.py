@@ -1,0 +1,59 @@
+"""Links to what looks like a phishing kit's sign-in page on someone else's web site."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..report import Finding
+from ..urls import split_url
+from .base import Evidence, Signal
+
+_LOGIN_SCRIPT = re.compile(
+    r"(?:sign-?in|log-?in|logon|auth\w*|verif\w*|validat\w*|secure\w*|account\w*|webscr|"
+    r"update\w*|confirm\w*|session|password\w*|owa)[\w-]*\.(?:php\d?|aspx?|jsp|cgi)$",
+    re.IGNORECASE,
+)
+# Directories of a WordPress install: kits are dropped there on hacked sites
+# (SpamAssassin's URI_WP_HACKED family of rules looks for the same).
+_CMS_DIRECTORY = re.compile(r"/wp-(?:admin|content|includes)/", re.IGNORECASE)
+
+
+class LoginPageUrl(Signal):
+    """A sign-in script (``signin.php``, ``auth.php``) on a site that is not the sender's,
+    stronger inside a WordPress directory or with a brand's name in the path."""
+
+    name = "login_page_url"
+    weight = 0.35
+
+    def check(self, evidence: Evidence) -> Iterator[Finding]:
+        brands = [(b, b.name.lower().replace(" ", "")) for b in evidence.context.brands]
+        best = None
+        for link in evidence.web_links:
+            if not link.host or link.registrable_domain == evidence.sender_domain:
+                continue
+            if evidence.is_own(link.host):
+                continue
+            path = split_url(link.url).path
+            reasons = []
+            weight = 0.0
+            script = path.rsplit("/", 1)[-1]
+            if _LOGIN_SCRIPT.search(script):
+                reasons.append(f"sign-in script {script}")
+                weight = self.weight
+            if _CMS_DIRECTORY.search(path) and reasons:
+                reasons.append("inside a WordPress directory")
+                weight = 1 - (1 - weight) * 0.7
+            lowered = path.lower()
+            for brand, word in brands:
+                if (len(word) >= 5 and word in lowered
+                        and link.registrable_domain not in brand.domains):
+                    reasons.append(f"'{brand.name}' in the path of {link.registrable_domain}")
+                    weight = 1 - (1 - weight) * 0.7
+                    break
+            if reasons:
+                link.reasons.append(self.name)
+                if best is None or weight > best[0]:
+                    best = (weight, f"{link.host}: {', '.join(reasons)}", link)
+        if best is not None:
+            yield self.finding(best[1], weight=min(best[0], 0.8), link=best[2])

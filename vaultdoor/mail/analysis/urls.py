@@ -1,0 +1,253 @@
+"""Links as the analyser sees them: found in text, normalised, split into their parts.
+
+Everything here is total: any string goes in, a value comes out, nothing raises. Mail is
+written by adversaries, and one odd URL must not stop the scan of a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote
+
+from .domains import ip_address, is_known_suffix, registrable_domain
+
+__all__ = [
+    "Link",
+    "UrlParts",
+    "embedded_targets",
+    "extract_text_urls",
+    "looks_like_email",
+    "make_link",
+    "normalise_url",
+    "split_url",
+]
+
+# Defanged spellings that security people (and phishers dodging filters) write.
+_DEFANG_SCHEME = re.compile(r"^h(?:xx|\*\*|XX)p(s?)(\[?:\]?)//", re.IGNORECASE)
+_DEFANG_DOTS = re.compile(r"\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)", re.IGNORECASE)
+
+# Reserved TLDs (RFC 2606 / RFC 6761) that documentation and test mail use; not in the PSL.
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+
+# In running text: a scheme (possibly defanged) or www., then anything up to white space or a
+# delimiter that ends URLs in prose.
+_URL_IN_TEXT = re.compile(
+    r"(?<![\w@.-])(?:(?:h(?:tt|xx|XX|\*\*)ps?|ftp)(?:\[?:\]?)//|www\d{0,3}\.)[^\s<>\"'`{}|\\^]+",
+    re.IGNORECASE,
+)
+# A bare host name with an optional path: "lakesde-cs.example/owa" or "paypal-login.com".
+_BARE_HOST_IN_TEXT = re.compile(
+    r"(?<![\w@.:/-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+([a-z][a-z0-9-]{1,62}))"
+    r"(/[^\s<>\"'`{}|\\^]*)?(?![\w@-])",
+    re.IGNORECASE,
+)
+# Suffixes that are real TLDs but in prose are nearly always file names (setup.py, README.md).
+_FILE_LIKE_SUFFIXES = frozenset({"py", "md", "sh", "pl", "rs", "so", "js", "txt", "pdf", "doc"})
+_TRAILING_PUNCTUATION = ".,;:!?)]}'\">*"
+_MAX_URL_LENGTH = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class UrlParts:
+    """The pieces of a URL that phishing checks look at."""
+
+    scheme: str
+    userinfo: str
+    host: str
+    port: str
+    path: str
+    query: str
+
+
+@dataclass(slots=True)
+class Link:
+    """One link in a message: where it goes, what the reader sees, and what is wrong with it."""
+
+    url: str
+    text: str = ""
+    source: str = "text"  # href, text, form, area, meta-refresh, attachment
+    scheme: str = ""
+    userinfo: str = ""
+    host: str = ""
+    registrable_domain: str = ""
+    defanged: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "url": self.url,
+            "text": self.text,
+            "host": self.host,
+            "registrable_domain": self.registrable_domain,
+            "reasons": list(self.reasons),
+        }
+
+
+def _refang(text: str) -> tuple[str, bool]:
+    fixed = _DEFANG_SCHEME.sub(lambda m: f"http{m.group(1)}://", text)
+    fixed = _DEFANG_DOTS.sub(".", fixed)
+    return fixed, fixed != text
+
+
+def split_url(url: str) -> UrlParts:
+    """Split a URL, reading the authority the way a browser does (the last ``@`` ends userinfo)."""
+    scheme, sep, rest = url.partition(":")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return UrlParts("", "", "", "", url, "")
+    scheme = scheme.lower()
+    if not rest.startswith("//"):
+        return UrlParts(scheme, "", "", "", rest, "")
+    rest = rest[2:]
+    cut = len(rest)
+    for delimiter in "/?#":
+        position = rest.find(delimiter)
+        if position != -1:
+            cut = min(cut, position)
+    authority, remainder = rest[:cut], rest[cut:]
+    # Backslashes count as slashes in browsers' URL parsing of http(s).
+    if "\\" in authority:
+        authority, _, extra = authority.partition("\\")
+        remainder = "/" + extra + remainder
+    userinfo, at, hostport = authority.rpartition("@")
+    if not at:
+        userinfo, hostport = "", authority
+    host, port = hostport, ""
+    if hostport.startswith("["):
+        end = hostport.find("]")
+        if end != -1:
+            host, port = hostport[: end + 1], hostport[end + 2 :]
+    elif ":" in hostport:
+        host, _, port = hostport.rpartition(":")
+    path, _, query = remainder.partition("?")
+    query = query.partition("#")[0]
+    return UrlParts(scheme, userinfo, host.strip().rstrip(".").lower(), port, path, query)
+
+
+def _ascii_host(host: str) -> str:
+    if host.isascii():
+        return host.lower()
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        # Hosts the IDNA 2003 codec rejects still get a stable, comparable spelling.
+        labels = []
+        for label in host.split("."):
+            if label.isascii():
+                labels.append(label.lower())
+                continue
+            try:
+                labels.append("xn--" + label.lower().encode("punycode").decode("ascii"))
+            except UnicodeError:
+                labels.append(label.lower())
+        return ".".join(labels)
+
+
+def normalise_url(raw: str) -> str:
+    """One spelling per URL: trimmed, refanged, scheme and host lower-case, host in ASCII.
+
+    ``normalise_url(normalise_url(x)) == normalise_url(x)`` for every string.
+    """
+    text = "".join(raw.split())[:_MAX_URL_LENGTH]
+    text, _ = _refang(text)
+    if text.lower().startswith("www.") or (text and "://" not in text and "." in text.split("/")[0]
+                                             and ":" not in text.split("/")[0]
+                                             and "@" not in text.split("/")[0]):
+        text = "http://" + text
+    parts = split_url(text)
+    if not parts.scheme:
+        return text
+    if not parts.host and not text[len(parts.scheme) + 1 :].startswith("//"):
+        return f"{parts.scheme}:{text[len(parts.scheme) + 1:]}"
+    host = _ascii_host(parts.host)
+    port = parts.port
+    if (parts.scheme, port) in {("http", "80"), ("https", "443")}:
+        port = ""
+    userinfo = parts.userinfo + "@" if parts.userinfo else ""
+    authority = userinfo + host + (":" + port if port else "")
+    tail = text[len(parts.scheme) + 3 :]
+    cut = len(tail)
+    for delimiter in "/?#":
+        position = tail.find(delimiter)
+        if position != -1:
+            cut = min(cut, position)
+    rest = tail[cut:]
+    if "\\" in tail[:cut]:
+        rest = "/" + tail[:cut].partition("\\")[2] + rest
+    return f"{parts.scheme}://{authority}{rest}"
+
+
+def looks_like_email(text: str) -> bool:
+    """Whether a link target is really a bare e-mail address (``user.name@example.com``)."""
+    return bool(re.fullmatch(r"[^\s/:@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text.strip()))
+
+
+def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
+    """A :class:`Link` for a raw URL as found in a message."""
+    stripped = raw.strip()
+    refanged, defanged = _refang("".join(stripped.split()))
+    url = normalise_url(stripped)
+    parts = split_url(url)
+    host = parts.host
+    return Link(
+        url=url,
+        text=" ".join(text.split())[:500],
+        source=source,
+        scheme=parts.scheme,
+        userinfo=parts.userinfo,
+        host=host,
+        registrable_domain=registrable_domain(host) if host else "",
+        defanged=defanged or refanged.lower().startswith(("hxxp", "h**p")),
+    )
+
+
+def _plausible_host(host: str) -> bool:
+    tld = host.rsplit(".", 1)[-1].lower()
+    if tld in RESERVED_TLDS:
+        return True
+    if tld in _FILE_LIKE_SUFFIXES or tld.isdigit():
+        return False
+    return is_known_suffix(host) and "." in host
+
+
+def extract_text_urls(text: str, *, limit: int = 500) -> list[str]:
+    """URLs written in running text: with a scheme, ``www.``, defanged, or as a bare host name.
+
+    Addresses like ``sales@example.com`` are not URLs and are skipped.
+    """
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for match in _URL_IN_TEXT.finditer(text):
+        url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        if url:
+            found.append(url)
+            taken.append(match.span())
+        if len(found) >= limit:
+            return found
+    for match in _BARE_HOST_IN_TEXT.finditer(text):
+        start = match.start()
+        if any(a <= start < b for a, b in taken):
+            continue
+        host = match.group(1)
+        if ip_address(host) is not None or not _plausible_host(host):
+            continue
+        found.append(match.group(0).rstrip(_TRAILING_PUNCTUATION))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def embedded_targets(url: str) -> list[str]:
+    """The absolute URLs carried in a URL's query, as click wrappers and redirectors do."""
+    parts = split_url(url)
+    targets: list[str] = []
+    for _, value in parse_qsl(parts.query, keep_blank_values=False):
+        candidate = value.strip()
+        for _ in range(3):  # values are sometimes encoded more than once
+            if re.match(r"(?i)https?(:|%3a)", candidate) and "%" in candidate[:12]:
+                candidate = unquote(candidate)
+            else:
+                break
+        if re.match(r"(?i)https?://[^/\s]", candidate) or re.match(r"(?i)www\.[^/\s]", candidate):
+            targets.append(candidate)
+    return targets
