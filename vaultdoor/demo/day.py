@@ -121,8 +121,8 @@ def _vault_visit(rng: random.Random, first: _Day, second: _Day, at: dt.datetime)
         day.t = at + dt.timedelta(seconds=delay)
         day.swipe("D-STAIRS-B")
     first.t = second.t + dt.timedelta(seconds=30)
+    second.t = first.t + dt.timedelta(seconds=rng.uniform(3, 9))  # inside the two-person window
     first.swipe("D-VAULT", pin=first.pin)
-    second.t = first.t + dt.timedelta(seconds=rng.uniform(3, 9))
     second.swipe("D-VAULT", pin=second.pin)
     for day in (first, second):
         day.t = at + dt.timedelta(minutes=rng.uniform(35, 50))
@@ -169,6 +169,8 @@ def day_of_swipes(plan: CentrePlan, now: dt.datetime, seed: int = 11) -> list[Sw
 
     for date in (since.date(), now_local.date()):
         for person_id, routine in plan.routines.items():
+            if plan.incidents.get(person_id, "lost_card") != "lost_card":
+                continue  # they only show up as their incident
             start = _shift_start(rng, routine, date, tz)
             if start is None:
                 continue
