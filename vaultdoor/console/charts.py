@@ -13,10 +13,12 @@ from dataclasses import dataclass
 __all__ = [
     "Bar",
     "BarChart",
+    "HBarChart",
     "Tick",
     "WeekGrid",
     "WeekSpan",
     "bar_chart",
+    "hbar_chart",
     "nice_ceiling",
     "week_grid",
 ]
@@ -32,6 +34,18 @@ class Bar:
     h: float
     value: int
     label: str
+
+    @property
+    def cx(self) -> float:
+        return round(self.x + self.w / 2, 2)
+
+    @property
+    def cy(self) -> float:
+        return round(self.y + self.h / 2, 2)
+
+    @property
+    def end_x(self) -> float:
+        return round(self.x + self.w + 6, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +77,16 @@ class BarChart:
     @property
     def right(self) -> float:
         return self.left + self.plot_w
+
+    @property
+    def tick_x(self) -> float:
+        """Where the value labels end, just left of the plot."""
+        return self.left - 6
+
+    @property
+    def label_y(self) -> float:
+        """The baseline of the category labels under the bars."""
+        return self.top + self.plot_h + 16
 
 
 def nice_ceiling(value: int) -> int:
@@ -110,6 +134,40 @@ def bar_chart(
 
 
 @dataclass(frozen=True, slots=True)
+class HBarChart:
+    """Horizontal bars, one row per label, for rankings (denials by reason)."""
+
+    width: int
+    height: int
+    label_w: float
+    row_h: float
+    bars: tuple[Bar, ...]
+    total: int
+
+
+def hbar_chart(
+    values: Sequence[int],
+    labels: Sequence[str],
+    *,
+    width: int = 420,
+    row_h: float = 26.0,
+    label_w: float = 170.0,
+    value_w: float = 44.0,
+) -> HBarChart:
+    """One horizontal bar per value, the longest filling the space between label and value."""
+    if len(values) != len(labels):
+        raise ValueError("hbar_chart needs one label per value")
+    peak = max(values, default=0) or 1
+    span = width - label_w - value_w
+    bars = tuple(
+        Bar(label_w, round(i * row_h + 4, 2), round(span * value / peak, 2), row_h - 8,
+            value, label)
+        for i, (value, label) in enumerate(zip(values, labels, strict=True))
+    )
+    return HBarChart(width, int(max(len(values), 1) * row_h), label_w, row_h, bars, sum(values))
+
+
+@dataclass(frozen=True, slots=True)
 class WeekSpan:
     """One schedule window on one day of the week grid, as a box with its times."""
 
@@ -132,8 +190,8 @@ class WeekGrid:
     top: float
     hour_w: float
     row_h: float
-    days: tuple[tuple[str, float], ...]  # (label, y)
-    hours: tuple[tuple[int, float], ...]  # (hour, x) every 3 hours
+    days: tuple[tuple[str, float, float], ...]  # (label, row top, row middle)
+    hours: tuple[tuple[str, float], ...]  # ("06:00", x) every 3 hours
     spans: tuple[WeekSpan, ...]
 
     @property
@@ -143,6 +201,10 @@ class WeekGrid:
     @property
     def bottom(self) -> float:
         return self.top + 7 * self.row_h
+
+    @property
+    def plot_w(self) -> float:
+        return 24 * self.hour_w
 
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -166,8 +228,9 @@ def week_grid(
     """
     hour_w = (width - left - 8) / 24
     height = int(top + 7 * row_h + 8)
-    days = tuple((label, top + i * row_h) for i, label in enumerate(DAY_LABELS))
-    hours = tuple((h, left + h * hour_w) for h in range(0, 25, 3))
+    days = tuple((label, top + i * row_h, top + i * row_h + row_h / 2)
+                 for i, label in enumerate(DAY_LABELS))
+    hours = tuple((f"{h:02d}:00", left + h * hour_w) for h in range(0, 25, 3))
     spans = []
     for day_set, start, end in windows:
         for day in sorted(day_set):

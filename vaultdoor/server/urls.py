@@ -8,3 +8,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("vaultdoor.console.urls")),
 ]
+
+# Error pages that show nothing but the error (vaultdoor/console/views/errors.py).
+handler400 = "vaultdoor.console.views.errors.bad_request"
+handler403 = "vaultdoor.console.views.errors.permission_denied"
+handler404 = "vaultdoor.console.views.errors.page_not_found"
+handler500 = "vaultdoor.console.views.errors.server_error"

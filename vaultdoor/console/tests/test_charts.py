@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vaultdoor.console.charts import bar_chart, nice_ceiling, week_grid
+from vaultdoor.console.charts import bar_chart, hbar_chart, nice_ceiling, week_grid
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,13 @@ def test_week_grid_places_windows_on_their_days():
 def test_week_grid_refuses_a_day_out_of_range():
     with pytest.raises(ValueError, match="Monday"):
         week_grid([({7}, 0, 60)])
+
+
+def test_horizontal_bars_rank_and_scale():
+    chart = hbar_chart([8, 4, 0], ["no_access", "outside_schedule", "holiday"])
+    widths = [bar.w for bar in chart.bars]
+    assert widths[0] == pytest.approx(chart.width - chart.label_w - 44)
+    assert widths[1] == pytest.approx(widths[0] / 2)
+    assert widths[2] == 0
+    assert chart.total == 12
+    assert [bar.y for bar in chart.bars] == sorted(bar.y for bar in chart.bars)

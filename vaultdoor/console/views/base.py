@@ -1,0 +1,145 @@
+"""What every console page has in common: login, a view permission, the site and navigation.
+
+Deny by default: a console view is login-required and needs every permission it names;
+anonymous visitors go to the login page, signed-in users without the permission get 403.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any, ClassVar
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from vaultdoor.console.filters import FilterForm
+from vaultdoor.facilities.models import Floor, Site
+
+__all__ = ["ConsoleView", "ObjectDetailView", "ObjectListView", "PageView", "current_site"]
+
+
+def current_site(request: HttpRequest) -> Site | None:
+    """The site the page is about: `?site=<id>` if it names an active site, else the first."""
+    sites = Site.objects.filter(active=True).order_by("code")
+    code = request.GET.get("site", "")
+    if code:
+        chosen = sites.filter(code=code).first()
+        if chosen is not None:
+            return chosen
+    return sites.first()
+
+
+class ConsoleView(LoginRequiredMixin, PermissionRequiredMixin):
+    """A signed-in page that needs `permission_required` (a tuple; empty means login only)."""
+
+    permission_required: ClassVar[tuple[str, ...]] = ()
+    nav: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    raise_exception = False  # anonymous -> login page; signed in without permission -> 403
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        return tuple(self.permission_required)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        self.site = current_site(request) if request.user.is_authenticated else None
+        if self.site is not None:
+            # Times on the page read as the site's wall clock, as the people there see it.
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(self.site.timezone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            # Render now, while the site's time zone is active: a TemplateResponse would
+            # otherwise render after this method returns.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+        finally:
+            timezone.deactivate()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context.update(self.navigation())
+        context.setdefault("title", self.title)
+        return context
+
+    def navigation(self) -> dict[str, Any]:
+        """The sidebar: this site's floors (one query), the other sites, the current item."""
+        floors: QuerySet | list = []
+        sites: list[Site] = []
+        if self.site is not None:
+            floors = list(
+                Floor.objects.filter(site=self.site, active=True).order_by("-level", "code")
+            )
+            sites = list(Site.objects.filter(active=True).exclude(pk=self.site.pk))
+        return {"nav": self.nav, "site": self.site, "nav_floors": floors, "other_sites": sites}
+
+
+class PageView(ConsoleView, TemplateView):
+    """A console page that is not a list or a single object (dashboard, live feed)."""
+
+
+class ObjectListView(ConsoleView, ListView):
+    """A searchable, filterable, paginated list of one model (NetBox's ObjectListView).
+
+    Subclasses set `model`, `filter_form`, `table_template` and `queryset_for()`; the list
+    template is shared, the table rows are the model's own template.
+    """
+
+    filter_form: ClassVar[type[FilterForm]] = FilterForm
+    table_template: ClassVar[str] = ""
+    template_name = "console/object_list.html"
+    paginate_by = 50
+    # the largest page a ?per_page= may ask for
+    max_per_page: ClassVar[int] = 200
+
+    def queryset_for(self) -> QuerySet:
+        """The rows before filtering, with their related rows fetched (no N+1 on the table)."""
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model")
+        return self.model._default_manager.all()
+
+    def get_queryset(self) -> QuerySet:
+        self.form = self.filter_form(self.request.GET)
+        return self.form.apply(self.queryset_for())
+
+    def get_paginate_by(self, queryset: QuerySet) -> int:
+        try:
+            wanted = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return max(10, min(wanted, self.max_per_page))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            form=self.form,
+            table_template=self.table_template,
+            querystring=query.urlencode(),
+            title=self.title or self.model._meta.verbose_name_plural.capitalize(),
+        )
+        return context
+
+
+class ObjectDetailView(ConsoleView, DetailView):
+    """One object's page; subclasses set `model`, `template_name` and `queryset_for()`."""
+
+    def queryset_for(self) -> QuerySet:
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model")
+        return self.model._default_manager.all()
+
+    def get_queryset(self) -> QuerySet:
+        return self.queryset_for()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"] = str(self.object)
+        return context
