@@ -27,6 +27,8 @@ ACTIONS: dict[str, str] = {
     "auth.login": "a user logged in",
     "auth.login_failed": "a login attempt failed",
     "auth.logout": "a user logged out",
+    "auth.user_created": "a console user account was created",
+    "auth.password_reset": "a user's password was reset by an administrator or a command",
     "auth.permission_denied": "a user was refused a page or an API call",
     "admin.add": "an object was added through the Django admin",
     "admin.change": "an object was changed through the Django admin",

@@ -53,6 +53,8 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
         _replay(batch, outcomes, decide_swipe)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items(), key=lambda kv: -kv[1]))
     echo(f"demo: {len(swipes)} swipes replayed: {summary}")
+    record("demo.seed", actor="demo", target_type="site", target_id=DEMO_SITE_ID,
+           agents=agents, seed=seed, swipes=len(swipes), outcomes=outcomes)
     echo(f"demo: site '{DEMO_SITE_ID}' is ready")
 
 
