@@ -22,8 +22,9 @@ def _clock(minutes: int) -> str:
 def _instant(moment: dt.datetime, tz: dt.tzinfo) -> str:
     """Site-local with its offset: unambiguous even in the repeated autumn hour."""
     local = moment.astimezone(tz)
-    text = local.isoformat(timespec="seconds" if local.second else "minutes")
-    return text
+    if local.microsecond:
+        return local.isoformat()
+    return local.isoformat(timespec="seconds" if local.second else "minutes")
 
 
 def _zone(zone: model.Zone) -> dict[str, Any]:
