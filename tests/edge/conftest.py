@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -65,6 +66,16 @@ class Recorder:
             )
             assert ok, f"no {kind} event within {timeout}s; got {[e.kind for e in self.events]}"
             return [e for e in self.events if e.kind == kind][count - 1]
+
+
+def eventually(predicate, timeout: float = 5.0, step: float = 0.02) -> bool:
+    """Poll `predicate` until it holds or `timeout` passes (for state with no event to wait on)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(step)
+    return True
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ and the events they produce. No Django, no libosdp (that lives in `readers.osdp`
 
 from .clock import Clock, ManualClock, SystemClock
 from .door import DoorConfig, DoorMonitor, DoorPosition
-from .events import ALARMS, EVENT_KINDS, EdgeEvent
+from .events import ALARMS, EVENT_KINDS, EdgeEvent, spool_recorder
 from .station import DecideFn, DoorStation, Feedback, RecordFn, Ticker
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "RecordFn",
     "SystemClock",
     "Ticker",
+    "spool_recorder",
 ]

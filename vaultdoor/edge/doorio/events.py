@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["ALARMS", "EVENT_KINDS", "EdgeEvent"]
+__all__ = ["ALARMS", "EVENT_KINDS", "EdgeEvent", "spool_recorder"]
 
 # Every kind of event the reader and door layer emits. The spool and the server's audit log
 # take them as they are; adding a kind means adding it here (a test keeps the list honest).
@@ -55,3 +55,23 @@ class EdgeEvent:
             "reader": self.reader,
             "detail": dict(self.detail),
         }
+
+
+class _Appends(Protocol):
+    def append(
+        self, type: str, *, door: str = "", data: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> object: ...
+
+
+def spool_recorder(spool: _Appends) -> Callable[[EdgeEvent], None]:
+    """A station `record` function that writes each event to the edge's event spool
+    (`vaultdoor.edge.spool.Spool.append`), the reader id kept in the event data."""
+
+    def record(event: EdgeEvent) -> None:
+        data = dict(event.detail)
+        if event.reader:
+            data["reader"] = event.reader
+        spool.append(event.kind, door=event.door, data=data, at=event.at)
+
+    return record

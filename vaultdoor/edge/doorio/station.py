@@ -90,6 +90,7 @@ class DoorStation:
         clock: Clock | None = None,
         feedback: Feedback | None = None,
         pin_timeout_s: float = 10.0,
+        record_decisions: bool = True,
     ) -> None:
         self.config = config
         self.reader = reader
@@ -99,6 +100,9 @@ class DoorStation:
         self.clock = clock or SystemClock()
         self.feedback = feedback or Feedback()
         self.door = DoorMonitor(config, self.clock)
+        # False when `decide` records its decisions itself (the edge controller spools each
+        # decision before it returns), so a decision is never stored twice.
+        self.record_decisions = record_decisions
         card_first = config.mode != "pin"
         self._pinpads = {
             r.reader_id: PinPad(timeout_s=pin_timeout_s, card_first=card_first, clock=self.clock)
@@ -208,7 +212,8 @@ class DoorStation:
         }
         if pin_timed_out:
             detail["pin_timed_out"] = True
-        self._emit("access.decision", reader=reader_id, **detail)
+        if self.record_decisions:
+            self._emit("access.decision", reader=reader_id, **detail)
 
     # --- helpers ---------------------------------------------------------------------------
 
