@@ -7,8 +7,11 @@ is skipped, and only a file that is not a message at all raises :class:`MessageP
 
 from __future__ import annotations
 
+import base64
 import email
 import email.utils
+import quopri
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
@@ -22,6 +25,7 @@ __all__ = ["Address", "MessageParseError", "ParsedMessage", "parse_message"]
 
 MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 MAX_PARTS = 500
+MAX_NESTING = 20  # multipart and forwarded-message levels followed
 MAX_LINKS = 1000
 MAX_TEXT = 1_000_000  # characters of body text kept for wording checks
 
@@ -84,7 +88,7 @@ class ParsedMessage:
 def _header_text(message: Message, name: str) -> str:
     try:
         value = message.get(name)
-    except Exception:
+    except Exception:  # a malformed header reads as absent, not as a crash
         return ""
     return " ".join(str(value).split()) if value is not None else ""
 
@@ -92,7 +96,7 @@ def _header_text(message: Message, name: str) -> str:
 def _all_headers(message: Message, name: str) -> list[str]:
     try:
         values = message.get_all(name) or []
-    except Exception:
+    except Exception:  # header objects that fail to render
         return []
     return [" ".join(str(v).split()) for v in values]
 
@@ -110,7 +114,7 @@ def _decode_text(part: Message) -> str:
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         return content if isinstance(content, str) else ""
-    except Exception:
+    except Exception:  # unknown charsets and broken transfer encodings
         payload = part.get_payload(decode=True)
         if isinstance(payload, bytes):
             return payload.decode("utf-8", errors="replace")
@@ -120,7 +124,7 @@ def _decode_text(part: Message) -> str:
 def _payload_bytes(part: Message) -> bytes:
     try:
         payload = part.get_payload(decode=True)
-    except Exception:
+    except Exception:  # payloads that fail to decode
         return b""
     return payload if isinstance(payload, bytes) else b""
 
@@ -128,7 +132,7 @@ def _payload_bytes(part: Message) -> bytes:
 def _filename(part: Message) -> str:
     try:
         name = part.get_filename() or ""
-    except Exception:
+    except Exception:  # RFC 2231 names that fail to decode
         name = ""
     if not name:
         # Some mailers only give the name in Content-Description.
@@ -179,7 +183,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     _check_bytes(raw)
     try:
         root: Message = email.message_from_bytes(raw, policy=policy.default)
-    except Exception as exc:
+    except Exception as exc:  # the email package's own failures
         raise MessageParseError(f"cannot be parsed as MIME ({type(exc).__name__})") from exc
     senders = _addresses(root, "From")
     message = ParsedMessage(
@@ -204,10 +208,45 @@ def parse_message(raw: bytes) -> ParsedMessage:
     return message
 
 
+def _encoded_inner_message(part: Message) -> Message | None:
+    """A message/rfc822 part sent base64 or quoted-printable encoded, decoded and parsed."""
+    encoding = _header_text(part, "Content-Transfer-Encoding").lower()
+    if encoding not in {"base64", "quoted-printable"}:
+        return None
+    payload = part.get_payload()
+    wrapped = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(wrapped, Message):
+        return None
+    try:
+        text = wrapped.as_string()
+        data = (base64.b64decode(text.encode("ascii", "ignore")) if encoding == "base64"
+                else quopri.decodestring(text.encode("utf-8", "replace")))
+        return email.message_from_bytes(data, policy=policy.default)
+    except Exception:  # an undecodable forward reads as opaque
+        return None
+
+
+def _iter_parts(part: Message, depth: int = 0) -> Iterator[Message]:
+    """Every part, depth first, including those of forwarded messages (nested messages)."""
+    yield part
+    if depth >= MAX_NESTING:
+        return
+    if part.get_content_type() == "message/rfc822":
+        inner = _encoded_inner_message(part)
+        if inner is not None:
+            yield from _iter_parts(inner, depth + 1)
+            return
+    if part.is_multipart():
+        payload = part.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, Message):
+                yield from _iter_parts(sub, depth + 1)
+
+
 def _read_parts(root: Message, message: ParsedMessage) -> None:
     texts: list[str] = []
     links: list[Link] = []
-    for count, part in enumerate(root.walk()):
+    for count, part in enumerate(_iter_parts(root)):
         if count >= MAX_PARTS:
             break
         if part.is_multipart():

@@ -64,7 +64,7 @@ class Scanner:
         for signal in self.signals:
             try:
                 findings.extend(signal.check(evidence))
-            except Exception:
+            except Exception:  # one broken check must not hide the others' findings
                 logger.exception("signal %s failed on %s", signal.name, file or "a message")
                 findings.append(Finding(signal.name, 0.0, "check failed on this message",
                                         standalone=False))

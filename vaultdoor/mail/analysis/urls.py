@@ -125,6 +125,12 @@ def split_url(url: str) -> UrlParts:
 
 
 def _ascii_host(host: str) -> str:
+    # IDNA's NFKC step can turn a character into white space (U+00AF -> " \u0304"): drop it,
+    # or the next normalisation would give another spelling.
+    return "".join(_encode_host(host).split())
+
+
+def _encode_host(host: str) -> str:
     if host.isascii():
         return host.lower()
     try:

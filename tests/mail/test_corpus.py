@@ -1,0 +1,35 @@
+"""The done-when targets on the labelled corpus (a copy of shared/data/mail, with its NOTICE).
+
+Phishing or suspicious counts as detecting a phish: recall >= 0.95. Legitimate mail must come
+out clean: false-positive rate <= 2 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vaultdoor.mail.analysis.evaluation import evaluate_corpus
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def test_corpus_meets_recall_and_false_positive_targets():
+    evaluation = evaluate_corpus(CORPUS)
+    assert evaluation.total("phish") == 30 and evaluation.total("ham") == 32
+    report = evaluation.render()
+    assert evaluation.recall >= 0.95, report
+    assert evaluation.false_positive_rate <= 0.02, report
+
+
+def test_no_corpus_file_is_an_error():
+    evaluation = evaluate_corpus(CORPUS)
+    assert not [o.file for o in evaluation.outcomes if o.verdict == "error"]
+
+
+def test_tricky_ham_stays_clean():
+    evaluation = evaluate_corpus(CORPUS)
+    verdicts = {o.file: o.verdict for o in evaluation.outcomes}
+    for name in ("mailparser-mail_test_5.eml", "rspamd-phishing_query_safe.eml",
+                 "rspamd-phishing_query_nested.eml", "synthetic-ham-07-wrapper-same-site.eml",
+                 "synthetic-ham-08-list-arc.eml", "sa-nice-authres.eml"):
+        assert verdicts[name] == "clean", name

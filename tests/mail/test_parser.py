@@ -1,0 +1,80 @@
+"""Reading messages: broken input gives an error verdict, never an exception."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vaultdoor.mail.analysis import Scanner, parse_message
+
+from .conftest import build
+
+VERDICTS = {"phishing", "suspicious", "clean", "error"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_raise(raw):
+    report = Scanner().scan_bytes(raw, file="x.eml")
+    assert report.verdict in VERDICTS
+    if report.verdict == "error":
+        assert report.error
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=500))
+def test_binary_in_the_header_block_is_an_error(junk):
+    report = Scanner().scan_bytes(b"\x00" + junk)
+    assert report.verdict == "error"
+    assert report.to_dict()["error"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400), st.text(max_size=200))
+def test_arbitrary_headers_and_bodies_never_raise(subject, body):
+    raw = b"From: " + subject.encode("utf-8", "replace") + b"\nContent-Type: text/html\n\n"
+    raw += body.encode("utf-8", "replace")
+    assert Scanner().scan_bytes(raw).verdict in VERDICTS
+
+
+def test_empty_and_non_mail_files_are_errors():
+    assert Scanner().scan_bytes(b"").verdict == "error"
+    assert Scanner().scan_bytes(b"just some words without a header\n").verdict == "error"
+    assert Scanner().scan_bytes(b"\x89PNG\r\n\x1a\n\x00\x00").verdict == "error"
+
+
+def test_headerless_fixture_and_missing_from_are_read():
+    report = Scanner().scan_bytes(b'Content-type: text/html\n\nlol <a href="http://a.example">x</a>')
+    assert report.verdict == "clean"
+    assert report.links[0].host == "a.example"
+
+
+def test_nested_message_and_its_attachments_are_read():
+    inner = build(attachments=[("run.exe", "application/octet-stream", b"MZ")])
+    from email.message import EmailMessage
+
+    outer = EmailMessage()
+    outer["From"] = "a@b.example"
+    outer["To"] = "c@d.example"
+    outer.set_content("forwarded")
+    outer.add_attachment(inner, maintype="message", subtype="rfc822")
+    parsed = parse_message(outer.as_bytes())
+    assert "run.exe" in [a.filename for a in parsed.attachments]
+
+
+def test_links_keep_visible_text_and_skip_images():
+    raw = build(html='<p>Hi <a href="https://a.example/x"><img src="https://cdn.example/l.png" '
+                     'alt="Logo"> Open</a> <img src="https://img.example/p.png">'
+                     '<map><area href="https://b.example/m" alt="map"></map>'
+                     '<form action="https://c.example/post"></form>'
+                     '<meta http-equiv="refresh" content="0; url=https://d.example/r"></p>',
+                text=None)
+    links = {link.host: link for link in parse_message(raw).links}
+    assert links["a.example"].text == "Logo Open"
+    assert set(links) == {"a.example", "b.example", "c.example", "d.example"}
+    assert links["c.example"].source == "form" and links["d.example"].source == "meta-refresh"
+
+
+def test_recipient_domains_prefer_delivered_to():
+    raw = build(headers={"Delivered-To": "x@lakeside-cs.example"}, to="y@other.example")
+    assert parse_message(raw).recipient_domains == ["lakeside-cs.example"]
