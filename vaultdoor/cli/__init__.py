@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "audit": "vaultdoor.cli.audit:audit",
     "demo": "vaultdoor.cli.demo:demo",
     "mail": "vaultdoor.cli.mail:mail",
+    "edge": "vaultdoor.cli.edge:edge",
+    "controller": "vaultdoor.cli.controller:controller",
 }
 
 

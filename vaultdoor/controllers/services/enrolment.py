@@ -172,7 +172,11 @@ def enrol(code: str, *, request: Any = None) -> Enrolment:
         ).update(revoked_at=now)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         ControllerCredential.objects.create(controller=controller, token_hash=hash_secret(token))
-        Controller.objects.filter(pk=controller.pk).update(enrolled_at=now)
+        # A newly enrolled controller may start a new spool (a replaced unit): its sequence
+        # numbers start again, while event ids keep ingestion exactly-once.
+        Controller.objects.filter(pk=controller.pk).update(
+            enrolled_at=now, last_event_seq=0, last_event_hash=""
+        )
         controller.enrolled_at = now
         record("edge.enrol", actor=f"controller:{controller.name}", target_type="controller",
                target_id=controller.name, request=request)

@@ -14,8 +14,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from vaultdoor.access.models import DoorEvent
 from vaultdoor.audit import record
 from vaultdoor.engine.chain import ChainEvent, parse_time
+from vaultdoor.facilities.models import Door, Zone
+from vaultdoor.people.models import Person
 
 from ..models import Controller, ControllerDoor, ControllerEvent
 from .alarms import ALARM_EVENT_TYPES, raise_alarm
@@ -127,7 +130,7 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
                 status=403,
             )
     if not events:
-        return IngestResult(acked=controller.last_event_seq, stored=0, duplicates=0)
+        return IngestResult(acked=0, stored=0, duplicates=0)
     stored = duplicates = 0
     with transaction.atomic():
         locked = Controller.objects.select_for_update().get(pk=controller.pk)
@@ -137,16 +140,19 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
             .values_list("event_id", flat=True)
         )
         for event in events:
-            if event.seq <= last_seq or event.id in known:
+            if event.id in known:
                 duplicates += 1
                 continue
-            _store(locked, event, gap=bool(last_hash) and event.prev_hash != last_hash)
+            # A sequence number at or below the last one with a new id is a spool that
+            # started again (a replaced unit): stored, and flagged like any other gap.
+            gap = (bool(last_hash) and event.prev_hash != last_hash) or event.seq <= last_seq
+            _store(locked, event, gap=gap)
             last_seq, last_hash = event.seq, event.hash
             stored += 1
         Controller.objects.filter(pk=locked.pk).update(
             last_event_seq=last_seq, last_event_hash=last_hash, last_seen=timezone.now()
         )
-    return IngestResult(acked=max(last_seq, events[-1].seq), stored=stored,
+    return IngestResult(acked=events[-1].seq, stored=stored,
                         duplicates=duplicates)
 
 
@@ -162,9 +168,11 @@ def _store(controller: Controller, event: _Event, *, gap: bool) -> None:
     action = "access.decision" if event.type == "access.decision" else "edge.event"
     if action == "edge.event":
         context["type"] = event.type
-    record(action, actor=f"controller:{controller.name}",
-           target_type="door" if event.door else "controller",
-           target_id=event.door or controller.name, **context)
+    audit = record(action, actor=f"controller:{controller.name}",
+                   target_type="door" if event.door else "controller",
+                   target_id=event.door or controller.name, **context)
+    if action == "access.decision" and event.door:
+        _door_event(controller, event, getattr(audit, "seq", None))
     ControllerEvent.objects.create(
         controller=controller, event_id=event.id, seq=event.seq, type=event.type,
         door=event.door, at=event.at,
@@ -190,3 +198,24 @@ def update_status(controller: Controller, status: Mapping[str, Any] | None) -> N
         with contextlib.suppress(ValueError):
             values["clock_skew_ms"] = int((parse_time(clock) - now).total_seconds() * 1000)
     Controller.objects.filter(pk=controller.pk).update(**values)
+
+
+def _door_event(controller: Controller, event: _Event, audit_seq: int | None) -> None:
+    """The queryable row the console's event log and dashboard read (as for server-side
+    decisions); the audit entry stays the proof."""
+    data = event.data
+    site_id = controller.site_id
+    door = Door.objects.filter(site_id=site_id, code=event.door).only("pk").first()
+    if door is None:
+        return
+    zone = Zone.objects.filter(site_id=site_id, code=str(data.get("zone") or "")).first()
+    person = Person.objects.filter(site_id=site_id, code=str(data.get("person") or "")).first()
+    direction = data.get("direction") if data.get("direction") in ("in", "out") else "in"
+    DoorEvent.objects.create(
+        site_id=site_id, at=event.at, door=door, zone=zone, person=person,
+        direction=direction, decision=str(data.get("decision", ""))[:10],
+        reason=str(data.get("reason", ""))[:40], warnings=list(data.get("warnings") or []),
+        companions=list(data.get("companions") or []),
+        credential=str(data.get("presented", ""))[:100],
+        actor=f"controller:{controller.name}"[:150], audit_seq=audit_seq,
+    )

@@ -1,0 +1,349 @@
+"""`vaultdoor edge run`: the door controller as one process.
+
+Threads, each small and each able to fail without stopping the doors:
+
+- the door side: one `DoorStation` per door with simulated entry and exit readers (the
+  readers' own threads, or the local socket, drive them), and a ticker for door timers;
+- sync: follows the server's signed deltas by long-poll (`sync.Synchroniser`);
+- forwarder: sends spooled events in batches and deletes them once acknowledged; heartbeats
+  while idle;
+- the local socket `<data dir>/edge.sock`: `vaultdoor edge swipe` presents a card there.
+
+Decisions never wait for the server: they read the installed snapshot and write the spool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import signal
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from vaultdoor.engine import PinHasher
+
+from .controller import EdgeController
+from .doorio.door import DoorConfig
+from .doorio.events import EdgeEvent
+from .doorio.station import DoorStation, Ticker
+from .envelope import SignedHeader
+from .readers.simulated import SimulatedReader
+from .spool import DEFAULT_CAPACITY, Spool
+from .store import EdgeStore
+from .sync import ServerClient, ServerRefused, ServerUnavailable, Synchroniser
+from .wire import SiteState
+
+__all__ = ["EdgeDaemon", "SwipeRefused", "request"]
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+HEARTBEAT_S = 10.0
+CONTACT_PERSIST_S = 30.0
+
+
+class SwipeRefused(ValueError):
+    """A local swipe request cannot be presented (unknown door, malformed card)."""
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class EdgeDaemon:
+    """One door controller: its stations, spool, sync and forwarder."""
+
+    def __init__(
+        self, data_dir: Path | str, *, clock: Callable[[], dt.datetime] = _utcnow,
+        long_poll_s: float = 20.0, batch: int = BATCH, heartbeat_s: float = HEARTBEAT_S,
+        spool_capacity: int = DEFAULT_CAPACITY, timeout_s: float = 10.0,
+    ) -> None:
+        self.store = EdgeStore(data_dir)
+        self.config = self.store.config()
+        self.clock = clock
+        self.batch = batch
+        self.heartbeat_s = heartbeat_s
+        self.spool = Spool(self.store.spool_path, controller=self.config.controller,
+                           capacity=spool_capacity, clock=clock)
+        self.client = ServerClient(self.config.server, self.store.token(), timeout=timeout_s)
+        self.controller = EdgeController(
+            pin_hasher=PinHasher(self.store.pin_key()), spool=self._spool_decision,
+            clock=clock, last_contact=self.store.load_contact(),
+        )
+        self.sync = Synchroniser(
+            self.store, self.config, self.client, install=self._install,
+            record=self._spool_note, on_contact=self._contact, clock=clock,
+            long_poll_s=long_poll_s,
+        )
+        self.stations: dict[str, DoorStation] = {}
+        self.readers: dict[str, tuple[SimulatedReader, SimulatedReader]] = {}
+        self._last_decision: dict[str, dict[str, Any]] = {}
+        self._swipe_lock = threading.Lock()
+        self._stations_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._ticker: Ticker | None = None
+        self._server: socketserver.UnixStreamServer | None = None
+        self._contact_saved = 0.0
+
+    # -- events into the spool ------------------------------------------------------------
+
+    def _spool_decision(self, type: str, door: str, data: dict[str, Any], at: dt.datetime
+                        ) -> None:
+        self.spool.append(type, door=door, data=data, at=at)
+        self._wake.set()
+
+    def _spool_note(self, type: str, data: dict[str, Any]) -> None:
+        self.spool.append(type, data=data)
+        self._wake.set()
+
+    def _record(self, event: EdgeEvent) -> None:
+        """The stations' event sink. Decisions were spooled already, before the strike."""
+        if event.kind == "access.decision":
+            return
+        self.spool.append(event.kind, door=event.door,
+                          data={"reader": event.reader, **dict(event.detail)}, at=event.at)
+        self._wake.set()
+
+    def _contact(self, at: dt.datetime) -> None:
+        self.controller.mark_contact(at)
+        now = time.monotonic()
+        if now - self._contact_saved >= CONTACT_PERSIST_S:
+            self._contact_saved = now
+            try:
+                self.store.save_contact(at)
+            except OSError as exc:
+                log.warning("cannot save last contact: %s", exc)
+
+    # -- doors ----------------------------------------------------------------------------
+
+    def _install(self, state: SiteState, header: SignedHeader) -> None:
+        self.controller.install(state, header)
+        self._build_stations()
+        log.info("snapshot version %s installed (%s people)", header.version,
+                 state.count("people"))
+
+    def _build_stations(self) -> None:
+        modes = self.controller.door_modes()
+        doors = [d for d in self.config.doors if d in modes] or list(self.config.doors)
+        with self._stations_lock:
+            for door in doors:
+                mode = modes.get(door, "card")
+                station = self.stations.get(door)
+                if station is not None and station.config.mode == mode:
+                    continue
+                if door not in self.readers:
+                    self.readers[door] = (SimulatedReader(f"{door}/in"),
+                                          SimulatedReader(f"{door}/out"))
+                entry, exit_ = self.readers[door]
+                station = DoorStation(DoorConfig(door_id=door, mode=mode), entry,
+                                      self._decide, self._record, exit_reader=exit_)
+                station.attach()
+                self.stations[door] = station
+            if self._ticker is not None:
+                self._ticker.stations = list(self.stations.values())
+
+    def _decide(self, swipe: dict[str, Any]) -> dict[str, Any]:
+        decision = self.controller.decide(swipe)
+        self._last_decision[str(swipe.get("door", ""))] = decision
+        return decision
+
+    # -- the local socket -----------------------------------------------------------------
+
+    def swipe(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """Present a card (and PIN) at a door's simulated reader; the decision it got."""
+        door = str(request.get("door", ""))
+        station = self.stations.get(door)
+        if station is None:
+            raise SwipeRefused(f"door {door!r} is not driven by controller "
+                               f"{self.config.controller} ({', '.join(self.stations)})")
+        entry, exit_ = self.readers[door]
+        reader = exit_ if request.get("direction") == "out" else entry
+        pin = request.get("pin")
+        card = request.get("card")
+        with self._swipe_lock:
+            self._last_decision.pop(door, None)
+            if card is not None:
+                try:
+                    facility, number = (int(x) for x in str(card).split(":"))
+                except ValueError:
+                    raise SwipeRefused("card must be FACILITY:NUMBER, e.g. 42:10231") from None
+                card_format = str(request.get("format") or "h10301")
+                try:
+                    reader.present_badge(facility, number, card_format)
+                except ValueError as exc:
+                    raise SwipeRefused(str(exc)) from None
+            if pin is not None and station.config.mode in ("card_and_pin", "pin"):
+                reader.key_in(f"{pin}#")
+            decision = self._last_decision.get(door)
+        if decision is None:
+            raise SwipeRefused("the reader made no decision (a PIN is needed at this door: "
+                               "give --pin)")
+        return decision
+
+    def status(self) -> dict[str, Any]:
+        last = self.controller.last_contact
+        return {
+            "controller": self.config.controller, "server": self.config.server,
+            "snapshot_version": self.controller.version, "spool_depth": self.spool.depth,
+            "last_contact": last.isoformat() if last else None,
+            "offline_expired": self.controller.offline_expired(self.clock()),
+            "doors": sorted(self.stations),
+        }
+
+    def _serve_socket(self) -> None:
+        daemon = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                line = self.rfile.readline(65536)
+                try:
+                    req = json.loads(line)
+                    if not isinstance(req, dict):
+                        raise SwipeRefused("request must be a JSON object")
+                    if req.get("op") == "swipe":
+                        answer: dict[str, Any] = {"ok": True, "decision": daemon.swipe(req)}
+                    elif req.get("op") == "status":
+                        answer = {"ok": True, "status": daemon.status()}
+                    else:
+                        raise SwipeRefused(f"unknown op {req.get('op')!r}")
+                except (ValueError, SwipeRefused) as exc:
+                    answer = {"ok": False, "error": str(exc)}
+                self.wfile.write(json.dumps(answer).encode() + b"\n")
+
+        path = self.store.socket_path
+        path.unlink(missing_ok=True)
+        server = socketserver.ThreadingUnixStreamServer(str(path), Handler)
+        os.chmod(path, 0o600)  # only the controller's own user may present cards here
+        server.daemon_threads = True
+        self._server = server
+        server.serve_forever(poll_interval=0.2)
+
+    # -- forwarding -----------------------------------------------------------------------
+
+    def status_report(self) -> dict[str, Any]:
+        return {"snapshot_version": self.controller.version, "spool_depth": self.spool.depth,
+                "clock": self.clock().isoformat()}
+
+    def forward_once(self) -> int:
+        """Send one batch; returns how many events the server acknowledged."""
+        events = self.spool.pending(self.batch)
+        if not events:
+            return 0
+        answer = self.client.post_events([e.to_dict() for e in events], self.status_report())
+        acked = int(answer.get("acked", 0))
+        self.spool.ack(acked)
+        self._contact(self.clock())
+        return len([e for e in events if e.seq <= acked])
+
+    def _forward_loop(self) -> None:
+        backoff, last_beat = 0.5, 0.0
+        while not self._stop.is_set():
+            try:
+                if self.forward_once():
+                    backoff = 0.5
+                    continue
+                if time.monotonic() - last_beat >= self.heartbeat_s:
+                    self.client.heartbeat(self.status_report())
+                    self._contact(self.clock())
+                    last_beat = time.monotonic()
+                backoff = 0.5
+            except ServerUnavailable as exc:
+                log.info("forwarding paused: %s", exc)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            except ServerRefused as exc:
+                log.error("events refused: %s", exc)
+                self._stop.wait(5.0)
+                continue
+            self._wake.wait(0.5)
+            self._wake.clear()
+
+    # -- life -----------------------------------------------------------------------------
+
+    def start(self, *, socket: bool = True, network: bool = True) -> None:
+        """Install the cached snapshot, start the doors, then the threads."""
+        self.sync.load_cached()
+        self._build_stations()
+        for entry, exit_ in self.readers.values():
+            entry.start()
+            exit_.start()
+        self._ticker = Ticker(list(self.stations.values()))
+        self._ticker.start()
+        targets: list[tuple[str, Callable[[], None]]] = []
+        if network:
+            targets += [("edge-sync", lambda: self.sync.run(self._stop)),
+                        ("edge-forward", self._forward_loop)]
+        if socket:
+            targets.append(("edge-socket", self._serve_socket))
+        for name, target in targets:
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self.store.socket_path.unlink(missing_ok=True)
+        if self._ticker is not None:
+            self._ticker.stop()
+        for thread in self._threads:
+            thread.join(timeout=2)
+        last = self.controller.last_contact
+        if last is not None:
+            with contextlib.suppress(OSError):
+                self.store.save_contact(last)
+        self.spool.close()
+
+    def run_forever(self) -> None:
+        """Run until SIGTERM or SIGINT."""
+        def _signal(signum: int, frame: Any) -> None:
+            self._stop.set()
+
+        signal.signal(signal.SIGTERM, _signal)
+        signal.signal(signal.SIGINT, _signal)
+        self.start()
+        try:
+            while not self._stop.wait(1.0):
+                pass
+        finally:
+            self.stop()
+
+
+def request(data_dir: Path | str, body: Mapping[str, Any], *, timeout: float = 10.0
+            ) -> dict[str, Any]:
+    """Send one request to a running controller's local socket; its JSON answer."""
+    import socket as socket_module
+
+    path = EdgeStore(data_dir).socket_path
+    with socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(str(path))
+        except OSError as exc:
+            raise ConnectionError(
+                f"no controller running at {path} ({exc.strerror}): start `vaultdoor edge run`"
+            ) from None
+        sock.sendall(json.dumps(dict(body)).encode() + b"\n")
+        chunks = []
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if chunk.endswith(b"\n"):
+                break
+    answer: dict[str, Any] = json.loads(b"".join(chunks) or b"{}")
+    return answer
