@@ -89,15 +89,15 @@ class BarChart:
         return self.top + self.plot_h + 16
 
 
-def nice_ceiling(value: int) -> int:
+def nice_ceiling(value: float) -> int:
     """The smallest 'round' number (1, 2, 5 x 10^k) at or above `value`; 1 for 0."""
     if value <= 1:
         return 1
     exponent = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 5, 10):
         if value <= step * exponent:
-            return step * exponent
-    return 10 * exponent  # pragma: no cover - the loop always returns
+            return int(step * exponent)
+    return int(10 * exponent)  # pragma: no cover - the loop always returns
 
 
 def bar_chart(
@@ -115,12 +115,12 @@ def bar_chart(
     top, right, bottom, left = margin
     plot_w = width - left - right
     plot_h = height - top - bottom
-    peak = nice_ceiling(max(values, default=0))
-    # Round tick steps: a peak of 5 with 4 ticks would give 1.25; use whole numbers instead.
-    step = max(1, math.ceil(peak / ticks))
+    # A round step first, then the top of the scale as a whole number of steps: gridlines at
+    # 0, 20, 40, 60 rather than at 0, 13.5, 27...
+    highest = max(values, default=0)
+    step = nice_ceiling(highest / ticks) if highest > ticks else 1
+    peak = max(step * math.ceil(highest / step), 1)
     tick_values = list(range(0, peak + 1, step))
-    if tick_values[-1] < peak:
-        tick_values.append(peak)
     slot = plot_w / max(len(values), 1)
     gap = min(4.0, slot * 0.2)
     bars = []

@@ -56,6 +56,15 @@ class PlanZone:
         return round(self.rect.y + 39, 1)
 
     @property
+    def flag_y(self) -> float:
+        """Top of the first flag line (phones), under the name and security lines."""
+        return round(self.rect.y + 50, 1)
+
+    @property
+    def flag2_y(self) -> float:
+        return round(self.rect.y + 72, 1)
+
+    @property
     def icon_y(self) -> float:
         return round(self.rect.y + 6, 1)
 
@@ -82,6 +91,7 @@ class PlanDoor:
     y: float
     side: str
     leads: str  # "outside", "stairs" (another floor) or "" (between zones of this floor)
+    via: tuple[float, float] | None = None  # connector end for zones that do not touch
 
     @property
     def box_x(self) -> float:
@@ -130,7 +140,7 @@ def floor_plan(zones: Sequence[Zone], doors: Sequence[Door], floor: Floor) -> Fl
     rects = treemap([zone_weight(z) for z in ordered], building) if ordered else []
     by_pk = {z.pk: r for z, r in zip(ordered, rects, strict=True)}
     plan_zones = tuple(
-        PlanZone(z, r.inset(GAP), compact=r.w < 150 or r.h < 90)
+        PlanZone(z, r.inset(GAP), compact=r.w < 170 or r.h < 120)
         for z, r in zip(ordered, rects, strict=True)
     )
 
@@ -157,6 +167,6 @@ def floor_plan(zones: Sequence[Zone], doors: Sequence[Door], floor: Floor) -> Fl
         door_by_key[key] = door
     marks = place_doors(specs, {str(pk): r for pk, r in by_pk.items()}, building)
     plan_doors = tuple(
-        PlanDoor(door_by_key[m.key], m.x, m.y, m.side, leads[m.key]) for m in marks
+        PlanDoor(door_by_key[m.key], m.x, m.y, m.side, leads[m.key], m.via) for m in marks
     )
     return FloorPlan(PLAN_WIDTH, PLAN_HEIGHT, building, plan_zones, plan_doors)

@@ -54,6 +54,9 @@ class DoorMark:
     x: float
     y: float
     side: str  # top, bottom, left or right
+    # For a door between zones of this floor that do not touch: the point on the other
+    # zone's edge that a connector line runs to.
+    via: tuple[float, float] | None = None
 
 
 def treemap(weights: Sequence[float], bounds: Rect) -> list[Rect]:
@@ -177,16 +180,17 @@ def _toward(a: Rect, tx: float, ty: float) -> tuple[float, float, str]:
 
 
 def _to_outside(a: Rect, bounds: Rect) -> tuple[float, float, str]:
-    """A point on the side of `a` that lies on the building's outer wall (else its top)."""
-    if abs(a.y - bounds.y) < _EPS:
-        return a.cx, a.y, "top"
-    if abs(a.x - bounds.x) < _EPS:
-        return a.x, a.cy, "left"
+    """A point on the side of `a` that lies on the building's outer wall, the street side
+    (bottom) first; a zone inside the building gets its bottom edge."""
     if abs(a.bottom - bounds.bottom) < _EPS:
         return a.cx, a.bottom, "bottom"
+    if abs(a.x - bounds.x) < _EPS:
+        return a.x, a.cy, "left"
     if abs(a.right - bounds.right) < _EPS:
         return a.right, a.cy, "right"
-    return a.cx, a.y, "top"
+    if abs(a.y - bounds.y) < _EPS:
+        return a.cx, a.y, "top"
+    return a.cx, a.bottom, "bottom"
 
 
 def place_doors(
@@ -194,29 +198,38 @@ def place_doors(
     rects: dict[str, Rect],
     bounds: Rect,
     *,
-    spacing: float = 18.0,
+    spacing: float = 24.0,
+    label_spacing: float = 84.0,
 ) -> list[DoorMark]:
     """Markers for `doors`, given as (key, zone on this floor, other zone or None).
 
-    The other zone is None for the outside; a zone missing from `rects` is on another floor
-    (stairs), drawn on the top edge of this floor's zone. Markers on the same spot are spread
-    along their edge by `spacing`, so two doors between the same zones stay visible.
+    The other zone is None for the outside (drawn on the building's outer wall); a zone
+    missing from `rects` is on another floor (stairs, drawn on the top edge). Markers on the
+    same spot are spread along their edge, by `label_spacing` along top and bottom edges
+    (where their labels run side by side) and by `spacing` along left and right ones.
     """
     marks: list[DoorMark] = []
     taken: list[tuple[float, float]] = []
     for key, here, other in doors:
         a = rects[here]
         b = rects.get(other) if other is not None else None
+        via = None
         if other is None:
             x, y, side = _to_outside(a, bounds)
         elif b is not None:
             shared = _shared_edge(a, b)
-            x, y, side = shared if shared is not None else _toward(a, b.cx, b.cy)
+            if shared is not None:
+                x, y, side = shared
+            else:
+                x, y, side = _toward(a, b.cx, b.cy)
+                vx, vy, _ = _toward(b, a.cx, a.cy)
+                via = (round(vx, 1), round(vy, 1))
         else:
             x, y, side = a.cx, a.y, "top"
-        x, y = _spread(x, y, side, a, taken, spacing)
+        gap = label_spacing if side in ("top", "bottom") else spacing
+        x, y = _spread(x, y, side, a, taken, gap)
         taken.append((x, y))
-        marks.append(DoorMark(key, round(x, 1), round(y, 1), side))
+        marks.append(DoorMark(key, round(x, 1), round(y, 1), side, via))
     return marks
 
 
@@ -232,6 +245,12 @@ def _spread(
         offset = ((step + 1) // 2) * spacing * (1 if step % 2 else -1)
         pos = min(max(start + offset, lo), hi)
         px, py = (pos, y) if along_x else (x, pos)
-        if all(math.hypot(px - tx, py - ty) >= spacing - _EPS for tx, ty in taken):
+        # Distance along the edge only for markers on this edge; others just must not touch.
+        if all(
+            (abs(px - tx) if along_x else abs(py - ty)) >= spacing - _EPS
+            if (abs(py - ty) < _EPS if along_x else abs(px - tx) < _EPS)
+            else math.hypot(px - tx, py - ty) >= min(spacing, 24.0) - _EPS
+            for tx, ty in taken
+        ):
             return px, py
     return x, y

@@ -67,8 +67,16 @@ def test_door_between_adjacent_zones_sits_on_their_shared_edge():
 def test_outside_door_sits_on_the_outer_wall_and_stairs_on_top():
     rects = {"a": Rect(0, 0, 400, 480), "b": Rect(400, 0, 400, 480)}
     outside, stairs = place_doors([("d1", "b", None), ("d2", "a", "elsewhere")], rects, BOUNDS)
-    assert outside.y == 0 and outside.side == "top"
+    assert outside.y == 480 and outside.side == "bottom"  # the street side
     assert stairs.side == "top" and stairs.y == 0
+    assert outside.via is None and stairs.via is None
+
+
+def test_door_between_zones_that_do_not_touch_gets_a_connector():
+    rects = {"a": Rect(0, 0, 200, 480), "m": Rect(200, 0, 400, 480), "b": Rect(600, 0, 200, 480)}
+    (mark,) = place_doors([("d1", "b", "a")], rects, BOUNDS)
+    assert (mark.x, mark.side) == (600, "left")
+    assert mark.via == (200, 240)
 
 
 def test_markers_at_the_same_spot_are_spread_along_the_edge():

@@ -45,7 +45,8 @@ class DashboardView(PageView):
             )
             context["denial_reasons"] = [r for r, _ in denials]
             context["recent_denials"] = list(
-                DoorEvent.objects.filter(site=site, decision=DecisionChoices.DENY)
+                DoorEvent.objects.filter(site=site, decision=DecisionChoices.DENY,
+                                         at__gte=period.start, at__lt=period.end)
                 .select_related("door", "zone", "person")
                 .order_by("-at", "-pk")[:8]
             )
