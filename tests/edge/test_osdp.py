@@ -222,3 +222,52 @@ def test_end_to_end_card_and_pin(link, decisions):
     assert recorder.wait("access.decision").detail["decision"] == "grant"
     assert decisions.swipes[-1]["pin"] == GOOD_PIN
     link.fake.wait_for(osdp.Command.Output)
+
+
+def test_two_readers_on_one_bus_keep_their_own_keys_and_events(tmp_path):
+    bus = OsdpBus()
+    fakes, readers, ends = [], [], []
+    recorder = Recorder()
+    for index, address in enumerate((101, 102)):
+        key = secrets.token_bytes(16)
+        cp_end, pd_end = memory_link()
+        ends += [cp_end, pd_end]
+        fakes.append(FakeReader(pd_end, key, address=address))
+        reader = bus.add_reader(f"R-{index}", address=address, channel=cp_end,
+                                key=key_file(tmp_path / f"r{index}.scbk", key))
+        reader.attach(recorder)
+        readers.append(reader)
+    for fake in fakes:
+        fake.start()
+    bus.start()
+    try:
+        assert eventually(lambda: all(r.online for r in readers))
+        fakes[1].present_card(*encode("h10301", 1, 2))
+        fakes[0].present_card(*encode("h10301", 3, 4))
+        assert eventually(lambda: sum(isinstance(e, CardRead) for e in recorder.events) == 2)
+        reads = {e.reader: e.data for e in recorder.events if isinstance(e, CardRead)}
+        assert reads == {"R-0": encode("h10301", 3, 4)[1], "R-1": encode("h10301", 1, 2)[1]}
+        readers[1].send(Led("blue", 500))
+        assert fakes[1].wait_for(osdp.Command.LED)[0]["on_color"] == osdp.CommandLEDColor.Blue
+        assert fakes[0].received(osdp.Command.LED) == []
+    finally:
+        bus.stop()
+        for fake in fakes:
+            fake.teardown()
+
+
+def test_bus_configuration_errors(tmp_path):
+    from vaultdoor.edge.readers import ReaderError, ReaderKeyError
+
+    bus = OsdpBus()
+    cp_end, _ = memory_link()
+    ref = key_file(tmp_path / "k.scbk", secrets.token_bytes(16))
+    with pytest.raises(ReaderError, match="0 to 126"):
+        bus.add_reader("R-1", address=127, channel=cp_end, key=ref)
+    with pytest.raises(ReaderKeyError):
+        bus.add_reader("R-1", address=1, channel=cp_end, key="00" * 16)
+    bus.add_reader("R-1", address=1, channel=cp_end, key=ref)
+    with pytest.raises(ReaderError, match="already in use"):
+        bus.add_reader("R-2", address=1, channel=cp_end, key=ref)
+    with pytest.raises(ReaderError, match="at least one reader"):
+        OsdpBus().start()
