@@ -38,7 +38,7 @@ demo: install
 	$(BIN)/vaultdoor serve --demo
 
 lint: install-dev
-	$(BIN)/ruff check vaultdoor benchmarks tests
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 check: install-dev

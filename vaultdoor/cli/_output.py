@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import click
 
-__all__ = ["EXIT_INVALID", "EXIT_FAILED", "fail", "print_json"]
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "fail", "print_json"]
 
 EXIT_FAILED = 1  # the operation ran and said no (verification failed, password rejected)
 EXIT_INVALID = 2  # the input was invalid (site file, swipe file, arguments)
