@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vaultdoor.facilities",
     "vaultdoor.people",
     "vaultdoor.access",
+    "vaultdoor.identity",
     "vaultdoor.controllers",
     "vaultdoor.console",
     "vaultdoor.api",
@@ -109,14 +110,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -----------------------------------------------------------------------------
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at or above OWASP's minimum parameters (vaultdoor/identity/passwords/hashers.py).
+    "vaultdoor.identity.passwords.hashers.VaultdoorArgon2PasswordHasher",
 ]
+# One validator applies the chosen password profile (pci-dss-4, nist-800-63b or classic).
+VAULTDOOR_PASSWORD_PROFILE = config.env("PASSWORD_PROFILE", "pci-dss-4")
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "vaultdoor.identity.passwords.validators.ProfilePasswordValidator"},
 ]
 LOGIN_URL = "console:login"
 LOGIN_REDIRECT_URL = "console:dashboard"
@@ -160,6 +160,7 @@ CONTENT_SECURITY_POLICY = {
 # --- static files -------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even when it serves from the apps
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
