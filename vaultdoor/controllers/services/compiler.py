@@ -40,15 +40,20 @@ DELTA_HISTORY = 500
 
 def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
     """Only what a controller for `door_ids` needs: those doors, the zones on either side,
-    their floors, the access levels reaching those zones (trimmed to them), their schedules,
-    the roles carrying those levels, every holiday, and the people holding any such level."""
+    their floors, the access levels reaching the zones the doors lead into (trimmed to the
+    controller's zones), their schedules, the roles carrying those levels, every holiday, and
+    the people holding any such level."""
     doors = tuple(d for d in site.doors if d.id in door_ids)
     zone_ids = {z for d in doors for z in (d.from_zone, d.to_zone)} - {em.OUTSIDE}
+    # Only a level reaching a zone these doors lead INTO lets anyone through them: leaving
+    # checks no level, and whoever leaves a zone entered it through a door they had a level
+    # for (or an unlocked one, which identifies nobody).
+    entered = {d.to_zone for d in doors}
     zones = tuple(z for z in site.zones if z.id in zone_ids)
     floor_ids = {z.floor for z in zones}
     levels = tuple(
         dataclasses.replace(lv, zones=tuple(z for z in lv.zones if z in zone_ids))
-        for lv in site.access_levels if any(z in zone_ids for z in lv.zones)
+        for lv in site.access_levels if any(z in entered for z in lv.zones)
     )
     level_ids = {lv.id for lv in levels}
     roles = tuple(

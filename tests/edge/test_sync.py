@@ -1,0 +1,227 @@
+"""Snapshot sync at the edge: signed, versioned, refused when tampered or replayed."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from vaultdoor.edge.envelope import (
+    BadSignature,
+    SnapshotRefused,
+    key_id,
+    public_key_text,
+    sign_update,
+)
+from vaultdoor.edge.store import EdgeConfig, EdgeStore
+from vaultdoor.edge.sync import ChainGap, ReplayedSnapshot, Synchroniser
+from vaultdoor.edge.wire import SiteState
+from vaultdoor.engine import PinHasher, load_site
+
+SITE_FILE = (Path(__file__).parents[2] / "vaultdoor" / "controllers" / "tests" / "data"
+             / "example-site.yaml")
+PIN_KEY = b"k" * 32
+SETTINGS = {"name": "ctl-1", "offline_grace_s": 604800,
+            "failure_modes": {"D-MAIN": "safe", "D-VAULT": "safe"}}
+
+
+def example_site():
+    return load_site(SITE_FILE.read_text(), pin_hasher=PinHasher(PIN_KEY))
+
+
+def with_person_status(site, person_id: str, status: str):
+    people = tuple(dataclasses.replace(p, status=status) if p.id == person_id else p
+                   for p in site.people)
+    return dataclasses.replace(site, people=people)
+
+
+class FakeServer:
+    """Builds the signed chain the way the server does (full snapshots and deltas)."""
+
+    def __init__(self, controller: str = "ctl-1", key: Ed25519PrivateKey | None = None):
+        self.key = key or Ed25519PrivateKey.generate()
+        self.controller = controller
+        self.version = 0
+        self.state: SiteState | None = None
+        self.delta_log: dict[int, dict] = {}
+        self.full_updates: dict[int, dict] = {}
+
+    def publish(self, site) -> None:
+        state = SiteState.from_site(site, controller=SETTINGS)
+        prev, self.version = self.version, self.version + 1
+        common = dict(controller=self.controller, version=self.version, prev_version=prev,
+                      fingerprint=state.fingerprint(), issued_at="2026-12-01T08:00:00+00:00")
+        if self.state is not None:
+            self.delta_log[self.version] = sign_update(
+                self.key, kind="delta", payload=self.state.diff(state), **common).to_dict()
+        self.full_updates[self.version] = sign_update(
+            self.key, kind="full", payload=state.to_payload(), **common).to_dict()
+        self.state = state
+
+    # the client interface the synchroniser calls
+    def snapshot(self):
+        return self.full_updates[self.version]
+
+    def deltas_since(self, since: int):
+        return [self.delta_log[v] for v in range(since + 1, self.version + 1)]
+
+    def deltas(self, since: int, wait: float = 0.0):
+        return {"version": self.version, "updates": self.deltas_since(since)}
+
+
+@pytest.fixture
+def server():
+    s = FakeServer()
+    s.publish(example_site())
+    return s
+
+
+@pytest.fixture
+def store(tmp_path, server):
+    store = EdgeStore(tmp_path)
+    config = EdgeConfig(server="http://server.invalid", controller="ctl-1", site="northgate",
+                        doors=("D-MAIN", "D-VAULT"),
+                        server_key=public_key_text(server.key.public_key()),
+                        server_key_id=key_id(server.key.public_key()))
+    store.save_enrolment(config, token="vdc_x", pin_key=PIN_KEY)
+    return store
+
+
+@pytest.fixture
+def installed():
+    return []
+
+
+@pytest.fixture
+def sync(store, server, installed):
+    return Synchroniser(store, store.config(), server,
+                        install=lambda state, header: installed.append(header.version))
+
+
+def test_full_snapshot_then_deltas(sync, server, installed):
+    assert sync.sync_once() == 1
+    assert sync.version == 1
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    assert sync.sync_once() == 1
+    assert sync.version == 2 and installed == [1, 2]
+    person = json.loads(sync.state.entities["people"]["E1001"])
+    assert person["status"] == "suspended"
+
+
+def test_delta_carries_only_the_change(server):
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    payload = server.delta_log[2]["payload"]
+    assert list(payload["upsert"]) == ["people"]
+    assert [p["id"] for p in payload["upsert"]["people"]] == ["E1001"]
+    assert payload["remove"] == {}
+
+
+def test_tampered_payload_is_refused(sync, server):
+    update = json.loads(json.dumps(server.snapshot()))
+    people = update["payload"]["entities"]["people"]
+    people[0]["status"] = "active" if people[0]["status"] != "active" else "suspended"
+    with pytest.raises(SnapshotRefused, match="altered"):
+        sync.apply(update)
+    assert sync.version == 0
+
+
+def test_tampered_header_is_refused(sync, server):
+    update = dict(server.snapshot(), version=99)
+    with pytest.raises(BadSignature):
+        sync.apply(update)
+
+
+def test_snapshot_signed_by_another_key_is_refused(sync, store):
+    forger = FakeServer(key=Ed25519PrivateKey.generate())
+    forger.publish(example_site())
+    with pytest.raises(BadSignature):
+        sync.apply(forger.snapshot())
+
+
+def test_snapshot_for_another_controller_is_refused(sync, server):
+    other = FakeServer(controller="ctl-2", key=server.key)
+    other.publish(example_site())
+    with pytest.raises(SnapshotRefused, match="ctl-2"):
+        sync.apply(other.snapshot())
+
+
+def test_replayed_older_snapshot_is_refused(sync, server):
+    old = server.snapshot()
+    sync.apply(old)
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    sync.sync_once()
+    with pytest.raises(ReplayedSnapshot):
+        sync.apply(old)
+    assert sync.version == 2
+
+
+def test_replayed_delta_is_refused(sync, server):
+    sync.apply(server.snapshot())
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    delta = server.delta_log[2]
+    sync.apply(delta)
+    with pytest.raises(ReplayedSnapshot):
+        sync.apply(delta)
+
+
+def test_replay_is_refused_after_a_restart(store, server, sync):
+    old = server.snapshot()
+    sync.apply(old)
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    sync.sync_once()
+    again = Synchroniser(store, store.config(), server, install=lambda s, h: None)
+    assert again.load_cached() and again.version == 2
+    with pytest.raises(ReplayedSnapshot):
+        again.apply(old)
+
+
+def test_a_gap_resynchronises_with_a_full_snapshot(sync, server):
+    sync.apply(server.snapshot())
+    site = example_site()
+    server.publish(with_person_status(site, "E1001", "suspended"))
+    server.publish(with_person_status(site, "E1002", "suspended"))
+    with pytest.raises(ChainGap):
+        sync.apply(server.delta_log[3])  # skips version 2
+    # The next round notices the gap itself and takes the full snapshot.
+    server.deltas_since = lambda since: [server.delta_log[3]]
+    sync.sync_once()
+    assert sync.version == 3
+    assert sync.state.fingerprint() == server.state.fingerprint()
+
+
+def test_a_delta_that_does_not_produce_the_signed_state_is_refused(sync, server):
+    sync.apply(server.snapshot())
+    state = server.state
+    newer = SiteState.from_site(with_person_status(example_site(), "E1001", "suspended"),
+                                controller=SETTINGS)
+    wrong = sign_update(server.key, controller="ctl-1", kind="delta", version=2, prev_version=1,
+                        fingerprint=state.fingerprint(),  # the fingerprint of the OLD state
+                        issued_at="2026-12-01T08:00:00+00:00", payload=state.diff(newer))
+    with pytest.raises(SnapshotRefused, match="fingerprint"):
+        sync.apply(wrong.to_dict())
+
+
+def test_edited_cache_on_disk_is_refused(sync, server, store):
+    sync.apply(server.snapshot())
+    body = json.loads(store.snapshot_path.read_text())
+    body["state"]["entities"]["people"][0]["status"] = "active"
+    body["state"]["entities"]["people"][0]["access_levels"] = ["it-vault"]
+    store.snapshot_path.write_text(json.dumps(body))
+    notes = []
+    again = Synchroniser(store, store.config(), server, install=lambda s, h: None,
+                         record=lambda t, d: notes.append(t))
+    assert again.load_cached() is False
+    assert notes == ["snapshot.refused"]
+
+
+def test_wire_round_trip_keeps_the_site(server):
+    site = example_site()
+    state = SiteState.from_site(site, controller=SETTINGS)
+    back = SiteState.from_payload(json.loads(json.dumps(state.to_payload())))
+    assert back.fingerprint() == state.fingerprint()
+    rebuilt = back.to_site()
+    assert {p.id: p for p in rebuilt.people} == {p.id: p for p in site.people}
+    assert {d.id for d in rebuilt.doors} == {d.id for d in site.doors}

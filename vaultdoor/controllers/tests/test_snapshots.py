@@ -1,0 +1,129 @@
+"""Per-controller snapshots: only its doors, signed, versioned, with deltas; the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from vaultdoor.controllers.models import SnapshotUpdate
+from vaultdoor.controllers.services import compiler
+from vaultdoor.controllers.services.keys import snapshot_signing_key
+from vaultdoor.edge.envelope import Update
+from vaultdoor.edge.wire import SiteState
+from vaultdoor.people.models import Person
+
+from .conftest import as_controller
+
+pytestmark = pytest.mark.django_db
+
+
+def _state(snapshot) -> SiteState:
+    return SiteState.from_payload(snapshot.payload)
+
+
+def test_snapshot_holds_only_its_doors_zones_and_people(add_controller):
+    controller, _ = add_controller("lobby-ctl", ("D-MAIN",))
+    state = _state(compiler.refresh(controller))
+    assert set(state.entities["doors"]) == {"D-MAIN"}
+    assert set(state.entities["zones"]) == {"lobby"}
+    assert set(state.entities["access_levels"]) == {"building"}
+    # Everyone with the building level (through a role or their own), nobody else.
+    assert set(state.entities["people"]) == {
+        "E1001", "E1002", "E1003", "E1004", "E1005", "E1006", "C2001"
+    }
+    assert "it-vault" not in state.entities["access_levels"]
+
+
+def test_vault_controller_gets_only_vault_people(add_controller):
+    controller, _ = add_controller("vault-ctl", ("D-VAULT",))
+    state = _state(compiler.refresh(controller))
+    assert set(state.entities["zones"]) == {"corridor-b", "vault"}
+    # The IT engineers; not the compliance officer, whose records level reaches only the
+    # corridor in front of the vault door.
+    assert set(state.entities["people"]) == {"E1002", "E1003"}
+    assert state.header["controller"]["failure_modes"] == {"D-VAULT": "secure"}
+
+
+def test_snapshot_is_signed_by_the_server_key(enrolled):
+    controller, _ = enrolled
+    snapshot = compiler.refresh(controller)
+    update = compiler.full_update(snapshot)
+    update.verify(snapshot_signing_key().public_key(), controller=controller.name)
+    assert _state(snapshot).fingerprint() == snapshot.fingerprint == update.header.fingerprint
+
+
+def test_refresh_without_change_keeps_the_version(enrolled):
+    controller, _ = enrolled
+    first = compiler.refresh(controller)
+    assert compiler.refresh(controller).version == first.version
+
+
+def test_a_change_appends_a_signed_delta(enrolled):
+    controller, _ = enrolled
+    first = compiler.refresh(controller)
+    person = Person.objects.get(code="E1002")
+    person.status = "suspended"
+    person.save()
+    second = compiler.refresh(controller)
+    assert second.version == first.version + 1
+    delta = SnapshotUpdate.objects.get(controller=controller, version=second.version)
+    assert delta.kind == "delta" and delta.prev_version == first.version
+    assert [p["id"] for p in delta.payload["upsert"]["people"]] == ["E1002"]
+    applied = _state(first).apply(delta.payload)
+    assert applied.fingerprint() == second.fingerprint
+
+
+def test_a_change_elsewhere_changes_nothing(add_controller):
+    controller, _ = add_controller("vault-ctl", ("D-VAULT",))
+    first = compiler.refresh(controller)
+    person = Person.objects.get(code="E1001")  # an agent: not a vault person
+    person.name = "Priya Shah-Jones"
+    person.save()
+    assert compiler.refresh(controller).version == first.version
+
+
+def test_doors_change_rebuilds(enrolled):
+    from vaultdoor.controllers.services.enrolment import set_doors
+
+    controller, _ = enrolled
+    first = compiler.refresh(controller)
+    set_doors(controller, ["D-MAIN"], actor="test")
+    second = compiler.refresh(controller)
+    assert second.version == first.version + 1
+    assert set(_state(second).entities["doors"]) == {"D-MAIN"}
+
+
+def test_deltas_endpoint(enrolled, api):
+    controller, token = enrolled
+    client = as_controller(api, token)
+    full = client.get("/api/v1/controllers/snapshot").json()
+    assert full["kind"] == "full" and full["version"] == 1
+    assert client.get("/api/v1/controllers/deltas?since=1").json()["updates"] == []
+    person = Person.objects.get(code="E1002")
+    person.status = "terminated"
+    person.save()
+    body = client.get("/api/v1/controllers/deltas?since=1&wait=1").json()
+    (delta,) = body["updates"]
+    assert (delta["kind"], delta["prev_version"], delta["version"]) == ("delta", 1, 2)
+    Update.from_dict(delta).verify(snapshot_signing_key().public_key(),
+                                   controller=controller.name)
+
+
+def test_deltas_endpoint_sends_a_full_snapshot_after_a_gap(enrolled, api):
+    controller, token = enrolled
+    client = as_controller(api, token)
+    client.get("/api/v1/controllers/snapshot")
+    person = Person.objects.get(code="E1002")
+    person.status = "suspended"
+    person.save()
+    compiler.refresh(controller)
+    SnapshotUpdate.objects.filter(controller=controller).delete()  # history pruned
+    (update,) = client.get("/api/v1/controllers/deltas?since=1").json()["updates"]
+    assert update["kind"] == "full" and update["version"] == 2
+    (update,) = client.get("/api/v1/controllers/deltas?since=0").json()["updates"]
+    assert update["kind"] == "full"
+
+
+def test_bad_parameters_are_a_400(enrolled, api):
+    _, token = enrolled
+    response = as_controller(api, token).get("/api/v1/controllers/deltas?since=x")
+    assert response.status_code == 400
