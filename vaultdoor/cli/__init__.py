@@ -22,6 +22,9 @@ COMMANDS: dict[str, str] = {
     "audit": "vaultdoor.cli.audit:audit",
     "demo": "vaultdoor.cli.demo:demo",
     "mail": "vaultdoor.cli.mail:mail",
+    "password": "vaultdoor.cli.password:password",
+    "user": "vaultdoor.cli.user:user",
+    "token": "vaultdoor.cli.user:token",
     "edge": "vaultdoor.cli.edge:edge",
     "controller": "vaultdoor.cli.controller:controller",
 }

@@ -1,0 +1,59 @@
+"""Sealing the TOTP secrets at rest (AES-GCM), and hashing one-time secrets for storage.
+
+TOTP secrets must be readable by the server to check codes, so they are encrypted with a key
+generated into the data directory (`secrets/identity-totp-key`), not hashed: a copy of the
+database alone does not reveal them. High-entropy one-time secrets (enrolment links, API
+tokens, recovery codes) are stored as SHA-256 digests, compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from vaultdoor import config
+
+__all__ = ["digest", "digest_matches", "open_secret", "seal_secret"]
+
+_KEY_FILE = "identity-totp-key"
+_VERSION = "v1"
+
+
+@lru_cache(maxsize=1)
+def _key() -> bytes:
+    reference = config.env("IDENTITY_KEY")
+    if reference:
+        # Any length of key material in the file; SHA-256 makes it the 32 bytes AES-256 needs.
+        return hashlib.sha256(config.read_secret(reference, variable="IDENTITY_KEY")).digest()
+    return config.secret_file(_KEY_FILE, nbytes=32)
+
+
+def seal_secret(plain: str, *, purpose: str) -> str:
+    """Encrypt `plain`, bound to `purpose` (so a sealed value cannot be reused elsewhere)."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_key()).encrypt(nonce, plain.encode(), purpose.encode())
+    return f"{_VERSION}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def open_secret(sealed: str, *, purpose: str) -> str:
+    """Decrypt a value made by `seal_secret` for the same purpose."""
+    version, _, payload = sealed.partition(":")
+    if version != _VERSION:
+        raise ValueError(f"sealed secret of unknown version {version!r}")
+    raw = base64.b64decode(payload)
+    return AESGCM(_key()).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
+
+
+def digest(secret: str) -> str:
+    """SHA-256 hex of a high-entropy secret (never for passwords: those use Argon2id)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def digest_matches(secret: str, expected: str) -> bool:
+    """Constant-time comparison of a secret with a stored digest."""
+    return hmac.compare_digest(digest(secret), expected)

@@ -1,0 +1,1 @@
+"""What the identity app does, as functions the views, the CLI and other apps call."""

@@ -1,0 +1,82 @@
+"""Accounts: finding or creating the account behind a user, and giving it a role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from vaultdoor.audit import record
+
+from ..choices import RoleChoices
+from ..models import Account
+
+__all__ = ["AccountError", "account_for", "account_names", "assign_role", "create_account"]
+
+
+class AccountError(ValueError):
+    """An account cannot be created or changed as asked (the message says why)."""
+
+
+def account_for(user: Any) -> Account:
+    """The user's account, created on first use (users made before identity existed)."""
+    account = getattr(user, "account", None)
+    if account is not None:
+        return account
+    account, _ = Account.objects.get_or_create(user=user)
+    return account
+
+
+def account_names(user: Any) -> list[str]:
+    """The owner's own names, which their password must not contain."""
+    if user is None:
+        return []
+    names = [user.get_username(), getattr(user, "first_name", ""), getattr(user, "last_name", "")]
+    email = getattr(user, "email", "") or ""
+    if "@" in email:
+        names.append(email.split("@", 1)[0])
+    account = Account.objects.filter(user_id=user.pk).select_related("person").first()
+    if account is not None and account.person is not None:
+        names.append(account.person.name)
+    return [name for name in names if name]
+
+
+def assign_role(account: Account, role: str) -> None:
+    """Make `role` the account's only role group (other groups are left alone)."""
+    if role not in RoleChoices.values:
+        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(RoleChoices.values)}")
+    from ..roles import role_group
+
+    user = account.user
+    user.groups.remove(*Group.objects.filter(name__in=[r.label for r in RoleChoices]))
+    user.groups.add(role_group(role))
+    account.role = role
+    account.save(update_fields=["role", "updated"])
+
+
+def create_account(
+    username: str, *, role: str, person: Any = None, email: str = "", actor: str = "system",
+    first_name: str = "", last_name: str = "",
+) -> Account:
+    """Create a console user with no usable password (they set one through an enrolment link)
+    and its account, in one transaction with its audit event."""
+    user_model = get_user_model()
+    if role not in RoleChoices.values:
+        raise AccountError(f"unknown role {role!r}: choose one of {', '.join(RoleChoices.values)}")
+    with transaction.atomic():
+        if user_model.objects.filter(username__iexact=username).exists():
+            raise AccountError(f"a user named {username!r} already exists")
+        if person is not None and Account.objects.filter(person=person).exists():
+            raise AccountError(f"person {person.code} already has an account")
+        user = user_model(username=username, email=email, first_name=first_name,
+                          last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+        account = Account.objects.create(user=user, person=person)
+        assign_role(account, role)
+        record("auth.user_created", actor=actor, target_type="identity.account",
+               target_id=str(account.pk), username=username, role=role,
+               person=getattr(person, "code", ""))
+    return account
