@@ -17,8 +17,10 @@ def test_snapshot_is_immutable() -> None:
     with pytest.raises(TypeError):
         snap.doors["D-NEW"] = snap.doors["D-IN"]  # type: ignore[index]
     assert not hasattr(snap.cards, "clear")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         snap.people["P1"].active = False  # type: ignore[misc]
+    with pytest.raises((AttributeError, dataclasses.FrozenInstanceError)):
+        snap.doors["D-IN"].mode = "unlocked"  # type: ignore[misc]
     assert isinstance(snap.holidays, frozenset)
 
 
@@ -33,8 +35,22 @@ def test_indexes() -> None:
 
 
 def test_people_with_the_same_levels_share_one_table() -> None:
-    snap = snapshot()
-    assert snap.people["P1"].zone_schedules is snap.people["P2"].zone_schedules
+    data = base()
+    data["people"][1]["access_levels"] = ["day"]
+    data["people"][2]["access_levels"] = ["day"]
+    snap = snapshot(data)
+    assert snap.people["P1"].zone_schedules is snap.people["P4"].zone_schedules
+    assert snap.people["P2"].zone_schedules is snap.people["P3"].zone_schedules
+    assert snap.people["P1"].zone_schedules is not snap.people["P2"].zone_schedules
+    assert snap.people["P2"].zone_schedules["office"] == ("always", "office")
+
+
+def test_levels_without_a_role_and_nothing_at_all() -> None:
+    data = base()
+    data["people"].append({"id": "N", "name": "Nobody", "kind": "visitor", "status": "active"})
+    snap = snapshot(data)
+    assert dict(snap.people["N"].zone_schedules) == {}
+    assert dict(snap.people["DAY"].zone_schedules) == {"lobby": ("office",), "office": ("office",)}
 
 
 def test_no_pin_index_without_a_keypad_door() -> None:

@@ -8,12 +8,13 @@ share one zone -> schedules table, which keeps 100,000 cardholders small and qui
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from vaultdoor.engine import model, timeutil
 from vaultdoor.engine.schedules import CompiledSchedule, compile_schedule
@@ -43,9 +44,12 @@ class CompiledDoor:
     to_zone: model.Zone
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledPerson:
-    """What a decision needs to know about a person, precomputed."""
+class CompiledPerson(NamedTuple):
+    """What a decision needs to know about a person, precomputed.
+
+    Named tuples here and in `CardEntry`: immutable like frozen dataclasses, but several
+    times quicker to build, which is most of compiling 100,000 cardholders.
+    """
 
     id: str
     active: bool
@@ -60,8 +64,7 @@ class CompiledPerson:
         return self.cleared and (self.cleared_until is None or at < self.cleared_until)
 
 
-@dataclass(frozen=True, slots=True)
-class CardEntry:
+class CardEntry(NamedTuple):
     """A card with its holder, as the card index finds them."""
 
     status: str
@@ -161,56 +164,94 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else moment.astimezone(dt.UTC)
 
 
+class _AccessTables:
+    """Builds the zone -> schedule ids table of each role, and of each role plus own levels.
+
+    Most people hold only their role's levels and share its table; a person with levels of
+    their own gets a copy of the role's table with those merged in, shared with everyone who
+    has the same role and the same extra levels.
+    """
+
+    def __init__(self, site: model.Site) -> None:
+        self._levels = {level.id: level for level in site.access_levels}
+        self._roles = {role.id: role.access_levels for role in site.roles}
+        self._tables: dict[tuple[str | None, tuple[str, ...]], Mapping[str, tuple[str, ...]]] = {}
+        self._plain: dict[str | None, dict[str, tuple[str, ...]]] = {}
+
+    def _merge(self, table: dict[str, tuple[str, ...]], level_ids: tuple[str, ...]) -> None:
+        for level_id in level_ids:
+            level = self._levels.get(level_id)
+            if level is None:
+                continue
+            schedule = level.schedule
+            for zone_id in level.zones:
+                ids = table.get(zone_id)
+                if ids is None:
+                    table[zone_id] = (schedule,)
+                elif schedule not in ids:
+                    table[zone_id] = (*ids, schedule)
+
+    def table(self, role: str | None, own: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
+        key = (role, own)
+        found = self._tables.get(key)
+        if found is not None:
+            return found
+        base = self._plain.get(role)
+        if base is None:
+            base = {}
+            self._merge(base, self._roles.get(role, ()) if role else ())
+            self._plain[role] = base
+            self._tables[(role, ())] = MappingProxyType(base) if base else _EMPTY
+        if own:
+            merged = dict(base)
+            self._merge(merged, own)
+            self._tables[key] = MappingProxyType(merged) if merged else _EMPTY
+        return self._tables[key]
+
+
 def compile_site(site: model.Site, *, version: int = 0) -> Snapshot:
     """Compile a validated `Site` into a `Snapshot`; `version` is the caller's revision."""
+    # Hundreds of thousands of new, acyclic objects: the collector's passes over them while
+    # they are being built would only cost time (about a third of it).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(site, version)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compile(site: model.Site, version: int) -> Snapshot:
     tz = timeutil.timezone(site.timezone)
     zones = {zone.id: zone for zone in site.zones}
     schedules = {s.id: compile_schedule(s) for s in site.schedules}
-    levels = {level.id: level for level in site.access_levels}
-    roles = {role.id: role for role in site.roles}
     doors = {
         door.id: CompiledDoor(door.id, door.mode, door.from_zone, zones[door.to_zone])
         for door in site.doors
     }
-    tables: dict[tuple[str, ...], Mapping[str, tuple[str, ...]]] = {}
-
-    def zone_table(level_ids: tuple[str, ...]) -> Mapping[str, tuple[str, ...]]:
-        table = tables.get(level_ids)
-        if table is None:
-            by_zone: dict[str, list[str]] = {}
-            for level_id in level_ids:
-                level = levels.get(level_id)
-                if level is None:
-                    continue
-                for zone_id in level.zones:
-                    ids = by_zone.setdefault(zone_id, [])
-                    if level.schedule not in ids:
-                        ids.append(level.schedule)
-            table = MappingProxyType({z: tuple(ids) for z, ids in by_zone.items()}) or _EMPTY
-            tables[level_ids] = table
-        return table
-
+    access = _AccessTables(site)
     people: dict[str, CompiledPerson] = {}
     cards: dict[CardKey, CardEntry] = {}
     pins: dict[bytes, CompiledPerson | None] = {}
     keypad = any(door.mode == "pin" for door in site.doors)
+    disqualifying = model.DISQUALIFYING_FINDINGS
     for person in site.people:
-        role = roles.get(person.role) if person.role else None
-        level_ids = (role.access_levels if role else ()) + person.access_levels
         vetting = person.vetting
         compiled = CompiledPerson(
-            id=person.id,
-            active=person.status == "active",
-            zone_schedules=zone_table(tuple(dict.fromkeys(level_ids))),
-            cleared=vetting.status == "cleared"
-            and not model.DISQUALIFYING_FINDINGS.intersection(vetting.findings),
-            cleared_until=(
-                timeutil.local_midnight(vetting.expires, tz) if vetting.expires else None
-            ),
-            pin_digests=tuple(
-                d for d in (_pin_digest(pin.pin_hash) for pin in person.pins) if d is not None
-            ),
-            biometric=any(b.status == "active" and b.consent for b in person.biometrics),
+            person.id,
+            person.status == "active",
+            access.table(person.role, person.access_levels),
+            vetting.status == "cleared" and disqualifying.isdisjoint(vetting.findings),
+            timeutil.local_midnight(vetting.expires, tz) if vetting.expires else None,
+            tuple(
+                digest
+                for digest in (_pin_digest(pin.pin_hash) for pin in person.pins)
+                if digest is not None
+            )
+            if person.pins
+            else (),
+            any(b.status == "active" and b.consent for b in person.biometrics),
         )
         people[person.id] = compiled
         for card in person.cards:
