@@ -1,3 +1,4 @@
+"""The operators' web console: server-rendered pages with htmx."""
 from django.apps import AppConfig
 
 
@@ -7,3 +8,8 @@ class ConsoleConfig(AppConfig):
     name = "vaultdoor.console"
     label = "console"
     verbose_name = "Console"
+
+    def ready(self) -> None:
+        from vaultdoor.console import signals
+
+        signals.connect()

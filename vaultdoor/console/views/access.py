@@ -57,7 +57,7 @@ class AccessLevelListView(ObjectListView):
             zone_count=Count("zones", distinct=True),
             role_count=Count("roles", distinct=True),
             people_count=Count("people", distinct=True),
-        )
+        ).order_by("site__code", "code")
 
 
 class AccessLevelDetailView(ObjectDetailView):
@@ -96,7 +96,7 @@ class ScheduleListView(ObjectListView):
     def queryset_for(self) -> QuerySet:
         return Schedule.objects.select_related("site").annotate(
             level_count=Count("access_levels", distinct=True)
-        )
+        ).order_by("site__code", "code")
 
 
 class ScheduleDetailView(ObjectDetailView):

@@ -87,7 +87,11 @@ class ZoneListView(ObjectListView):
     nav = "zones"
 
     def queryset_for(self) -> QuerySet:
-        return Zone.objects.select_related("floor", "site").annotate(inside=Count("occupants"))
+        return (
+            Zone.objects.select_related("floor", "site")
+            .annotate(inside=Count("occupants"))
+            .order_by("site__code", "-floor__level", "code")
+        )
 
 
 class ZoneDetailView(ObjectDetailView):
@@ -133,7 +137,9 @@ class DoorListView(ObjectListView):
     nav = "doors"
 
     def queryset_for(self) -> QuerySet:
-        return Door.objects.select_related("site", "from_zone", "to_zone__floor")
+        return Door.objects.select_related("site", "from_zone", "to_zone__floor").order_by(
+            "site__code", "code"
+        )
 
 
 class DoorDetailView(ObjectDetailView):

@@ -30,6 +30,7 @@ class PersonListView(ObjectListView):
         return (
             Person.objects.select_related("site", "role", "location__zone")
             .annotate(card_count=Count("cards", filter=Q(cards__active=True)))
+            .order_by("site__code", "code")
         )
 
 
