@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -40,9 +41,9 @@ def _checkpoint_body(row: AuditCheckpoint) -> dict[str, Any]:
     ).to_dict()
 
 
-def _stored_checkpoints(using: str, closing: AuditCheckpoint) -> Iterator[AuditCheckpoint]:
+def _stored_checkpoints(using: str, final: AuditCheckpoint) -> Iterator[AuditCheckpoint]:
     rows = AuditCheckpoint.objects.using(using).filter(
-        seq__gt=0, seq__lte=closing.seq, id__lt=closing.id
+        seq__gt=0, seq__lte=final.seq, id__lt=final.id
     ).order_by("seq", "id")
     yield from rows.iterator(chunk_size=CHUNK_SIZE)
 
@@ -53,22 +54,24 @@ def export_log(out: IO[str], *, using: str | None = None) -> ExportResult:
     Events appended while the export runs come after its checkpoint and are left for the next.
     """
     using = using or router.db_for_read(AuditEvent)
-    closing = checkpoint(AuditCheckpoint.Reason.EXPORT, using=using)
+    final = checkpoint(AuditCheckpoint.Reason.EXPORT, using=using)
     out.write(_line("header", {
         "format": EXPORT_FORMAT, "v": 1, "exported_at": format_time(timezone.now()),
-        "key_id": closing.key_id,
+        "key_id": final.key_id,
     }))
-    stored = _stored_checkpoints(using, closing)
-    pending = next(stored, None)
+    rows = AuditEvent.objects.using(using).filter(seq__lte=final.seq).order_by("seq")
     count = 0
-    rows = AuditEvent.objects.using(using).filter(seq__lte=closing.seq).order_by("seq")
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        event: ChainEvent = row.to_chain_event()
-        out.write(_line("event", event.to_dict()))
-        count += 1
-        while pending is not None and pending.seq <= event.seq:
-            if pending.seq == event.seq:
-                out.write(_line("checkpoint", _checkpoint_body(pending)))
-            pending = next(stored, None)
-    out.write(_line("checkpoint", _checkpoint_body(closing)))
-    return ExportResult(count=count, head_seq=closing.seq, key_id=closing.key_id)
+    # closing(): a failed write must close the server-side cursors (PostgreSQL) right away.
+    with closing(_stored_checkpoints(using, final)) as stored, \
+            closing(rows.iterator(chunk_size=CHUNK_SIZE)) as events:
+        pending = next(stored, None)
+        for row in events:
+            event: ChainEvent = row.to_chain_event()
+            out.write(_line("event", event.to_dict()))
+            count += 1
+            while pending is not None and pending.seq <= event.seq:
+                if pending.seq == event.seq:
+                    out.write(_line("checkpoint", _checkpoint_body(pending)))
+                pending = next(stored, None)
+    out.write(_line("checkpoint", _checkpoint_body(final)))
+    return ExportResult(count=count, head_seq=final.seq, key_id=final.key_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -87,7 +88,10 @@ def verify_database(
         if progress is not None and seen % PROGRESS_STEP == 0:
             progress(PROGRESS_STEP)
 
-    summary = verify_chain(_events(using), anchors=anchors, on_event=tick)
+    # closing(): a break stops the scan early, and its server-side cursor (PostgreSQL) must be
+    # closed now, inside this transaction, not by the garbage collector inside a later one.
+    with closing(_events(using)) as events:
+        summary = verify_chain(events, anchors=anchors, on_event=tick)
     if progress is not None:
         progress(seen % PROGRESS_STEP)
     last_checkpoint = max((cp.seq for cp in checkpoints), default=0)
