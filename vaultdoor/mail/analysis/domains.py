@@ -44,9 +44,12 @@ _INTERNAL_NETWORKS = tuple(
 )
 
 
+@lru_cache(maxsize=8192)
 def ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The IP address a URL host stands for, including the integer and hex forms browsers accept."""
     text = host.strip("[]")
+    if not text or not (text[-1].isdigit() or ":" in text or "0x" in text.lower()):
+        return None  # the common case, a name: no exception to raise and catch
     try:
         return ipaddress.ip_address(text)
     except ValueError:

@@ -64,6 +64,7 @@ def _host_in(host: str, hosts: frozenset[str]) -> bool:
     return any(".".join(labels[i:]) in hosts for i in range(len(labels) - 1))
 
 
+@lru_cache(maxsize=16384)
 def is_shortener(host: str) -> bool:
     """Whether a host is a public URL shortener (SpamAssassin's list)."""
     exact, wildcard = _shorteners()
@@ -75,6 +76,7 @@ def is_shortener(host: str) -> bool:
     return any(host.endswith("." + domain) for domain in wildcard)
 
 
+@lru_cache(maxsize=16384)
 def is_redirector(host: str) -> bool:
     """Whether a host redirects: a shortener, click tracker or link wrapper (rspamd's list)."""
     return _host_in(host, _redirectors()) or is_shortener(host)

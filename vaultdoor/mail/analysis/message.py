@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
+from email.policy import EmailPolicy
+from functools import lru_cache
+from typing import Any
 
 from ._html import HtmlFindings, scan_html
 from .attachments import Attachment, inspect_archive, is_zip_name, sniff_executable
@@ -28,6 +31,28 @@ MAX_PARTS = 500
 MAX_NESTING = 20  # multipart and forwarded-message levels followed
 MAX_LINKS = 1000
 MAX_TEXT = 1_000_000  # characters of body text kept for wording checks
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> Any:
+    return policy.default.header_fetch_parse(name, value)
+
+
+class _MemoisedPolicy(EmailPolicy):
+    """``policy.default`` whose header parsing is memoised.
+
+    The email package re-parses a header each time it is read, and ``get_content_type()``
+    alone reads Content-Type several times per part. Header objects are immutable strings,
+    so sharing them is safe; the parse is the same as ``policy.default``'s.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if len(value) > 2000:  # long headers are rare: do not let them fill the cache
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(name, value)
+
+
+_POLICY = _MemoisedPolicy()
 
 
 class MessageParseError(ValueError):
@@ -182,7 +207,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Read a message; raises :class:`MessageParseError` only for input that is not mail."""
     _check_bytes(raw)
     try:
-        root: Message = email.message_from_bytes(raw, policy=policy.default)
+        root: Message = email.message_from_bytes(raw, policy=_POLICY)
     except Exception as exc:  # the email package's own failures
         raise MessageParseError(f"cannot be parsed as MIME ({type(exc).__name__})") from exc
     senders = _addresses(root, "From")
@@ -221,7 +246,7 @@ def _encoded_inner_message(part: Message) -> Message | None:
         text = wrapped.as_string()
         data = (base64.b64decode(text.encode("ascii", "ignore")) if encoding == "base64"
                 else quopri.decodestring(text.encode("utf-8", "replace")))
-        return email.message_from_bytes(data, policy=policy.default)
+        return email.message_from_bytes(data, policy=_POLICY)
     except Exception:  # an undecodable forward reads as opaque
         return None
 

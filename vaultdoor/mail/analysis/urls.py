@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote
 
 from .domains import ip_address, is_known_suffix, registrable_domain
@@ -46,6 +47,10 @@ _BARE_HOST_IN_TEXT = re.compile(
 _FILE_LIKE_SUFFIXES = frozenset({"py", "md", "sh", "pl", "rs", "so", "js", "txt", "pdf", "doc"})
 _TRAILING_PUNCTUATION = ".,;:!?)]}'\">*"
 _MAX_URL_LENGTH = 8192
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_EMAIL = re.compile(r"[^\s/:@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_EMBEDDED_URL = re.compile(r"(?i)https?://[^/\s]|www\.[^/\s]")
+_ENCODED_SCHEME = re.compile(r"(?i)https?(:|%3a)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +95,11 @@ def _refang(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
+@lru_cache(maxsize=8192)
 def split_url(url: str) -> UrlParts:
     """Split a URL, reading the authority the way a browser does (the last ``@`` ends userinfo)."""
     scheme, sep, rest = url.partition(":")
-    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+    if not sep or not _SCHEME.fullmatch(scheme):
         return UrlParts("", "", "", "", url, "")
     scheme = scheme.lower()
     if not rest.startswith("//"):
@@ -185,25 +191,34 @@ def normalise_url(raw: str) -> str:
 
 def looks_like_email(text: str) -> bool:
     """Whether a link target is really a bare e-mail address (``user.name@example.com``)."""
-    return bool(re.fullmatch(r"[^\s/:@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text.strip()))
+    return bool(_EMAIL.fullmatch(text.strip()))
 
 
-def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
-    """A :class:`Link` for a raw URL as found in a message."""
+@lru_cache(maxsize=8192)
+def _link_facts(raw: str) -> tuple[str, str, str, str, str, bool]:
     stripped = raw.strip()
     refanged, defanged = _refang("".join(stripped.split()))
     url = normalise_url(stripped)
     parts = split_url(url)
     host = parts.host
+    return (
+        url, parts.scheme, parts.userinfo, host, registrable_domain(host) if host else "",
+        defanged or refanged.lower().startswith(("hxxp", "h**p")),
+    )
+
+
+def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
+    """A :class:`Link` for a raw URL as found in a message."""
+    url, scheme, userinfo, host, domain, defanged = _link_facts(raw[:_MAX_URL_LENGTH])
     return Link(
         url=url,
-        text=" ".join(text.split())[:500],
+        text=" ".join(text.split())[:500] if text else "",
         source=source,
-        scheme=parts.scheme,
-        userinfo=parts.userinfo,
+        scheme=scheme,
+        userinfo=userinfo,
         host=host,
-        registrable_domain=registrable_domain(host) if host else "",
-        defanged=defanged or refanged.lower().startswith(("hxxp", "h**p")),
+        registrable_domain=domain,
+        defanged=defanged,
     )
 
 
@@ -222,38 +237,44 @@ def extract_text_urls(text: str, *, limit: int = 500) -> list[str]:
     Addresses like ``sales@example.com`` are not URLs and are skipped.
     """
     found: list[str] = []
-    taken: list[tuple[int, int]] = []
-    for match in _URL_IN_TEXT.finditer(text):
-        url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-        if url:
-            found.append(url)
-            taken.append(match.span())
-        if len(found) >= limit:
-            return found
-    for match in _BARE_HOST_IN_TEXT.finditer(text):
-        start = match.start()
-        if any(a <= start < b for a, b in taken):
+    # URLs never contain white space, so the text is cut into words first (fast, in C) and
+    # the patterns only run on the few words with a dot or a scheme in them.
+    for word in text.split():
+        if "." not in word and "//" not in word:
             continue
-        host = match.group(1)
-        if ip_address(host) is not None or not _plausible_host(host):
-            continue
-        found.append(match.group(0).rstrip(_TRAILING_PUNCTUATION))
+        taken: list[tuple[int, int]] = []
+        for match in _URL_IN_TEXT.finditer(word):
+            url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+            if url:
+                found.append(url)
+                taken.append(match.span())
+        for match in _BARE_HOST_IN_TEXT.finditer(word):
+            start = match.start()
+            if any(a <= start < b for a, b in taken):
+                continue
+            host = match.group(1)
+            if ip_address(host) is not None or not _plausible_host(host):
+                continue
+            found.append(match.group(0).rstrip(_TRAILING_PUNCTUATION))
         if len(found) >= limit:
-            break
+            return found[:limit]
     return found
 
 
 def embedded_targets(url: str) -> list[str]:
     """The absolute URLs carried in a URL's query, as click wrappers and redirectors do."""
     parts = split_url(url)
+    lowered = parts.query.lower()
+    if "http" not in lowered and "www" not in lowered:
+        return []
     targets: list[str] = []
     for _, value in parse_qsl(parts.query, keep_blank_values=False):
         candidate = value.strip()
         for _ in range(3):  # values are sometimes encoded more than once
-            if re.match(r"(?i)https?(:|%3a)", candidate) and "%" in candidate[:12]:
+            if _ENCODED_SCHEME.match(candidate) and "%" in candidate[:12]:
                 candidate = unquote(candidate)
             else:
                 break
-        if re.match(r"(?i)https?://[^/\s]", candidate) or re.match(r"(?i)www\.[^/\s]", candidate):
+        if _EMBEDDED_URL.match(candidate):
             targets.append(candidate)
     return targets

@@ -31,6 +31,8 @@ def final_target(url: str, depth: int = MAX_WRAPPER_DEPTH) -> tuple[str, bool]:
 
 def shown_domain(text: str) -> str:
     """The registrable domain a link's visible text names, if it names one."""
+    if "." not in text:
+        return ""
     urls = extract_text_urls(text, limit=1)
     if not urls:
         return ""

@@ -17,7 +17,7 @@ _ASK = re.compile(
     r"|\b(?:sign|log)\s*-?\s*in\s+(?:and|to)\s+(?:confirm|verify|keep|view|avoid|accept|unlock)\b"
     r"|\busername\s+and\s+password\b|\benter\s+your\s+(?:e-?mail\s+)?password\b"
     r"|\b(?:card|bank(?:ing)?)\s+(?:or\s+bank\s+)?details\b",
-    re.IGNORECASE,
+    # The text is lower-cased once; case-insensitive matching is slower.
 )
 _PRESSURE = re.compile(
     r"\b(?:account|access|mailbox|password|permit)s?\b[^.!?\n]{0,60}"
@@ -28,7 +28,7 @@ _PRESSURE = re.compile(
     r"|\b(?:urgent(?:ly)?|immediately|right away)\b"
     r"|\b(?:unusual|suspicious|unauthori[sz]ed)\s+(?:sign-?in|log-?in|activity|access)\b"
     r"|\bfailed\s+verification\b|\brejected\s+automatically\b|\bkeep\s+(?:your\s+|my\s+)?access\b",
-    re.IGNORECASE,
+    # The text is lower-cased once; case-insensitive matching is slower.
 )
 _LURE = re.compile(
     r"\btax\s+refund\b|\brefund\s+of\b|\bholiday\s+bonus\b|\bbonus\s+letter\b"
@@ -37,10 +37,10 @@ _LURE = re.compile(
     r"|\byou\s+have\s+(?:received|been\s+sent)\s+an?\s+[\w -]{0,20}(?:fax|voicemail|document)\b"
     r"|\b(?:shared|sent)\s+(?:a\s+|an\s+)?(?:document|file)\s+with\s+you\b"
     r"|\bhas\s+been\s+shared\s+with\s+you\b",
-    re.IGNORECASE,
+    # The text is lower-cased once; case-insensitive matching is slower.
 )
-_QR = re.compile(r"\bscan\s+(?:the\s+|this\s+)?(?:attached\s+|enclosed\s+|below\s+)?qr\b",
-                 re.IGNORECASE)
+_WINDOW = 10_000  # characters of body text searched
+_QR = re.compile(r"\bscan\s+(?:the\s+|this\s+)?(?:attached\s+|enclosed\s+|below\s+)?qr\b")
 
 
 class CredentialHarvestWording(Signal):
@@ -58,7 +58,8 @@ class CredentialHarvestWording(Signal):
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
         message = evidence.message
-        text = f"{message.subject}\n{message.text}"
+        # Lures sit near the top; a bounded window keeps long newsletters cheap to read.
+        text = f"{message.subject}\n{message.text[:_WINDOW]}".lower()
         hits = {
             family: match.group(0)
             for family, pattern in (("ask", _ASK), ("pressure", _PRESSURE), ("lure", _LURE),

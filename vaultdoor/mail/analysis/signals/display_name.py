@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..domains import domain_label, registrable_domain
 from ..report import Finding
@@ -15,6 +16,12 @@ _GENERIC = frozenset({
     "mail", "email", "support", "service", "services", "secure", "online", "group", "global",
     "office", "bank", "team", "info", "admin", "contact", "help", "portal", "corp", "company",
 })
+
+
+@lru_cache(maxsize=1024)
+def word_pattern(phrase: str) -> re.Pattern[str]:
+    """A pattern finding ``phrase`` as whole words, case-insensitively."""
+    return re.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)")
 
 
 def org_names(own_domains: frozenset[str]) -> set[str]:
@@ -65,12 +72,12 @@ class DisplayNameImpersonation(Signal):
         for brand in evidence.context.brands:
             if real in brand.domains:
                 continue
-            if re.search(rf"(?<!\w){re.escape(brand.name.lower())}(?!\w)", lowered):
+            if word_pattern(brand.name).search(lowered):
                 yield self.finding(f"display name '{display}' names {brand.name}, but "
                                    f"{real or 'the sender'} is not one of its domains")
                 return
         for name in org_names(evidence.own_domains):
-            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", lowered):
+            if word_pattern(name).search(lowered):
                 yield self.finding(
                     f"display name '{display}' uses the organisation's name from outside ({real})",
                     weight=0.3,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
+from ..hostlists import Brand
 from ..report import Finding
 from ..urls import split_url
 from .base import Evidence, Signal
@@ -19,6 +21,16 @@ _LOGIN_SCRIPT = re.compile(
 _CMS_DIRECTORY = re.compile(r"/wp-(?:admin|content|includes)/", re.IGNORECASE)
 
 
+@lru_cache(maxsize=64)
+def _brand_words(brands: tuple[Brand, ...]) -> tuple[re.Pattern[str] | None, dict[str, Brand]]:
+    """One pattern finding any brand's name (spaces removed, five letters or more) in a path."""
+    words = {b.name.lower().replace(" ", ""): b for b in brands}
+    words = {w: b for w, b in words.items() if len(w) >= 5}
+    if not words:
+        return None, {}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
+
+
 class LoginPageUrl(Signal):
     """A sign-in script (``signin.php``, ``auth.php``) on a site that is not the sender's,
     stronger inside a WordPress directory or with a brand's name in the path."""
@@ -27,7 +39,7 @@ class LoginPageUrl(Signal):
     weight = 0.35
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
-        brands = [(b, b.name.lower().replace(" ", "")) for b in evidence.context.brands]
+        pattern, brand_of = _brand_words(evidence.context.brands)
         best = None
         for link in evidence.web_links:
             if not link.host or link.registrable_domain == evidence.sender_domain:
@@ -38,19 +50,17 @@ class LoginPageUrl(Signal):
             reasons = []
             weight = 0.0
             script = path.rsplit("/", 1)[-1]
-            if _LOGIN_SCRIPT.search(script):
+            if "." in script and _LOGIN_SCRIPT.search(script):
                 reasons.append(f"sign-in script {script}")
                 weight = self.weight
             if _CMS_DIRECTORY.search(path) and reasons:
                 reasons.append("inside a WordPress directory")
                 weight = 1 - (1 - weight) * 0.7
-            lowered = path.lower()
-            for brand, word in brands:
-                if (len(word) >= 5 and word in lowered
-                        and link.registrable_domain not in brand.domains):
-                    reasons.append(f"'{brand.name}' in the path of {link.registrable_domain}")
-                    weight = 1 - (1 - weight) * 0.7
-                    break
+            named = pattern.search(path.lower()) if pattern is not None else None
+            brand = brand_of[named.group(0)] if named else None
+            if brand is not None and link.registrable_domain not in brand.domains:
+                reasons.append(f"'{brand.name}' in the path of {link.registrable_domain}")
+                weight = 1 - (1 - weight) * 0.7
             if reasons:
                 link.reasons.append(self.name)
                 if best is None or weight > best[0]:

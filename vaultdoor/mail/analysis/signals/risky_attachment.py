@@ -37,6 +37,14 @@ _STRIPPED = re.compile(
 )
 
 
+_REMOVAL_WORDS = ("deleted", "removed", "stripped", "blocked", "quarantined", "dropped")
+
+
+def _mentions_removal(text: str) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in _REMOVAL_WORDS)
+
+
 def extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower().strip() if "." in name else ""
 
@@ -58,7 +66,9 @@ class RiskyAttachment(Signal):
         if best is None:
             texts = [evidence.message.text]
             texts.extend(a.text for a in evidence.message.attachments if a.text)
-            stripped = next((m for t in texts if (m := _STRIPPED.search(t))), None)
+            stripped = next(
+                (m for t in texts if _mentions_removal(t) and (m := _STRIPPED.search(t))), None
+            )
             if stripped:
                 best = (0.5, "an upstream filter removed a blocked attachment: "
                              f"'{' '.join(stripped.group(0).split())[:80]}'")
