@@ -264,7 +264,7 @@ def _readable(read: CardRead) -> bool:
 
 
 class Ticker:
-    """Runs the stations' timers on a background thread, waking at the next deadline."""
+    """Runs the stations' timers on a background thread, every `max_wait_s` seconds."""
 
     def __init__(self, stations: Iterable[DoorStation], *, max_wait_s: float = 0.1) -> None:
         self.stations = list(stations)
