@@ -19,6 +19,16 @@ from .permissions import CanDecide
 __all__ = ["DecisionView"]
 
 
+class StrictCharField(serializers.CharField):
+    """A string that must arrive as a JSON string: the spec makes a numeric PIN an error (a
+    PIN like 0421 would lose its leading zero as a number)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
 class PresentedCardSerializer(serializers.Serializer):
     """A badge by its numbers (`format`, `facility`, `number`) or as raw reader bits
     (`bits`, `data` in hex)."""
@@ -56,7 +66,7 @@ class DecisionRequestSerializer(serializers.Serializer):
     )
     direction = serializers.ChoiceField(choices=["in", "out"], default="in")
     card = PresentedCardSerializer(required=False)
-    pin = serializers.CharField(
+    pin = StrictCharField(
         required=False, max_length=32, trim_whitespace=False, write_only=True,
         style={"input_type": "password"},
     )

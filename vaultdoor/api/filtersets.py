@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from vaultdoor.access.models import AccessLevel, DoorEvent, Holiday, Role, Schedule
 from vaultdoor.facilities.models import Door, Floor, Site, Zone
+from vaultdoor.people.choices import CardFormatChoices
 from vaultdoor.people.models import Card, Person
 
 __all__ = [
@@ -122,11 +123,15 @@ class PersonFilterSet(SiteObjectFilterSet):
 class CardFilterSet(SearchFilterSet):
     site = django_filters.CharFilter(field_name="person__site__code", label="Site id")
     person = django_filters.CharFilter(field_name="person__code", label="Person id")
+    # `format` is DRF's renderer override (?format=json), so the card format is `card_format`.
+    card_format = django_filters.ChoiceFilter(
+        field_name="format", choices=CardFormatChoices.choices, label="Card format"
+    )
     search_fields = ("person__code", "person__name")
 
     class Meta:
         model = Card
-        fields = ["active", "format", "facility", "number", "status"]
+        fields = ["active", "facility", "number", "status"]
 
 
 class DoorEventFilterSet(django_filters.FilterSet):
