@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from ..models import Controller
@@ -63,3 +64,14 @@ class IsController(permissions.BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return isinstance(request.auth, Controller)
+
+
+class ControllerTokenScheme(OpenApiAuthenticationExtension):
+    """Describes `Authorization: Controller <token>` in the OpenAPI document."""
+
+    target_class = ControllerTokenAuthentication
+    name = "controllerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": f"`{SCHEME} <token>`: the credential a controller got at enrolment"}
