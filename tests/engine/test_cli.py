@@ -169,3 +169,21 @@ def test_simulate_empty_swipes_file_prints_nothing(tmp_path: Path) -> None:
     swipes.write_text("")
     code, out, _ = run("access", "simulate", "--site", str(SITE), "--swipes", str(swipes))
     assert (code, out) == (0, "")
+
+
+def test_simulate_an_export_with_the_server_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vaultdoor.engine import PinHasher, dump_site, load_site
+
+    key = tmp_path / "pin-key"
+    key.write_bytes(b"s" * 32)
+    monkeypatch.setenv("VAULTDOOR_PIN_KEY", f"file:{key}")
+    exported = tmp_path / "export.yaml"
+    site = load_site(SITE.read_text(), pin_hasher=PinHasher(b"s" * 32))
+    exported.write_text(yaml.safe_dump(dump_site(site), sort_keys=False))
+    swipes = tmp_path / "swipes.jsonl"
+    swipes.write_text('{"at": "2026-12-01T10:05:00", "door": "D-TRAINING", "pin": "4821"}\n')
+    code, out, _ = run("access", "simulate", "--site", str(exported), "--swipes", str(swipes))
+    assert code == 0
+    assert json.loads(out)["person"] == "E1001"

@@ -32,16 +32,16 @@ def access() -> None:
 def simulate(site_file: Path, swipes_file: Path) -> None:
     """Decide each swipe in SWIPES (JSON lines) against SITE from a fresh state.
 
-    Prints one JSON decision per line. Nothing is stored: PINs are hashed with a throwaway
-    key, everyone starts outside and nothing is pending. A malformed swipe line stops the run
-    before any decision is printed.
+    Prints one JSON decision per line. Nothing is stored: everyone starts outside and nothing
+    is pending. PINs are hashed with the server's PIN key when one exists (so an exported site
+    with PIN hashes simulates too), else with a throwaway key. A malformed swipe line stops the
+    run before any decision is printed.
     """
     import json
 
-    from vaultdoor.cli.site import read_input
+    from vaultdoor.cli.site import read_input, validation_pin_hasher
     from vaultdoor.engine import (
         MemoryState,
-        PinHasher,
         SiteValidationError,
         SwipeError,
         compile_site,
@@ -50,7 +50,7 @@ def simulate(site_file: Path, swipes_file: Path) -> None:
         parse_swipe,
     )
 
-    hasher = PinHasher.random()
+    hasher = validation_pin_hasher()
     try:
         snapshot = compile_site(load_site(read_input(site_file), pin_hasher=hasher))
     except SiteValidationError as exc:
