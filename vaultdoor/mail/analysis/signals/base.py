@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from ..authres import AuthResults, trusted_results
@@ -55,7 +56,7 @@ class Evidence:
                 return True
         return False
 
-    @property
+    @cached_property
     def web_links(self) -> list[Link]:
         """Links a person can follow to a web site (http, https, and defanged ones)."""
         return [link for link in self.message.links if link.scheme in {"http", "https"}]
