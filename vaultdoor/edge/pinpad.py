@@ -116,6 +116,14 @@ class PinPad:
         with self._lock:
             return self._deadline if self._active else None
 
+    def reset(self, *, card_first: bool | None = None) -> None:
+        """Forget any entry in progress (the door's mode changed), optionally switching between
+        card-first and PIN-only entry."""
+        with self._lock:
+            self._reset()
+            if card_first is not None:
+                self.card_first = card_first
+
     def _finish(self, pin: str | None) -> PinEntry:
         entry = PinEntry(self._card, pin)
         self._reset()

@@ -4,6 +4,7 @@ and the events they produce. No Django, no libosdp (that lives in `readers.osdp`
 from .clock import Clock, ManualClock, SystemClock
 from .door import DoorConfig, DoorMonitor, DoorPosition
 from .events import ALARMS, EVENT_KINDS, EdgeEvent, spool_recorder
+from .rig import DoorRig
 from .station import DecideFn, DoorStation, Feedback, RecordFn, Ticker
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "DoorConfig",
     "DoorMonitor",
     "DoorPosition",
+    "DoorRig",
     "DoorStation",
     "EdgeEvent",
     "Feedback",

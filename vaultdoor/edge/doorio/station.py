@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vaultdoor.engine.cards import UnreadableCard
@@ -109,6 +109,15 @@ class DoorStation:
             for r in self.readers
         }
         self._lock = threading.RLock()
+
+    def set_mode(self, mode: str) -> None:
+        """The door's mode changed (a new snapshot): later cards follow the new mode."""
+        with self._lock:
+            if mode == self.config.mode:
+                return
+            self.config = replace(self.config, mode=mode)
+            for pinpad in self._pinpads.values():
+                pinpad.reset(card_first=mode != "pin")
 
     @property
     def readers(self) -> list[Reader]:
