@@ -61,8 +61,10 @@ class BrowserSession:
     reported_violations: list[str] = field(default_factory=list)
 
     def login(self, base_url: str, username: str, password: str) -> None:
-        """Sign in through the console's login page and wait for the dashboard."""
-        self.page.goto(f"{base_url}/login/")
+        """Sign in through the console's login page (the one the page is on, so its `next`
+        is kept, else a fresh one) and wait for the page that follows."""
+        if "/login/" not in self.page.url:
+            self.page.goto(f"{base_url}/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
         self.page.click("button[type=submit]")
