@@ -89,6 +89,7 @@ class Snapshot:
         "version",
     )
 
+    _fingerprint: str | None
     site: model.Site
     timezone: dt.tzinfo
     version: int

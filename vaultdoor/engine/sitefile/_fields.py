@@ -109,8 +109,8 @@ class Checker:
 
     def ident(self, value: object, path: str) -> str | None:
         """An id: letters, digits, `-`, `_`, `.`; a YAML integer reads as its decimal digits."""
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return str(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # "-1" is a valid id too
         if not isinstance(value, str):
             self.error(
                 path,
