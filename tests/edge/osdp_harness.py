@@ -83,3 +83,9 @@ class FakeReader:
             "event": osdp.Event.Status, "type": osdp.StatusReportType.Input,
             "report": bytes(states),
         })
+
+    def set_local(self, tamper: int, power: int = 0) -> None:
+        self.pd.submit_event({
+            "event": osdp.Event.Status, "type": osdp.StatusReportType.Local,
+            "report": bytes([tamper, power]),
+        })

@@ -48,6 +48,8 @@ def test_every_kind_a_station_emits_is_declared(decisions):
     reader.set_contact(True)
     reader.set_contact(False)
     reader.press_rex()
+    reader.set_tamper(True, power_failure=True)
+    reader.set_tamper(False)
     reader.stop()
     emitted = set(recorder.kinds())
     assert emitted == EVENT_KINDS

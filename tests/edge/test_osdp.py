@@ -111,6 +111,16 @@ def test_inputs_report_changes(link):
     assert changes == [(0, False), (1, False), (0, True)]
 
 
+def test_tamper_and_power_reports(link):
+    from vaultdoor.edge.readers import LocalStatus
+
+    link.fake.set_local(1, 0)
+    link.wait_event(LocalStatus, lambda e: e.tamper)
+    link.fake.set_local(0, 1)
+    status = link.wait_event(LocalStatus, lambda e: e.power_failure)
+    assert not status.tamper and status.reader == "R-1"
+
+
 def test_led_buzzer_and_output_reach_the_reader(link):
     from vaultdoor.edge.readers import Buzzer, OutputPulse
 

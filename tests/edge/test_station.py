@@ -212,3 +212,17 @@ def test_ticker_runs_timers(decisions, recorder):
         assert event.detail["pin_timed_out"] is True
     finally:
         ticker.stop()
+
+
+def test_tamper_and_power(decisions, recorder, clock):
+    _, reader = make_station(decisions, recorder, clock)
+    reader.set_tamper(True)
+    reader.set_tamper(True)  # OSDP repeats the report: one alarm
+    reader.set_tamper(True, power_failure=True)
+    reader.set_tamper(False, power_failure=True)
+    reader.set_tamper(False)
+    assert recorder.kinds()[1:] == [
+        "reader.tamper", "reader.power_failure", "reader.tamper_cleared",
+        "reader.power_restored",
+    ]
+    assert recorder.events[1].is_alarm and recorder.events[1].reader == "R-IN"

@@ -16,6 +16,10 @@ EVENT_KINDS = frozenset(
         "access.decision",  # a card (and PIN) was decided: the spec's decision object
         "reader.online",  # the reader answered and its secure channel is up
         "reader.offline",  # the reader stopped answering (cable, power, wrong key)
+        "reader.tamper",  # alarm: the reader's tamper switch opened (taken off the wall)
+        "reader.tamper_cleared",  # the tamper switch closed again
+        "reader.power_failure",  # alarm: the reader reports its power supply failing
+        "reader.power_restored",  # its power is back
         "door.opened",  # the door contact opened
         "door.closed",  # the door contact closed
         "door.rex",  # the request-to-exit button was pressed
@@ -25,7 +29,8 @@ EVENT_KINDS = frozenset(
         "door.forced_open_cleared",  # the forced door closed
     }
 )
-ALARMS = frozenset({"door.held_open", "door.forced_open"})
+ALARMS = frozenset({"door.held_open", "door.forced_open", "reader.tamper",
+                    "reader.power_failure"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from ..readers.base import (
     InputChanged,
     KeyPress,
     Led,
+    LocalStatus,
     OutputPulse,
     Reader,
     ReaderCommand,
@@ -108,6 +109,7 @@ class DoorStation:
             r.reader_id: PinPad(timeout_s=pin_timeout_s, card_first=card_first, clock=self.clock)
             for r in self.readers
         }
+        self._local_state: dict[str, tuple[bool, bool]] = {}  # reader -> (tamper, power)
         self._lock = threading.RLock()
 
     def set_mode(self, mode: str) -> None:
@@ -143,6 +145,8 @@ class DoorStation:
                     self._decide_entry(entry, event.reader)
             elif isinstance(event, InputChanged) and event.reader == self.reader.reader_id:
                 self._input(event)
+            elif isinstance(event, LocalStatus):
+                self._local(event)
 
     def tick(self) -> None:
         """Run the timers: held-open alarms and PIN timeouts."""
@@ -164,6 +168,18 @@ class DoorStation:
         kind = "reader.online" if status.online else "reader.offline"
         detail = {"secure": status.secure, "detail": status.detail}
         self._emit(kind, reader=status.reader, at=status.at, **detail)
+
+    def _local(self, status: LocalStatus) -> None:
+        """Tamper and power changes, each reported once per change (OSDP repeats them)."""
+        before = self._local_state.get(status.reader, (False, False))
+        now = (status.tamper, status.power_failure)
+        self._local_state[status.reader] = now
+        if now[0] != before[0]:
+            kind = "reader.tamper" if now[0] else "reader.tamper_cleared"
+            self._emit(kind, reader=status.reader, at=status.at)
+        if now[1] != before[1]:
+            kind = "reader.power_failure" if now[1] else "reader.power_restored"
+            self._emit(kind, reader=status.reader, at=status.at)
 
     def _card(self, read: CardRead) -> None:
         direction = self._direction(read.reader)

@@ -23,6 +23,7 @@ __all__ = [
     "InputChanged",
     "KeyPress",
     "Led",
+    "LocalStatus",
     "OutputPulse",
     "Reader",
     "ReaderCommand",
@@ -88,6 +89,16 @@ class InputChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalStatus:
+    """The reader's own condition changed: its tamper switch, or its power supply."""
+
+    reader: str
+    tamper: bool
+    power_failure: bool = False
+    at: datetime = field(default_factory=_utcnow)
+
+
+@dataclass(frozen=True, slots=True)
 class ReaderStatus:
     """The reader came online (link up and, where configured, secure channel established) or
     went offline. Supervision events: the edge records each one."""
@@ -99,7 +110,7 @@ class ReaderStatus:
     at: datetime = field(default_factory=_utcnow)
 
 
-ReaderEvent = CardRead | KeyPress | InputChanged | ReaderStatus
+ReaderEvent = CardRead | KeyPress | InputChanged | LocalStatus | ReaderStatus
 EventSink = Callable[[ReaderEvent], None]
 
 

@@ -27,6 +27,7 @@ from .base import (
     InputChanged,
     KeyPress,
     Led,
+    LocalStatus,
     OutputPulse,
     Reader,
     ReaderCommand,
@@ -303,6 +304,10 @@ class OsdpBus:
         elif kind == osdp.Event.Status and event.get("type") == osdp.StatusReportType.Input:
             for change in reader._inputs_changed(bytes(event.get("report", b""))):  # type: ignore[arg-type]
                 reader._emit(change)
+        elif kind == osdp.Event.Status and event.get("type") == osdp.StatusReportType.Local:
+            # osdp_LSTATR: byte 0 the tamper switch, byte 1 the power supply (1 = failure).
+            report = bytes(event.get("report", b"")) + b"\0\0"  # type: ignore[arg-type]
+            reader._emit(LocalStatus(reader.reader_id, bool(report[0]), bool(report[1])))
         elif (
             kind == osdp.Event.Notification
             and event.get("type") == osdp.EventNotification.SecureChannelStatus

@@ -22,6 +22,7 @@ from .base import (
     InputChanged,
     KeyPress,
     Led,
+    LocalStatus,
     OutputPulse,
     Reader,
     ReaderCommand,
@@ -90,6 +91,10 @@ class SimulatedReader(Reader):
         """Press and release the request-to-exit button."""
         self._emit(_stamp(InputChanged(self.reader_id, self.rex_input, True), at))
         self._emit(_stamp(InputChanged(self.reader_id, self.rex_input, False), at))
+
+    def set_tamper(self, tampered: bool, *, power_failure: bool = False) -> None:
+        """Open (True) or close the reader's tamper switch; optionally fail its power."""
+        self._emit(LocalStatus(self.reader_id, tampered, power_failure))
 
     def set_online(self, online: bool, detail: str = "") -> None:
         """Plug the reader in or pull its cable."""
