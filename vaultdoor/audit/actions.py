@@ -35,6 +35,7 @@ ACTIONS: dict[str, str] = {
     "auth.locked": "a user id was locked after too many failed attempts",
     "auth.throttled": "a client address was slowed down after many failed attempts",
     "auth.second_factor_failed": "a second-factor code or passkey was refused",
+    "auth.second_factor_verified": "a sign-in passed its second factor (and how)",
     "auth.second_factor_added": "a TOTP authenticator or passkey was enrolled",
     "auth.second_factor_removed": "a TOTP authenticator or passkey was removed",
     "auth.recovery_code_used": "a single-use recovery code was spent",
