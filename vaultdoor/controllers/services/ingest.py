@@ -139,6 +139,9 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
             ControllerEvent.objects.filter(event_id__in=[e.id for e in events])
             .values_list("event_id", flat=True)
         )
+        lookups = _Lookups(locked, events)
+        ledger: list[ControllerEvent] = []
+        door_events: list[DoorEvent] = []
         for event in events:
             if event.id in known:
                 duplicates += 1
@@ -146,9 +149,19 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
             # A sequence number at or below the last one with a new id is a spool that
             # started again (a replaced unit): stored, and flagged like any other gap.
             gap = (bool(last_hash) and event.prev_hash != last_hash) or event.seq <= last_seq
-            _store(locked, event, gap=gap)
+            seq = _store(locked, event, gap=gap)
+            ledger.append(ControllerEvent(
+                controller=locked, event_id=event.id, seq=event.seq, type=event.type,
+                door=event.door, at=event.at,
+            ))
+            if event.type == "access.decision" and event.door:
+                row = lookups.door_event(event, seq)
+                if row is not None:
+                    door_events.append(row)
             last_seq, last_hash = event.seq, event.hash
             stored += 1
+        ControllerEvent.objects.bulk_create(ledger)
+        DoorEvent.objects.bulk_create(door_events)
         Controller.objects.filter(pk=locked.pk).update(
             last_event_seq=last_seq, last_event_hash=last_hash, last_seen=timezone.now()
         )
@@ -156,7 +169,8 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
                         duplicates=duplicates)
 
 
-def _store(controller: Controller, event: _Event, *, gap: bool) -> None:
+def _store(controller: Controller, event: _Event, *, gap: bool) -> int | None:
+    """Record one event in the audit log (and open an alarm if it is one); its audit seq."""
     data = {k: v for k, v in event.data.items() if k not in _RESERVED}
     context: dict[str, Any] = {
         **data, "event_id": str(event.id), "edge_seq": event.seq,
@@ -171,15 +185,10 @@ def _store(controller: Controller, event: _Event, *, gap: bool) -> None:
     audit = record(action, actor=f"controller:{controller.name}",
                    target_type="door" if event.door else "controller",
                    target_id=event.door or controller.name, **context)
-    if action == "access.decision" and event.door:
-        _door_event(controller, event, getattr(audit, "seq", None))
-    ControllerEvent.objects.create(
-        controller=controller, event_id=event.id, seq=event.seq, type=event.type,
-        door=event.door, at=event.at,
-    )
     if event.type in ALARM_EVENT_TYPES or event.type.startswith("alarm."):
         raise_alarm(controller, kind=event.type, door_code=event.door, at=event.at,
                     event_id=event.id, detail=event.data)
+    return getattr(audit, "seq", None)
 
 
 def update_status(controller: Controller, status: Mapping[str, Any] | None) -> None:
@@ -200,22 +209,38 @@ def update_status(controller: Controller, status: Mapping[str, Any] | None) -> N
     Controller.objects.filter(pk=controller.pk).update(**values)
 
 
-def _door_event(controller: Controller, event: _Event, audit_seq: int | None) -> None:
-    """The queryable row the console's event log and dashboard read (as for server-side
-    decisions); the audit entry stays the proof."""
-    data = event.data
-    site_id = controller.site_id
-    door = Door.objects.filter(site_id=site_id, code=event.door).only("pk").first()
-    if door is None:
-        return
-    zone = Zone.objects.filter(site_id=site_id, code=str(data.get("zone") or "")).first()
-    person = Person.objects.filter(site_id=site_id, code=str(data.get("person") or "")).first()
-    direction = data.get("direction") if data.get("direction") in ("in", "out") else "in"
-    DoorEvent.objects.create(
-        site_id=site_id, at=event.at, door=door, zone=zone, person=person,
-        direction=direction, decision=str(data.get("decision", ""))[:10],
-        reason=str(data.get("reason", ""))[:40], warnings=list(data.get("warnings") or []),
-        companions=list(data.get("companions") or []),
-        credential=str(data.get("presented", ""))[:100],
-        actor=f"controller:{controller.name}"[:150], audit_seq=audit_seq,
-    )
+class _Lookups:
+    """Door, zone and person rows of one batch, fetched once per batch, not per event."""
+
+    def __init__(self, controller: Controller, events: Sequence[_Event]) -> None:
+        site_id = controller.site_id
+        self.site_id = site_id
+        self.controller = controller
+        decisions = [e for e in events if e.type == "access.decision"]
+        self.doors = dict(Door.objects.filter(
+            site_id=site_id, code__in={e.door for e in decisions}).values_list("code", "pk"))
+        self.zones = dict(Zone.objects.filter(
+            site_id=site_id, code__in={str(e.data.get("zone") or "") for e in decisions}
+        ).values_list("code", "pk"))
+        self.people = dict(Person.objects.filter(
+            site_id=site_id, code__in={str(e.data.get("person") or "") for e in decisions}
+        ).values_list("code", "pk"))
+
+    def door_event(self, event: _Event, audit_seq: int | None) -> DoorEvent | None:
+        """The queryable row the console's event log and dashboard read (as for server-side
+        decisions); the audit entry stays the proof."""
+        door_id = self.doors.get(event.door)
+        if door_id is None:
+            return None
+        data = event.data
+        direction = data.get("direction") if data.get("direction") in ("in", "out") else "in"
+        return DoorEvent(
+            site_id=self.site_id, at=event.at, door_id=door_id,
+            zone_id=self.zones.get(str(data.get("zone") or "")),
+            person_id=self.people.get(str(data.get("person") or "")),
+            direction=direction, decision=str(data.get("decision", ""))[:10],
+            reason=str(data.get("reason", ""))[:40], warnings=list(data.get("warnings") or []),
+            companions=list(data.get("companions") or []),
+            credential=str(data.get("presented", ""))[:100],
+            actor=f"controller:{self.controller.name}"[:150], audit_seq=audit_seq,
+        )
