@@ -59,7 +59,7 @@ class Recorder:
         with self._cond:
             return [e.kind for e in self.events]
 
-    def wait(self, kind: str, timeout: float = 5.0, count: int = 1):
+    def wait(self, kind: str, timeout: float = 10.0, count: int = 1):
         with self._cond:
             ok = self._cond.wait_for(
                 lambda: sum(e.kind == kind for e in self.events) >= count, timeout=timeout
@@ -68,7 +68,7 @@ class Recorder:
             return [e for e in self.events if e.kind == kind][count - 1]
 
 
-def eventually(predicate, timeout: float = 5.0, step: float = 0.02) -> bool:
+def eventually(predicate, timeout: float = 10.0, step: float = 0.02) -> bool:
     """Poll `predicate` until it holds or `timeout` passes (for state with no event to wait on)."""
     deadline = time.monotonic() + timeout
     while not predicate():

@@ -57,7 +57,7 @@ class FakeReader:
         with self._cond:
             return [c for c in self.commands if c.get("command") == kind]
 
-    def wait_for(self, kind: int, count: int = 1, timeout: float = 5.0) -> list[dict]:
+    def wait_for(self, kind: int, count: int = 1, timeout: float = 10.0) -> list[dict]:
         with self._cond:
             self._cond.wait_for(lambda: len(self.received_unlocked(kind)) >= count, timeout)
             found = self.received_unlocked(kind)

@@ -42,7 +42,7 @@ class Link:
     def of(self, cls):
         return [e for e in self.events.events if isinstance(e, cls)]
 
-    def wait_event(self, cls, predicate=lambda e: True, timeout=5.0):
+    def wait_event(self, cls, predicate=lambda e: True, timeout=10.0):
         with self.events._cond:
             self.events._cond.wait_for(
                 lambda: any(isinstance(e, cls) and predicate(e) for e in self.events.events),

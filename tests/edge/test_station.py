@@ -226,3 +226,35 @@ def test_tamper_and_power(decisions, recorder, clock):
         "reader.power_restored",
     ]
     assert recorder.events[1].is_alarm and recorder.events[1].reader == "R-IN"
+
+
+def test_decision_is_recorded_before_the_door_moves(decisions, clock):
+    order = []
+    reader = SimulatedReader("R-IN")
+    original_send = reader.send
+
+    def send(command):
+        order.append(type(command).__name__)
+        original_send(command)
+
+    reader.send = send
+    station = DoorStation(DoorConfig("D-1"), reader, decisions,
+                          lambda event: order.append(event.kind), clock=clock)
+    station.attach()
+    reader.start()
+    reader.present_badge(42, 10231)
+    assert order == ["reader.online", "access.decision", "OutputPulse", "Led", "Buzzer"]
+
+
+def test_a_failing_recorder_never_blocks_the_door(decisions, clock):
+    def broken(event):
+        raise OSError("disk full")
+
+    reader = SimulatedReader("R-IN")
+    station = DoorStation(DoorConfig("D-1"), reader, decisions, broken, clock=clock)
+    station.attach()
+    reader.start()
+    reader.present_badge(42, 10231)
+    assert reader.strike_pulses() == [OutputPulse(0, 5000)]
+    reader.set_contact(True)
+    assert station.door.position.value == "open"

@@ -224,12 +224,6 @@ class DoorStation:
             log.exception("decision failed at door %s", self.config.door_id)
             decision = {"decision": "deny", "reason": "controller_error", "person": None,
                         "door": self.config.door_id, "warnings": []}
-        outcome = str(decision.get("decision"))
-        commands = self.feedback.for_decision(outcome, self._grant_ms())
-        if outcome == "grant":
-            self.door.grant(decision.get("person"))
-            commands.insert(0, self._strike())  # the strike first: the person is waiting
-        self._send(self._reader(reader_id), commands)
         detail = {
             **{k: v for k, v in decision.items() if k != "pin"},
             "direction": direction,
@@ -238,7 +232,14 @@ class DoorStation:
         if pin_timed_out:
             detail["pin_timed_out"] = True
         if self.record_decisions:
+            # Recorded before the door moves, so no door opens without its event on record.
             self._emit("access.decision", reader=reader_id, **detail)
+        outcome = str(decision.get("decision"))
+        commands = self.feedback.for_decision(outcome, self._grant_ms())
+        if outcome == "grant":
+            self.door.grant(decision.get("person"))
+            commands.insert(0, self._strike())  # the strike first: the person is waiting
+        self._send(self._reader(reader_id), commands)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -272,11 +273,15 @@ class DoorStation:
         event = EdgeEvent(
             kind, at or self.clock.now(), door=self.config.door_id, reader=reader, detail=detail
         )
-        self.record(event)
+        self._record_all([event])
 
     def _record_all(self, events: Iterable[EdgeEvent]) -> None:
         for event in events:
-            self.record(event)
+            try:
+                self.record(event)
+            except Exception:
+                # A failing spool must never block a door; the spool raises its own alarm.
+                log.exception("door %s: could not record %s", self.config.door_id, event.kind)
 
 
 def _readable(read: CardRead) -> bool:
