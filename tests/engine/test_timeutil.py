@@ -46,15 +46,37 @@ def test_bare_date_is_local_midnight() -> None:
     assert local_midnight(dt.date(2026, 12, 1), LONDON) == dt.datetime(2026, 12, 1, tzinfo=UTC)
 
 
+def test_local_times_at_the_ends_of_the_calendar() -> None:
+    with pytest.raises(BadTime):
+        parse_instant("9999-12-31T23:59", timezone("America/New_York"))
+    with pytest.raises(BadTime):
+        parse_instant(dt.date(1, 1, 1), timezone("Asia/Kolkata"))
+
+
 def test_yaml_datetimes_are_accepted() -> None:
     naive = dt.datetime(2026, 7, 1, 8, 0)
     assert parse_instant(naive, LONDON) == dt.datetime(2026, 7, 1, 7, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("bad", ["", "soon", "2026-02-30T00:00", "08:00", "12345", 5, None])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "soon",
+        "2026-02-30T00:00",
+        "08:00",
+        "12345",
+        5,
+        None,
+        "0001-01-01T00:00+05:00",
+        "9999-12-31T23:59-05:00",
+    ],
+)
 def test_bad_instants(bad: object) -> None:
     with pytest.raises(BadTime):
-        parse_instant(bad, LONDON)
+        parse_instant(bad, timezone("America/New_York"))
+    with pytest.raises(BadTime):
+        parse_instant(bad, timezone("Asia/Kolkata"))
 
 
 def test_clock() -> None:

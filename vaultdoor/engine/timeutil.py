@@ -34,11 +34,15 @@ class BadTime(ValueError):
     """A time, date or time zone that cannot be read."""
 
 
-@lru_cache(maxsize=64)
 def timezone(name: str) -> zoneinfo.ZoneInfo:
     """The IANA time zone `name`, or `BadTime` saying it is unknown."""
     if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
         raise BadTime(f"{name!r} is not an IANA time zone name (like Europe/London)")
+    return _zone(name)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
@@ -77,9 +81,15 @@ def parse_instant(value: object, tz: dt.tzinfo) -> dt.datetime:
             ) from None
     else:
         raise BadTime(f"must be an ISO 8601 date-time string, not {type(value).__name__}")
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return localize(moment, tz)
-    return moment.astimezone(UTC)
+    try:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            instant = localize(moment, tz)
+        else:
+            instant = moment.astimezone(UTC)
+        instant.astimezone(tz)  # decisions read it on the site's clock: that must exist too
+    except OverflowError:
+        raise BadTime(f"{value!s} is too close to the ends of the calendar") from None
+    return instant
 
 
 def parse_date(value: object) -> dt.date:
