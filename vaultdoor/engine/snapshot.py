@@ -161,6 +161,16 @@ def _pin_digest(pin_hash: str) -> bytes | None:
         return None
 
 
+def _expiry(expires: dt.date | None, tz: dt.tzinfo) -> dt.datetime | None:
+    """The instant a vetting stops counting: 00:00 site-local on its `expires` date."""
+    if expires is None:
+        return None
+    try:
+        return timeutil.local_midnight(expires, tz)
+    except OverflowError:  # year 1 or 9999 in some zones: long past, or never
+        return dt.datetime.min.replace(tzinfo=dt.UTC) if expires.year < 2000 else None
+
+
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     return None if moment is None else moment.astimezone(dt.UTC)
 
@@ -244,7 +254,7 @@ def _compile(site: model.Site, version: int) -> Snapshot:
             person.status == "active",
             access.table(person.role, person.access_levels),
             vetting.status == "cleared" and disqualifying.isdisjoint(vetting.findings),
-            timeutil.local_midnight(vetting.expires, tz) if vetting.expires else None,
+            _expiry(vetting.expires, tz),
             tuple(
                 digest
                 for digest in (_pin_digest(pin.pin_hash) for pin in person.pins)
