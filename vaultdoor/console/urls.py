@@ -1,6 +1,6 @@
 """Console URLs: every page is a login-required view from `vaultdoor.console.views`."""
 
-from django.urls import path
+from django.urls import include, path
 
 from vaultdoor.console.views import access, auth, dashboard, events, facilities, people
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("events/", events.DoorEventListView.as_view(), name="event_list"),
     path("audit/", events.AuditEventListView.as_view(), name="audit_list"),
     path("audit/<int:seq>/", events.AuditEventDetailView.as_view(), name="audit_event"),
+    path("controllers/", include("vaultdoor.controllers.urls")),
 ]
