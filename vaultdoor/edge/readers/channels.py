@@ -15,7 +15,7 @@ import termios
 import threading
 import tty
 
-from osdp import Channel
+from osdp import Channel  # type: ignore[import-untyped]
 
 from .base import ReaderError
 
@@ -32,7 +32,7 @@ _BAUD = {
 }
 
 
-class FdChannel(Channel):
+class FdChannel(Channel):  # type: ignore[misc]  # libosdp ships no type hints
     """A libosdp channel over a non-blocking file descriptor (a tty or one end of a pty)."""
 
     def __init__(self, fd: int, *, owns_fd: bool = True) -> None:
@@ -115,7 +115,7 @@ class _Pipe:
         self.connected = True
 
 
-class MemoryLink(Channel):
+class MemoryLink(Channel):  # type: ignore[misc]
     """One end of an in-memory byte link; `cut()` makes the line silent, `mend()` restores it."""
 
     def __init__(self, rx: _Pipe, tx: _Pipe) -> None:

@@ -18,8 +18,9 @@ import queue
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
-import osdp
+import osdp  # type: ignore[import-untyped]
 
 from .base import (
     Buzzer,
@@ -151,7 +152,7 @@ class _Slot:
     last_retry: float = 0.0
 
 
-class _Panel(osdp.ControlPanel):  # type: ignore[misc]
+class _Panel(osdp.ControlPanel):  # type: ignore[misc]  # libosdp ships no type hints
     """libosdp's ControlPanel with a faster refresh loop.
 
     The binding's own loop sleeps 20 ms between refreshes, which on its own adds about 100 ms
@@ -160,6 +161,10 @@ class _Panel(osdp.ControlPanel):  # type: ignore[misc]
     attributes, which is why libosdp is pinned."""
 
     refresh_s = 0.005
+    thread: threading.Thread | None
+    event: threading.Event
+    lock: threading.Lock
+    ctx: Any
 
     def start(self) -> None:
         if self.thread:
@@ -193,7 +198,7 @@ class OsdpBus:
         self.log_level = log_level
         self._slots: list[_Slot] = []
         self._cp: _Panel | None = None
-        self._inbox: queue.Queue[tuple[int, dict[str, object]]] = queue.Queue()
+        self._inbox: queue.Queue[tuple[int, dict[str, Any]]] = queue.Queue()
         self._stopping = threading.Event()
         self._dispatcher: threading.Thread | None = None
 
@@ -267,7 +272,7 @@ class OsdpBus:
 
     # --- inside libosdp's refresh thread: queue only ---------------------------------------
 
-    def _on_event(self, pd: int, event: dict[str, object]) -> int:
+    def _on_event(self, pd: int, event: dict[str, Any]) -> int:
         self._inbox.put((pd, event))
         return 0
 
@@ -283,30 +288,30 @@ class OsdpBus:
                 self._dispatch_safely(pd, event)
             self._supervise()
 
-    def _dispatch_safely(self, pd: int, event: dict[str, object]) -> None:
+    def _dispatch_safely(self, pd: int, event: dict[str, Any]) -> None:
         try:
             self._dispatch(self._slots[pd].reader, event)
         except Exception:  # a faulty sink must not stop every other reader on the bus
             log.exception("OSDP event from PD %s could not be handled: %r", pd, event)
 
-    def _dispatch(self, reader: OsdpReader, event: dict[str, object]) -> None:
+    def _dispatch(self, reader: OsdpReader, event: dict[str, Any]) -> None:
         kind = event.get("event")
         if kind == osdp.Event.CardRead:
-            data = bytes(event.get("data", b""))  # type: ignore[arg-type]
+            data = bytes(event.get("data", b""))
             raw = event.get("format") in (osdp.CardFormat.Wiegand, osdp.CardFormat.Unspecified)
             # An ASCII (non-raw) read is no card format we know: zero bits makes it unreadable.
-            bits = int(event.get("length", 0)) if raw else 0  # type: ignore[call-overload]
+            bits = int(event.get("length", 0)) if raw else 0
             reader._emit(CardRead(reader.reader_id, bits, data))
         elif kind == osdp.Event.KeyPress:
-            keys = keys_from_osdp(bytes(event.get("data", b"")))  # type: ignore[arg-type]
+            keys = keys_from_osdp(bytes(event.get("data", b"")))
             if keys:
                 reader._emit(KeyPress(reader.reader_id, keys))
         elif kind == osdp.Event.Status and event.get("type") == osdp.StatusReportType.Input:
-            for change in reader._inputs_changed(bytes(event.get("report", b""))):  # type: ignore[arg-type]
+            for change in reader._inputs_changed(bytes(event.get("report", b""))):
                 reader._emit(change)
         elif kind == osdp.Event.Status and event.get("type") == osdp.StatusReportType.Local:
             # osdp_LSTATR: byte 0 the tamper switch, byte 1 the power supply (1 = failure).
-            report = bytes(event.get("report", b"")) + b"\0\0"  # type: ignore[arg-type]
+            report = bytes(event.get("report", b"")) + b"\0\0"
             reader._emit(LocalStatus(reader.reader_id, bool(report[0]), bool(report[1])))
         elif (
             kind == osdp.Event.Notification
