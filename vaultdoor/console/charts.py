@@ -226,7 +226,7 @@ def week_grid(
 
     Overlapping windows are drawn as they are: the grid shows what the schedule file says.
     """
-    hour_w = (width - left - 8) / 24
+    hour_w = (width - left - 20) / 24  # room on the right for the "24:00" label
     height = int(top + 7 * row_h + 8)
     days = tuple((label, top + i * row_h, top + i * row_h + row_h / 2)
                  for i, label in enumerate(DAY_LABELS))

@@ -54,18 +54,21 @@ STATE_CHOICES = [("", "Current"), ("inactive", "Removed by import"), ("all", "Al
 class FilterForm(forms.Form):
     """A list's search box and filters; subclasses declare `search_fields` and `lookups`."""
 
-    q = forms.CharField(required=False, max_length=100, label="Search")
+    q = forms.CharField(required=False, max_length=100, label="Search",
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
     search_fields: ClassVar[tuple[str, ...]] = ()
     # form field -> ORM lookup; empty values are ignored.
     lookups: ClassVar[dict[str, str]] = {}
     # form fields holding yes/no -> boolean ORM field.
     booleans: ClassVar[dict[str, str]] = {}
+    placeholder: ClassVar[str] = "Search by ID or name"
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data if data is not None else {}, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "filter-input")
+        self.fields["q"].widget.attrs["placeholder"] = self.placeholder
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """The queryset narrowed by every valid, non-empty filter."""
@@ -166,6 +169,7 @@ class PersonFilterForm(SiteObjectFilterForm):
     )
 
     search_fields = ("code__icontains", "name__icontains", "department__icontains")
+    placeholder = "Search by ID, name or department"
     lookups = {"kind": "kind", "status": "status", "role": "role__code",
                "vetting": "vetting_status"}
 
@@ -180,6 +184,7 @@ class CardFilterForm(FilterForm):
 
     search_fields = ("person__code__icontains", "person__name__icontains")
     lookups = {"format": "format", "status": "status", "site": "person__site__code"}
+    placeholder = "Search by facility:number, number or holder"
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         facility, colon, number = text.partition(":")
@@ -269,6 +274,7 @@ class DoorEventFilterForm(DateRangeMixin, FilterForm):
     search_fields = ("person__name__icontains", "person__code__icontains",
                      "door__name__icontains", "door__code__icontains",
                      "credential__icontains")
+    placeholder = "Search by person, door or credential"
     lookups = {"site": "site__code", "door": "door__code", "zone": "zone__code",
                "person": "person__code", "decision": "decision", "reason": "reason",
                "direction": "direction"}
@@ -292,6 +298,7 @@ class AuditEventFilterForm(DateRangeMixin, FilterForm):
     target_id = forms.CharField(required=False, max_length=200, label="Target ID")
 
     search_fields = ("action__icontains", "actor__icontains", "target_id__icontains")
+    placeholder = "Search by action, actor or target"
     lookups = {"actor": "actor", "target_type": "target_type", "target_id": "target_id"}
 
     def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:

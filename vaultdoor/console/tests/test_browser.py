@@ -19,7 +19,7 @@ from .conftest import PASSWORD, VIEW_PERMISSIONS, grant
 # ordinary synchronous code.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = "/tmp"
 

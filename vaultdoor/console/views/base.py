@@ -153,5 +153,5 @@ class ObjectDetailView(ConsoleView, DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["title"] = str(self.object)
+        context["title"] = getattr(self.object, "name", "") or str(self.object)
         return context
