@@ -11,6 +11,7 @@ before it is returned to the door.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -28,13 +29,15 @@ from vaultdoor.engine import (
 from vaultdoor.engine.cards import UnreadableCard, decode_hex
 
 from .envelope import SignedHeader
-from .wire import SiteState
+from .incremental import patch_people
+from .wire import COLLECTIONS, SiteState, entity_from_wire
 
 __all__ = ["DEFAULT_GRACE", "EdgeController"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE = dt.timedelta(days=7)
+PATCH_LIMIT = 2000  # more changed people than this: compiling the whole site is as quick
 FAIL_SECURE, FAIL_SAFE = "secure", "safe"
 
 Spooler = Callable[[str, str, dict[str, Any], dt.datetime], Any]
@@ -74,13 +77,20 @@ class EdgeController:
         self._header: SignedHeader | None = None
         self._grace = DEFAULT_GRACE
         self._failure_modes: dict[str, str] = {}
+        self._wire: SiteState | None = None
         self._lock = threading.Lock()
 
     # -- entitlements --
 
     def install(self, state: SiteState, header: SignedHeader) -> None:
-        """Compile and switch to a verified state (the switch is one reference swap)."""
-        snapshot = compile_site(state.to_site(), version=header.version)
+        """Compile and switch to a verified state (the switch is one reference swap).
+
+        A change to people only (the common case: a card lost, someone suspended) patches
+        the compiled snapshot in place of compiling the whole site again."""
+        snapshot = self._patched(state, header.version)
+        if snapshot is None:
+            snapshot = compile_site(state.to_site(), version=header.version)
+        self._wire = state
         settings = state.controller
         grace_s = settings.get("offline_grace_s")
         grace = dt.timedelta(seconds=int(grace_s)) if grace_s else DEFAULT_GRACE
@@ -92,6 +102,22 @@ class EdgeController:
         with self._lock:
             self._snapshot, self._header = snapshot, header
             self._grace, self._failure_modes = grace, modes
+
+    def _patched(self, state: SiteState, version: int) -> Snapshot | None:
+        old, snapshot = self._wire, self._snapshot
+        if old is None or snapshot is None or old.header != state.header:
+            return None
+        for coll in COLLECTIONS:
+            if coll != "people" and old.entities.get(coll) != state.entities.get(coll):
+                return None
+        before, after = old.entities.get("people", {}), state.entities.get("people", {})
+        changed = [k for k, text in after.items()
+                   if (was := before.get(k)) is not text and was != text]
+        removed = [k for k in before if k not in after]
+        if len(changed) + len(removed) > PATCH_LIMIT:
+            return None
+        people = [entity_from_wire("people", json.loads(after[k])) for k in changed]
+        return patch_people(snapshot, people, removed, version=version)
 
     @property
     def snapshot(self) -> Snapshot | None:

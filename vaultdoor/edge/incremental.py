@@ -1,0 +1,106 @@
+"""Applying a people-only delta to a compiled snapshot without compiling the whole site again.
+
+A revocation (card lost, person suspended, vetting changed) changes a handful of people; a
+full `compile_site` of 100,000 cardholders takes seconds, which would put the door seconds
+behind the console. When a delta touches only `people`, this module builds the changed
+people exactly as `compile_site` does and swaps them into copies of the snapshot's indexes
+(people, cards, PINs). Anything else (zones, doors, levels, schedules, header) compiles the
+whole site, and so does any surprise here: `patch_people` returns None and the caller falls
+back to `compile_site`. Tests check that both paths give the same decisions.
+
+It reads the engine's compiled structures (`vaultdoor.engine.snapshot`), so it moves with
+them; the public engine API has no incremental compile (yet).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+from types import MappingProxyType
+from typing import Any
+
+from vaultdoor.engine import model
+from vaultdoor.engine import snapshot as compiled_snapshot
+from vaultdoor.engine.snapshot import Snapshot
+
+__all__ = ["patch_people"]
+
+log = logging.getLogger(__name__)
+
+
+def patch_people(
+    old: Snapshot, changed: Iterable[model.Person], removed: Iterable[str], *, version: int
+) -> Snapshot | None:
+    """A snapshot equal to compiling `old.site` with `changed` people replaced or added and
+    `removed` ids gone; None when it cannot be done safely (compile instead)."""
+    try:
+        return _patch(old, list(changed), set(removed), version)
+    except Exception:  # any mismatch with the engine's internals: compile the full site
+        log.exception("incremental snapshot update failed; compiling the full site")
+        return None
+
+
+def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
+           version: int) -> Snapshot | None:
+    engine: Any = compiled_snapshot
+    site = old.site
+    by_id = {p.id: p for p in site.people}
+    replaced = {p.id for p in changed}
+    gone = (removed | replaced) & set(by_id)
+    people = dict(old.people)
+    cards = dict(old.cards)
+    pins = dict(old.pins)
+    keypad = any(door.mode == "pin" for door in site.doors)
+    for person_id in gone:
+        person = by_id[person_id]
+        for card in person.cards:
+            key = (card.format, card.facility, card.number)
+            entry = cards.get(key)
+            if entry is not None and entry.person.id == person_id:
+                del cards[key]
+        previous = people.pop(person_id, None)
+        if keypad and previous is not None:
+            for digest in previous.pin_digests:
+                if pins.get(digest) is previous:
+                    del pins[digest]
+                elif digest in pins and pins[digest] is None:
+                    return None  # a shared PIN: who holds it now needs the full picture
+    new_people = [p for p in site.people if p.id not in gone and p.id not in removed]
+    new_people.extend(changed)
+    new_site = dataclasses.replace(site, people=tuple(new_people))
+    tz = old.timezone
+    access = engine._AccessTables(new_site)
+    disqualifying = model.DISQUALIFYING_FINDINGS
+    for person in changed:
+        vetting = person.vetting
+        compiled = engine.CompiledPerson(
+            person.id,
+            person.status == "active",
+            access.table(person.role, person.access_levels),
+            vetting.status == "cleared" and disqualifying.isdisjoint(vetting.findings),
+            engine._expiry(vetting.expires, tz),
+            tuple(
+                digest
+                for digest in (engine._pin_digest(pin.pin_hash) for pin in person.pins)
+                if digest is not None
+            )
+            if person.pins
+            else (),
+            any(b.status == "active" and b.consent for b in person.biometrics),
+        )
+        people[person.id] = compiled
+        for card in person.cards:
+            key = (card.format, card.facility, card.number)
+            if key in cards and cards[key].person.id != person.id:
+                return None  # a card moving between people: compile the whole site
+            cards[key] = engine.CardEntry(card.status, engine._utc(card.valid_from),
+                                          engine._utc(card.valid_until), compiled)
+        if keypad:
+            for digest in set(compiled.pin_digests):
+                pins[digest] = None if digest in pins else compiled
+    return Snapshot(
+        site=new_site, timezone=tz, version=version, doors=old.doors,
+        cards=MappingProxyType(cards), pins=MappingProxyType(pins),
+        people=MappingProxyType(people), schedules=old.schedules, holidays=old.holidays,
+    )
