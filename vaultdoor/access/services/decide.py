@@ -56,11 +56,21 @@ def describe_credential(swipe: dict[str, Any]) -> str:
 
 
 def _site_of_door(site: Site | str | None, door: Any) -> Site:
+    """The site to decide at, read (and on PostgreSQL locked) inside the caller's transaction,
+    so its `revision` is the current one."""
+    rows = Site.objects.select_for_update() if connection.features.has_select_for_update else (
+        Site.objects.all()
+    )
+    if isinstance(site, Site):
+        site = site.code
     if site is not None:
-        try:
-            return get_site(site)
-        except SiteNotFound as exc:
-            raise DecisionInputError(str(exc), field="site") from None
+        found = rows.filter(code=site).first()
+        if found is None:
+            try:
+                get_site(site)  # for its message naming the known sites
+            except SiteNotFound as exc:
+                raise DecisionInputError(str(exc), field="site") from None
+        return found  # type: ignore[return-value]
     if not isinstance(door, str) or not door:
         raise DecisionInputError("a door id is required", field="door")
     site_ids = list(
@@ -72,7 +82,7 @@ def _site_of_door(site: Site | str | None, door: Any) -> Site:
         raise DecisionInputError(
             f"door {door!r} exists at several sites: say which site", field="site"
         )
-    return Site.objects.get(pk=site_ids[0])
+    return rows.get(pk=site_ids[0])
 
 
 def decide_swipe(
@@ -85,14 +95,11 @@ def decide_swipe(
     """
     from vaultdoor.audit import record
 
-    site_row = _site_of_door(site, swipe.get("door"))
     with transaction.atomic():
-        if connection.features.has_select_for_update:
-            # One decider per site at a time: anti-passback, occupancy and the two-person
-            # wait read then write the shared door state.
-            site_row = Site.objects.select_for_update().get(pk=site_row.pk)
-        else:
-            site_row.refresh_from_db(fields=["revision"])
+        # One decider per site at a time: anti-passback, occupancy and the two-person wait
+        # read then write the shared door state. PostgreSQL: the site row's lock; SQLite:
+        # IMMEDIATE transactions already hold the database's write lock.
+        site_row = _site_of_door(site, swipe.get("door"))
         compiled = compiled_site(site_row)
         try:
             parsed = parse_swipe(swipe, compiled.snapshot)

@@ -39,9 +39,13 @@ class DatabaseDoorState:
         if person is None:
             return
         zone = None if zone_id == OUTSIDE else self._site.zones.get(zone_id)
-        PersonLocation.objects.update_or_create(
-            person_id=person, defaults={"zone_id": zone, "since": self._at}
+        # Update first: after someone's first entry there is always a row (one query, not the
+        # three of update_or_create); the site lock makes the insert race-free.
+        moved = PersonLocation.objects.filter(person_id=person).update(
+            zone_id=zone, since=self._at
         )
+        if not moved:
+            PersonLocation.objects.create(person_id=person, zone_id=zone, since=self._at)
 
     def occupancy(self, zone_id: str) -> int:
         zone = self._site.zones.get(zone_id)
@@ -71,6 +75,7 @@ class DatabaseDoorState:
         person = self._site.people.get(pending.person_id)
         if person is None:
             return
-        PendingPresentation.objects.update_or_create(
-            door_id=door, defaults={"person_id": person, "at": pending.at}
-        )
+        if not PendingPresentation.objects.filter(door_id=door).update(
+            person_id=person, at=pending.at
+        ):
+            PendingPresentation.objects.create(door_id=door, person_id=person, at=pending.at)

@@ -56,16 +56,21 @@ class _Sync:
         kind: str,
         existing: dict[Any, models.Model],
         desired: dict[Any, dict[str, Any]],
-        create: Callable[[Any, dict[str, Any]], models.Model],
+        build: Callable[[Any, dict[str, Any]], models.Model],
         label: Callable[[Any], str] = str,
     ) -> dict[Any, models.Model]:
-        """Make the rows of one kind match `desired` (key -> field values); return key -> row."""
+        """Make the rows of one kind match `desired` (key -> field values); return key -> row.
+
+        New rows are built unsaved by `build(key, fields)` and inserted in bulk (their primary
+        keys come back from the insert, on SQLite and PostgreSQL alike)."""
         counts = self.report.counts[kind]
         result: dict[Any, models.Model] = {}
+        new: list[models.Model] = []
         for key, fields in desired.items():
             row = existing.get(key)
             if row is None:
-                row = create(key, fields)
+                row = build(key, fields)
+                new.append(row)
                 action, detail = "created", ""
             else:
                 diff = [name for name, value in fields.items() if getattr(row, name) != value]
@@ -84,6 +89,8 @@ class _Sync:
             self.status[(kind, key)] = action
             self._note(kind, label(key), action, detail)
             result[key] = row
+        if new:
+            type(new[0]).objects.bulk_create(new, batch_size=500)
         for key, row in existing.items():
             if key not in desired and row.active:  # type: ignore[attr-defined]
                 row.active = False  # type: ignore[attr-defined]
@@ -146,12 +153,12 @@ def _by(queryset: Iterable[models.Model], key: Callable[[Any], Any]) -> dict[Any
 def _new(
     model: type[models.Model], key_field: str = "code", **common: Any
 ) -> Callable[[Any, dict[str, Any]], Any]:
-    """A row factory: the key goes into `key_field`, beside the common and desired values."""
+    """A row builder: the key goes into `key_field`, beside the common and desired values."""
 
-    def create(key: Any, fields: dict[str, Any]) -> models.Model:
-        return model.objects.create(**common, **{key_field: key}, **fields)
+    def build(key: Any, fields: dict[str, Any]) -> models.Model:
+        return model(**common, **{key_field: key}, **fields)
 
-    return create
+    return build
 
 
 def import_site_text(
@@ -328,16 +335,14 @@ def _import_credentials(
             )
     sync.rows(
         "cards", existing_cards, desired_cards,
-        lambda key, fields: Card.objects.create(
-            format=key[0], facility=key[1], number=key[2], **fields
-        ),
+        lambda key, fields: Card(format=key[0], facility=key[1], number=key[2], **fields),
         label=lambda key: f"{key[0]} {key[1]}:{key[2]}",
     )
     sync.rows(
         "PINs",
         _by(Pin.objects.filter(person__site=site_row), lambda n: (n.person_id, n.pin_hash)),
         {(people[p.id].pk, pin.pin_hash): {} for p in site.people for pin in p.pins},
-        lambda key, fields: Pin.objects.create(person_id=key[0], pin_hash=key[1]),
+        lambda key, fields: Pin(person_id=key[0], pin_hash=key[1]),
         label=lambda key: f"of {codes.get(key[0], key[0])}",
     )
     existing_bio: dict[tuple[int, int], Biometric] = {}
@@ -352,6 +357,6 @@ def _import_credentials(
             (people[p.id].pk, index): {"consent": b.consent, "status": b.status}
             for p in site.people for index, b in enumerate(p.biometrics)
         },
-        lambda key, fields: Biometric.objects.create(person_id=key[0], **fields),
+        lambda key, fields: Biometric(person_id=key[0], **fields),
         label=lambda key: f"of {codes.get(key[0], key[0])}",
     )

@@ -150,7 +150,9 @@ def export_site_yaml(site: Site | str | None = None) -> str:
     from vaultdoor.engine.sitefile import dump_site
 
     header = "# Exported by vaultdoor; PINs are hashes made with this server's PIN key.\n"
-    body = yaml.safe_dump(
-        dump_site(site_from_db(site)), sort_keys=False, allow_unicode=True, width=100
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present: much faster
+    body = yaml.dump(
+        dump_site(site_from_db(site)), Dumper=dumper, sort_keys=False, allow_unicode=True,
+        width=100,
     )
     return header + body
