@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("api/v1/", include("vaultdoor.api.urls")),
     path("admin/", admin.site.urls),
+    path("auth/", include("vaultdoor.identity.urls")),
     path("", include("vaultdoor.console.urls")),
 ]
 

@@ -7,7 +7,7 @@ from django.db import models
 
 from ..choices import RoleChoices
 
-__all__ = ["Account", "EnrolmentLink", "PasswordHistory"]
+__all__ = ["Account", "AccountSession", "EnrolmentLink", "PasswordHistory"]
 
 
 class Account(models.Model):
@@ -29,9 +29,6 @@ class Account(models.Model):
     must_change_reason = models.CharField(max_length=200, blank=True)
     second_factor_required = models.BooleanField(
         default=True, help_text="Console users need a second factor unless this is cleared."
-    )
-    session_epoch = models.PositiveIntegerField(
-        default=0, help_text="Raised by 'log out everywhere': older sessions end."
     )
     locked_notice_at = models.DateTimeField(
         null=True, blank=True,
@@ -68,6 +65,20 @@ class EnrolmentLink(models.Model):
     expires = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+
+class AccountSession(models.Model):
+    """A signed-in console session of an account, so 'log out everywhere' can end them all
+    and the portal can list them. The session's data stays in Django's session store."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created = models.DateTimeField()
+    address = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created"]

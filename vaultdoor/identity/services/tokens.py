@@ -1,0 +1,65 @@
+"""API tokens: `<key_id>.<secret>`, scoped, expiring, stored as a SHA-256 of the secret."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from .. import clock
+from ..choices import TokenScope
+from ..constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
+from ..crypto import digest, digest_matches
+from ..models import Account, ApiToken
+
+__all__ = ["TokenError", "authenticate_token", "create_token", "revoke_tokens"]
+
+
+class TokenError(ValueError):
+    """A token cannot be made as asked (the message says why)."""
+
+
+def create_token(account: Account, name: str, scopes: list[str],
+                 lifetime: dt.timedelta = API_TOKEN_LIFETIME) -> tuple[ApiToken, str]:
+    """A new token for `account`; returns the row and the only copy of the full token."""
+    unknown = sorted(set(scopes) - set(TokenScope.values))
+    if unknown or not scopes:
+        raise TokenError(f"scopes must be some of {', '.join(TokenScope.values)}; "
+                         f"got {', '.join(unknown) or 'none'}")
+    if lifetime <= dt.timedelta(0) or lifetime > API_TOKEN_MAX_LIFETIME:
+        raise TokenError(f"a token lives between 1 day and {API_TOKEN_MAX_LIFETIME.days} days")
+    key_id = secrets.token_hex(8)
+    secret = secrets.token_urlsafe(32)
+    now = clock.now()
+    token = ApiToken.objects.create(
+        account=account, name=name, key_id=key_id, secret_hash=digest(secret),
+        scopes=sorted(set(scopes)), created=now, expires=now + lifetime,
+    )
+    return token, f"{key_id}.{secret}"
+
+
+def authenticate_token(raw: str, now: dt.datetime | None = None) -> ApiToken | None:
+    """The live token `raw` stands for, or None (unknown, wrong secret, expired, revoked)."""
+    key_id, _, secret = raw.strip().partition(".")
+    if not key_id or not secret:
+        return None
+    now = now or clock.now()
+    token = (ApiToken.objects.select_related("account__user")
+             .filter(key_id=key_id).first())
+    if token is None:
+        digest_matches(secret, "0" * 64)  # same work as for a known id
+        return None
+    if not digest_matches(secret, token.secret_hash):
+        return None
+    if token.revoked_at is not None or token.expires <= now:
+        return None
+    if not token.account.user.is_active:
+        return None
+    if token.last_used is None or now - token.last_used > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+    return token
+
+
+def revoke_tokens(account: Account) -> int:
+    """Revoke every live token of the account; returns how many."""
+    return (ApiToken.objects.filter(account=account, revoked_at__isnull=True)
+            .update(revoked_at=clock.now()))
