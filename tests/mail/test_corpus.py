@@ -8,26 +8,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vaultdoor.mail.analysis.evaluation import evaluate_corpus
+import pytest
+
+from vaultdoor.mail.analysis.evaluation import Evaluation, evaluate_corpus
 
 CORPUS = Path(__file__).parent / "corpus"
 
 
-def test_corpus_meets_recall_and_false_positive_targets():
-    evaluation = evaluate_corpus(CORPUS)
+@pytest.fixture(scope="module")
+def evaluation() -> Evaluation:
+    return evaluate_corpus(CORPUS)
+
+
+def test_corpus_meets_recall_and_false_positive_targets(evaluation):
     assert evaluation.total("phish") == 30 and evaluation.total("ham") == 32
     report = evaluation.render()
     assert evaluation.recall >= 0.95, report
     assert evaluation.false_positive_rate <= 0.02, report
 
 
-def test_no_corpus_file_is_an_error():
-    evaluation = evaluate_corpus(CORPUS)
+def test_no_corpus_file_is_an_error(evaluation):
     assert not [o.file for o in evaluation.outcomes if o.verdict == "error"]
 
 
-def test_tricky_ham_stays_clean():
-    evaluation = evaluate_corpus(CORPUS)
+def test_tricky_ham_stays_clean(evaluation):
     verdicts = {o.file: o.verdict for o in evaluation.outcomes}
     for name in ("mailparser-mail_test_5.eml", "rspamd-phishing_query_safe.eml",
                  "rspamd-phishing_query_nested.eml", "synthetic-ham-07-wrapper-same-site.eml",

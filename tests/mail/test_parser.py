@@ -78,3 +78,15 @@ def test_links_keep_visible_text_and_skip_images():
 def test_recipient_domains_prefer_delivered_to():
     raw = build(headers={"Delivered-To": "x@lakeside-cs.example"}, to="y@other.example")
     assert parse_message(raw).recipient_domains == ["lakeside-cs.example"]
+
+
+def test_hostile_html_is_read_in_linear_passes():
+    # Each of these made html.parser rescan to the end for every "<" (quadratic); they must
+    # come back promptly with whatever could be read.
+    from vaultdoor.mail.analysis._html import scan_html
+
+    for unit in ('<td title="', '<a style="', "<!--", "<!x", "</a", "<![CDATA["):
+        assert scan_html(unit * 20000).anchors == []
+    found = scan_html('<p>1 < 2</p><!--[if mso]><table><![endif]--><a href="https://a.example/">'
+                      "go</a>")
+    assert found.anchors == [("https://a.example/", "go")]

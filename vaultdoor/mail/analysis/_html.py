@@ -23,7 +23,9 @@ _TAGS_WITH_ATTRIBUTES = frozenset({"a", "area", "form", "input", "meta", "img"})
 # Layout tags carry no links. They are removed before html.parser sees the document (block
 # tags become a space, inline ones nothing, so "www.<b>cnn</b>.com" still reads as one name):
 # a 50 KB newsletter is mostly table cells, and parsing them one by one is most of the cost.
-_TAG_BODY = r"""\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
+# No "<" inside a tag body or its quoted values: a failed match stops at the next tag, which
+# keeps the passes linear on hostile input ("<td" a million times, unbalanced quotes).
+_TAG_BODY = r"""\b(?:[^<>"']|"[^"<]*"|'[^'<]*')*>"""
 _LAYOUT_BLOCK = re.compile(
     r"</?(?:td|tr|th|table|tbody|thead|tfoot|div|p|center|h[1-6]|ul|ol|li|br|hr|col|colgroup|"
     r"blockquote|pre|section|article|header|footer|nav|main|o:p)" + _TAG_BODY,
@@ -33,7 +35,15 @@ _LAYOUT_INLINE = re.compile(
     r"</?(?:span|font|b|i|u|s|strong|em|small|big|sup|sub|code|wbr)" + _TAG_BODY, re.IGNORECASE
 )
 # Inline styles are the longest attributes and never read here.
-_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"[^"]*"|'[^']*')""", re.IGNORECASE)
+_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"[^"<>]*"|'[^'<>]*')""", re.IGNORECASE)
+# html.parser (before CPython 3.11.13) rescans to the end of the document for every "<" that
+# opens a tag, comment or declaration it cannot close, which is quadratic: 60 KB of
+# '<td title="' takes minutes. Such a "<" is escaped first, in one linear pass (a lookahead
+# never runs past the next "<"), so the parser only ever sees tags it can finish.
+_UNCLOSABLE_LT = re.compile(
+    r"""<(?!(?:[a-zA-Z][^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>"""
+    r"""|/[^<>]*>|![^-<>][^<>]*>|!>|\?[^<>]*>|!--))"""
+)
 _TAG_NAME = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)")
 
 
@@ -151,12 +161,22 @@ class _LinkParser(HTMLParser):
         return self.found
 
 
+def _make_closable(document: str) -> str:
+    """The document with every "<" that html.parser could not close written as "&lt;"."""
+    document = _UNCLOSABLE_LT.sub("&lt;", document)
+    # A comment runs to the first "-->": only those opened after the last one are unclosed.
+    last_close = document.rfind("-->")
+    cut = last_close + 3 if last_close >= 0 else 0
+    return document[:cut] + document[cut:].replace("<!--", "&lt;!--")
+
+
 def scan_html(document: str) -> HtmlFindings:
     """Links, forms, refreshes and visible text of an HTML document; never raises."""
     parser = _LinkParser()
     # html.parser on hostile input: whatever was read before a failure still counts.
     with contextlib.suppress(Exception):
         document = _LAYOUT_BLOCK.sub(" ", document[:_MAX_HTML])
-        parser.feed(_STYLE_ATTRIBUTE.sub("", _LAYOUT_INLINE.sub("", document)))
+        document = _STYLE_ATTRIBUTE.sub("", _LAYOUT_INLINE.sub("", document))
+        parser.feed(_make_closable(document))
         parser.close()
     return parser.finish()

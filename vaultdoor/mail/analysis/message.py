@@ -85,6 +85,7 @@ class ParsedMessage:
     envelope_from: str = ""  # Return-Path
     delivered_to: list[str] = field(default_factory=list)
     to: list[str] = field(default_factory=list)
+    cc: list[str] = field(default_factory=list)
     subject: str = ""
     auth_headers: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
@@ -217,7 +218,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
         reply_to=_addresses(root, "Reply-To"),
         envelope_from=_header_text(root, "Return-Path").strip("<> ").lower(),
         delivered_to=[a.address for a in _addresses(root, "Delivered-To") if a.address],
-        to=[a.address for a in _addresses(root, "To") + _addresses(root, "Cc") if a.address],
+        to=[a.address for a in _addresses(root, "To") if a.address],
+        cc=[a.address for a in _addresses(root, "Cc") if a.address],
         subject=_header_text(root, "Subject"),
         auth_headers=_all_headers(root, "Authentication-Results"),
         is_list_mail=bool(_header_text(root, "List-Id")),

@@ -23,6 +23,6 @@ class UnknownSender(Signal):
             return
         if evidence.is_own(sender.domain):
             return
-        recipients = evidence.message.delivered_to or evidence.message.to
+        recipients = evidence.message.delivered_to or evidence.message.to + evidence.message.cc
         if store.has_corresponded(sender.address, recipients) is False:
             yield self.finding(f"nobody here has corresponded with {sender.address} before")
