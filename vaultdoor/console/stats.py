@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncHour
+from django.db.models.functions import TruncMinute
 
 from vaultdoor.access.choices import DecisionChoices, DirectionChoices
 from vaultdoor.access.models import DoorEvent, PendingPresentation, PersonLocation
@@ -94,22 +94,27 @@ def denials_by_reason(site: Site, period: Period) -> list[tuple[str, int]]:
 def entries_per_hour(site: Site, period: Period) -> list[tuple[str, int]]:
     """(local hour label, granted entries) for every hour of the period, empty hours included.
 
-    Hours are counted in UTC steps and labelled in site-local time, so a daylight-saving day
-    shows its 23 or 25 hours as they happened.
+    Hours are stepped in UTC from the period's start and labelled in site-local time, so a
+    daylight-saving day shows its 23 or 25 hours as they happened. The database groups by
+    UTC minute (at most 1,440 rows a day) and Python places each minute in its hour: grouping
+    by local hour would merge the two 01:00s of the night the clocks go back.
     """
     rows = (
         _events(site, period)
         .filter(decision=DecisionChoices.GRANT, direction=DirectionChoices.IN)
-        .annotate(hour=TruncHour("at", tzinfo=period.zone))
-        .values("hour")
+        .annotate(minute=TruncMinute("at", tzinfo=dt.UTC))
+        .values("minute")
         .annotate(n=Count("pk"))
     )
-    counts = {row["hour"].astimezone(dt.UTC): row["n"] for row in rows}
-    slots: list[tuple[str, int]] = []
-    cursor = period.start.astimezone(dt.UTC)
+    start = period.start.astimezone(dt.UTC)
     end = period.end.astimezone(dt.UTC)
-    while cursor < end:
-        local = cursor.astimezone(period.zone)
-        slots.append((f"{local:%H}", counts.get(cursor, 0)))
-        cursor += dt.timedelta(hours=1)
-    return slots
+    slot_count = int((end - start) / dt.timedelta(hours=1))
+    counts = [0] * slot_count
+    for row in rows:
+        index = int((row["minute"].astimezone(dt.UTC) - start) / dt.timedelta(hours=1))
+        if 0 <= index < slot_count:
+            counts[index] += row["n"]
+    return [
+        (f"{(start + dt.timedelta(hours=i)).astimezone(period.zone):%H}", counts[i])
+        for i in range(slot_count)
+    ]
