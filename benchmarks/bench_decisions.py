@@ -423,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     ratio = rate / casbin_rate
     print(
-        f"engine: {rate:,.0f} decisions/s, p99 {p99:.1f} us, {ratio:,.0f}x pycasbin, "
+        f"engine: {rate:.0f} decisions/s, p99 {p99:.1f} us, {ratio:.0f}x pycasbin, "
         f"compile {compile_s:.2f} s"
     )
 
