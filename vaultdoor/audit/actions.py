@@ -46,6 +46,7 @@ ACTIONS: dict[str, str] = {
     "auth.logout_everywhere": "every session of an account was ended",
     "auth.token_created": "an API token was created",
     "auth.token_revoked": "an API token was revoked",
+    "auth.unlocked": "an administrator lifted a lockout",
     "admin.add": "an object was added through the Django admin",
     "admin.change": "an object was changed through the Django admin",
     "admin.delete": "an object was deleted through the Django admin",

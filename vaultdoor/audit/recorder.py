@@ -72,6 +72,13 @@ def head(using: str | None = None) -> tuple[int, str]:
     return row if row is not None else (0, GENESIS_HASH)
 
 
+def _text(value: object, limit: int) -> str:
+    # Cleaned (no NUL, no lone surrogates) and cut to the column, so every database stores
+    # exactly the text that was hashed.
+    text: str = normalize_json(str(value))
+    return text[:limit]
+
+
 def _request_context(request: HttpRequest) -> dict[str, Any]:
     meta = request.META
     user = getattr(request, "user", None)
@@ -136,8 +143,8 @@ def record(
         # The time is taken under the lock, so times never run backwards along the chain.
         now = timezone.now().astimezone(dt.UTC)
         event = ChainEvent(
-            seq=last_seq + 1, at=now, action=action, actor=str(actor),
-            target_type=str(target_type), target_id=str(target_id), context=clean,
+            seq=last_seq + 1, at=now, action=action, actor=_text(actor, 150),
+            target_type=_text(target_type, 64), target_id=_text(target_id, 128), context=clean,
             prev_hash=last_hash,
         ).sealed()
         row = AuditEvent(

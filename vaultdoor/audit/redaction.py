@@ -12,8 +12,8 @@ REDACTED = "[redacted]"
 
 # Long words are unambiguous anywhere in a key ("newPassword", "apitoken", "client_secret").
 _SENSITIVE_PARTS = (
-    "password", "passwd", "passphrase", "passcode", "pincode", "secret", "token", "credential",
-    "apikey", "privatekey", "signingkey", "authorization", "cookie", "sessionid", "csrf",
+    "password", "passwd", "passphrase", "passcode", "pincode", "secret", "token", "apikey",
+    "privatekey", "signingkey", "authorization", "cookie", "sessionid", "csrf",
 )
 # Short words only as a whole word of the key ("pin", "pin_hash", "otp_code", "api-key"), so
 # that "keypad", "shipping" or "footprint" stay readable.
@@ -21,7 +21,9 @@ _SENSITIVE_WORDS = frozenset({
     "pin", "pins", "key", "keys", "otp", "totp", "hotp", "code", "codes", "pwd", "cvv", "cvc",
     "pan", "salt", "session", "mfa", "bearer",
 })
-# Keys that contain a sensitive word but name something public.
+# Keys that contain a sensitive word but name something public. ("credential" is not a secret
+# word: decisions describe what was presented, `card h10301 42:10231 + PIN`, under that key; a
+# password nested inside a "credentials" object is still caught by its own key.)
 _PUBLIC_KEYS = frozenset({"key_id", "public_key", "public_key_id", "reason_code", "status_code"})
 
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")

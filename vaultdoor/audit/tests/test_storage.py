@@ -32,3 +32,12 @@ def test_stored_events_hash_to_their_recorded_hash(context, target_id):
     event = record("access.decision", target_type="door", target_id=target_id, **context)
     stored = AuditEvent.objects.get(seq=event.seq)
     assert stored.to_chain_event().compute_hash() == event.hash
+
+
+def test_names_are_cleaned_and_cut_to_their_columns():
+    event = record("auth.login", actor="a\x00" + "x" * 400, target_type="t" * 100,
+                   target_id="\ud800" + "i" * 300)
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert (len(stored.actor), len(stored.target_type), len(stored.target_id)) == (150, 64, 128)
+    assert stored.actor.startswith("a\ufffd") and stored.target_id.startswith("\ufffd")
+    assert stored.to_chain_event().compute_hash() == event.hash
