@@ -145,13 +145,17 @@ def _schedule_reason(
     local = at.astimezone(snapshot.timezone)
     weekday = local.weekday()
     minute = local.hour * 60 + local.minute
-    holiday = local.date() in snapshot.holidays
+    holiday: bool | None = None  # looked up only when a closed schedule's window matches
     closed_by_holiday = False
     schedules = snapshot.schedules
     for schedule_id in schedule_ids:
         schedule = schedules[schedule_id]
         if (schedule.masks[weekday] >> minute) & 1:
-            if not (holiday and schedule.closed_on_holidays):
+            if not schedule.closed_on_holidays:
+                return None
+            if holiday is None:
+                holiday = local.date() in snapshot.holidays
+            if not holiday:
                 return None
             closed_by_holiday = True
     return "holiday" if closed_by_holiday else "outside_schedule"
