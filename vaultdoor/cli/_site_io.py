@@ -39,6 +39,8 @@ def site_import(file: Path, as_json: bool) -> None:
     except UnicodeDecodeError:
         fail(f"{file}: not UTF-8 text", status=EXIT_INVALID)
     _django.setup()
+    from django.db import IntegrityError
+
     from vaultdoor.access.services.importer import ImportConflict, import_site_text
     from vaultdoor.engine.sitefile import SiteValidationError
 
@@ -51,6 +53,10 @@ def site_import(file: Path, as_json: bool) -> None:
         fail(f"{file}: {len(exc.issues)} problem(s), nothing imported", status=EXIT_INVALID)
     except ImportConflict as exc:
         fail(f"{file}: {exc}; nothing imported", status=EXIT_INVALID)
+    except IntegrityError:
+        # Another import of the same new site committed first: nothing of ours was written.
+        fail(f"{file}: the site changed in the database during the import; nothing imported, "
+             "run the import again")
     if as_json:
         print_json(report.to_dict())
     else:
