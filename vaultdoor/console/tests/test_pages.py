@@ -186,3 +186,25 @@ def test_audit_event_page_shows_its_chain_link(viewer_client, northgate):
     event = AuditEvent.objects.filter(action="site.import").get()
     page = viewer_client.get(reverse("console:audit_event", kwargs={"seq": event.seq})).content
     assert event.hash.encode() in page and event.prev_hash.encode() in page
+
+
+def test_htmx_poll_after_the_session_ended_redirects_the_whole_page(client):
+    response = client.get(reverse("console:live"), HTTP_HX_REQUEST="true",
+                          HTTP_HX_CURRENT_URL="http://testserver/live/")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/login/?next=/live/"
+
+
+def test_chosen_site_is_remembered(viewer_client, northgate):
+    from vaultdoor.access.services.importer import import_site_text
+    from vaultdoor.testing.seed import EXAMPLE_SITE
+
+    text = (EXAMPLE_SITE.read_text(encoding="utf-8").replace("id: northgate", "id: aaa-first")
+            .replace("facility: 42,", "facility: 43,").replace("facility: 1042,",
+                                                               "facility: 1043,"))
+    import_site_text(text, actor="test")
+    assert viewer_client.get(reverse("console:dashboard")).context["site"].code == "aaa-first"
+    viewer_client.get(reverse("console:dashboard"), {"site": "northgate"})
+    assert viewer_client.get(reverse("console:zone_list")).context["site"].code == "northgate"
+    assert viewer_client.get(reverse("console:dashboard"), {"site": "no-such"}).context[
+        "site"].code == "northgate"

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import zoneinfo
 from typing import Any, ClassVar
+from urllib.parse import urlparse
 
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -22,12 +26,24 @@ from vaultdoor.facilities.models import Floor, Site
 __all__ = ["ConsoleView", "ObjectDetailView", "ObjectListView", "PageView", "current_site"]
 
 
+SITE_SESSION_KEY = "console_site"
+MAX_SITE_LINKS = 12
+
+
 def current_site(request: HttpRequest) -> Site | None:
-    """The site the page is about: `?site=<id>` if it names an active site, else the first."""
+    """The site the page is about: `?site=<id>` if it names an active site (remembered for the
+    next pages), else the one chosen before, else the first."""
     sites = Site.objects.filter(active=True).order_by("code")
-    code = request.GET.get("site", "")
-    if code:
-        chosen = sites.filter(code=code).first()
+    asked = request.GET.get("site", "")
+    if asked:
+        chosen = sites.filter(code=asked).first()
+        if chosen is not None:
+            if request.session.get(SITE_SESSION_KEY) != asked:
+                request.session[SITE_SESSION_KEY] = asked
+            return chosen
+    remembered = request.session.get(SITE_SESSION_KEY, "")
+    if remembered:
+        chosen = sites.filter(code=remembered).first()
         if chosen is not None:
             return chosen
     return sites.first()
@@ -48,6 +64,14 @@ class ConsoleView(LoginRequiredMixin, PermissionRequiredMixin):
         """Anonymous: to the login page. Signed in without the permission: 403, recorded in
         the audit log (probing for pages one may not see is worth knowing about)."""
         user = self.request.user
+        if not user.is_authenticated and self.request.headers.get("HX-Request"):
+            # An htmx request (the live feed polling after the session ended) must not swap
+            # the login page into the page: tell htmx to load it as a whole page instead.
+            page = self.request.headers.get("HX-Current-URL", "")
+            target = redirect_to_login(urlparse(page).path or "/", resolve_url(settings.LOGIN_URL))
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target["Location"]
+            return response
         if user.is_authenticated:
             from vaultdoor.audit import record
 
@@ -88,7 +112,10 @@ class ConsoleView(LoginRequiredMixin, PermissionRequiredMixin):
             floors = list(
                 Floor.objects.filter(site=self.site, active=True).order_by("-level", "code")
             )
-            sites = list(Site.objects.filter(active=True).exclude(pk=self.site.pk))
+            sites = list(
+                Site.objects.filter(active=True).exclude(pk=self.site.pk)
+                .order_by("code")[:MAX_SITE_LINKS]
+            )
         return {"nav": self.nav, "site": self.site, "nav_floors": floors, "other_sites": sites}
 
 
