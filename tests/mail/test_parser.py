@@ -90,3 +90,12 @@ def test_hostile_html_is_read_in_linear_passes():
     found = scan_html('<p>1 < 2</p><!--[if mso]><table><![endif]--><a href="https://a.example/">'
                       "go</a>")
     assert found.anchors == [("https://a.example/", "go")]
+
+
+def test_hostile_headers_are_bounded():
+    # Thousands of addresses or parameters make the structured header parsers crawl; only the
+    # first MAX_HEADER_CHARS of a header are read.
+    many = b"From: " + b"a@b.example, " * 20000 + b"\nTo: x@lakeside-cs.example\n\nhi"
+    assert Scanner().scan_bytes(many).verdict == "clean"
+    params = b"From: a@b.example\nContent-Type: text/html; " + b"a=b; " * 20000 + b"\n\n<p>x</p>"
+    assert Scanner().scan_bytes(params).verdict == "clean"

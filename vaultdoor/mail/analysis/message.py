@@ -30,10 +30,11 @@ MAX_MESSAGE_BYTES = 50 * 1024 * 1024
 MAX_PARTS = 500
 MAX_NESTING = 20  # multipart and forwarded-message levels followed
 MAX_LINKS = 1000
+MAX_HEADER_CHARS = 4096  # of one header value, when a check reads it
 MAX_TEXT = 1_000_000  # characters of body text kept for wording checks
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parsed_header(name: str, value: str) -> Any:
     return policy.default.header_fetch_parse(name, value)
 
@@ -47,9 +48,9 @@ class _MemoisedPolicy(EmailPolicy):
     """
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
-        if len(value) > 2000:  # long headers are rare: do not let them fill the cache
-            return super().header_fetch_parse(name, value)
-        return _parsed_header(name, value)
+        # The structured header parsers are slow on hostile input (thousands of addresses,
+        # parameters or encoded words take seconds); nothing a check reads needs more.
+        return _parsed_header(name, value[:MAX_HEADER_CHARS])
 
 
 _POLICY = _MemoisedPolicy()
