@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.engine.sites import HASHER, base
-from vaultdoor.engine import Site, SiteValidationError, load_site, site_from_data
+from vaultdoor.engine import Site, SiteValidationError, compile_site, load_site, site_from_data
 
 scalars = (
     st.none()
@@ -65,6 +65,10 @@ def test_mutated_sites_never_crash_validation(data: st.DataObject) -> None:
         assert all(isinstance(issue.path, str) and issue.message for issue in exc.issues)
     else:
         assert isinstance(result, Site)
+        zone_ids = {zone.id for zone in result.zones} | {"outside"}
+        assert all({d.from_zone, d.to_zone} <= zone_ids for d in result.doors)
+        assert all(set(level.zones) <= zone_ids for level in result.access_levels)
+        compile_site(result)  # whatever validates also compiles
 
 
 @settings(max_examples=100, deadline=None)

@@ -590,3 +590,10 @@ def test_defaults_follow_the_spec() -> None:
     data = base()
     zone(data, "office")["purpose"] = "equipment"
     assert next(z for z in load(data).zones if z.id == "office").requires_vetting
+
+
+def test_null_max_occupancy_means_no_limit() -> None:
+    data = base()
+    zone(data, "cupboard")["max_occupancy"] = None
+    cupboard = next(z for z in load(data).zones if z.id == "cupboard")
+    assert cupboard.max_occupancy is None

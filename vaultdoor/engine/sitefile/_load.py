@@ -67,8 +67,23 @@ def site_from_data(data: object, *, pin_hasher: PinHasher) -> model.Site:
     keypad = _any_keypad_door(top.get("doors"))
     people = PeopleReader(
         c, tz=tz, pin_hasher=pin_hasher, roles=roles, levels=levels, unique_pins=keypad
-    ).read(top.get("people", []))
+    )
+    person_list = people.read(top.get("people", []))
 
+    # Every item declared must have been read, or an issue must say why not: never hand on a
+    # site whose references point at something that was silently dropped.
+    for registry, items in (
+        (floors, floor_list),
+        (zones, zone_list),
+        (schedules, schedule_list),
+        (levels, level_list),
+        (roles, role_list),
+        (people.people, person_list),
+    ):
+        read = {item.id for item in items}
+        for ident, path in registry.where.items():
+            if ident not in read and not c.issues:
+                c.error(path, f"{registry.kind} {ident!r} could not be read")
     if c.issues or header is None:
         raise SiteValidationError(c.issues or [Issue("site", "is invalid")])
     site_id, name, tz_name, _ = header
@@ -83,7 +98,7 @@ def site_from_data(data: object, *, pin_hasher: PinHasher) -> model.Site:
         schedules=tuple(schedule_list),
         access_levels=tuple(level_list),
         roles=tuple(role_list),
-        people=tuple(people),
+        people=tuple(person_list),
     )
 
 

@@ -115,7 +115,8 @@ def read_zones(
             ident = None
         declared = zones.declare(ident, f"{path}.id")
         values = _zone(c, path, fields, floors)
-        occupancy_ok = "max_occupancy" not in fields or values["max_occupancy"] is not None
+        # an explicit `max_occupancy: null` means no limit, like leaving it out
+        occupancy_ok = fields.get("max_occupancy") is None or values["max_occupancy"] is not None
         if (
             declared
             and occupancy_ok
