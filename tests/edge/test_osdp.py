@@ -94,6 +94,19 @@ def test_37_bit_card(link):
     assert (read.bits, read.data) == (37, data)
 
 
+def test_ascii_card_read_is_not_a_known_format(tmp_path):
+    # libosdp 3.2.9's PD does not send the deprecated ASCII format, so feed the dispatcher.
+    bus = OsdpBus()
+    cp_end, _ = memory_link()
+    reader = bus.add_reader("R-1", address=1, channel=cp_end,
+                            key=key_file(tmp_path / "k.scbk", secrets.token_bytes(16)))
+    seen = []
+    reader.attach(seen.append)
+    bus._dispatch(reader, {"event": osdp.Event.CardRead, "reader_no": 0, "direction": 0,
+                           "format": osdp.CardFormat.ASCII, "data": b"12345678"})
+    assert seen == [CardRead("R-1", 0, b"12345678", at=seen[0].at)]  # engine: unreadable_card
+
+
 def test_keypad_presses_arrive_as_keys(link):
     link.fake.press_keys(b"48")
     link.fake.press_keys(b"21\x0d")  # OSDP sends # as 0x0D
@@ -281,3 +294,19 @@ def test_bus_configuration_errors(tmp_path):
         bus.add_reader("R-2", address=1, channel=cp_end, key=ref)
     with pytest.raises(ReaderError, match="at least one reader"):
         OsdpBus().start()
+
+
+@pytest.mark.slow
+def test_cut_reader_cable(tmp_path):
+    """Cut the line: the reader goes offline; mend it: the edge brings it back."""
+    link = Link(tmp_path, retry_s=0.5)
+    link.start()
+    try:
+        link.channels[0].cut()
+        link.wait_event(ReaderStatus, lambda e: not e.online, timeout=20)
+        link.channels[0].mend()
+        assert eventually(lambda: link.reader.online, timeout=20)
+        link.fake.present_card(*encode("h10301", 5, 55))
+        assert link.wait_event(CardRead).data == encode("h10301", 5, 55)[1]
+    finally:
+        link.close()
