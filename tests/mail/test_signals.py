@@ -382,3 +382,11 @@ def test_upstream_filter_notice(scan):
               "be safe.")
     assert "risky_attachment" in names(scan(build(text=notice)))
     assert "risky_attachment" not in names(scan(build(text="Removed from list: joe@example.com")))
+
+
+def test_display_name_that_only_mentions_a_brand(scan):
+    for name in ("Apple Pie Bakery", "Weekly Outlook", "Zoom Media Partners"):
+        report = scan(build(sender=f"{name} <hello@bakery.example>"))
+        assert "display_name_impersonation" not in names(report), name
+    spoof = scan(build(sender="Apple ID Support <id@apple-care.example>"))
+    assert "display_name_impersonation" in names(spoof)

@@ -18,6 +18,33 @@ _GENERIC = frozenset({
 })
 
 
+# Words that dress a brand up as its own department: "PayPal Service", "Apple ID Support",
+# "Bank of America Alerts". A display name with any other word ("Apple Pie Bakery",
+# "Weekly Outlook") merely mentions the brand.
+_SERVICE_WORDS = frozenset([
+    "the", "of", "and", "for", "via", "by", "from", "at", "on", "your", "you", "team",
+    "support", "security", "secure", "service", "services", "customer", "customers", "care",
+    "help", "helpdesk", "desk", "center", "centre", "alert", "alerts", "notice", "notices",
+    "notification", "notifications", "message", "messages", "mail", "email", "e-mail", "inbox",
+    "account", "accounts", "billing", "payment", "payments", "invoice", "invoices",
+    "verification", "verify", "id", "login", "sign-in", "signin", "online", "official", "admin",
+    "administrator", "administration", "department", "dept", "info", "information", "noreply",
+    "no-reply", "do-not-reply", "reply", "update", "updates", "protection", "fraud", "safety",
+    "privacy", "store", "shop", "pay", "wallet", "cloud", "drive", "docs", "documents",
+    "office", "365", "teams", "delivery", "shipping", "express", "tracking", "parcel", "bank",
+    "banking", "card", "cards", "credit", "business", "premium", "prime", "web", "app", "inc",
+    "ltd", "llc", "plc", "corp", "corporation", "co", "uk", "us", "usa", "international",
+    "global",
+])
+
+
+def _speaks_as(brand_name: str, display: str) -> bool:
+    """Whether a display name presents itself as the brand, not just mentions it."""
+    rest = word_pattern(brand_name).sub(" ", display)
+    words = re.findall(r"[\w'-]+|&", rest)
+    return all(word in _SERVICE_WORDS or word == "&" or word.isdigit() for word in words)
+
+
 @lru_cache(maxsize=1024)
 def word_pattern(phrase: str) -> re.Pattern[str]:
     """A pattern finding ``phrase`` as whole words, case-insensitively."""
@@ -72,7 +99,7 @@ class DisplayNameImpersonation(Signal):
         for brand in evidence.context.brands:
             if real in brand.domains:
                 continue
-            if word_pattern(brand.name).search(lowered):
+            if word_pattern(brand.name).search(lowered) and _speaks_as(brand.name, lowered):
                 yield self.finding(f"display name '{display}' names {brand.name}, but "
                                    f"{real or 'the sender'} is not one of its domains")
                 return
