@@ -70,13 +70,20 @@ def decisions(snapshot, pins=("4821", "7315", "2290", None)):
 def test_patched_snapshot_decides_like_a_full_compile(edits):
     site = example_site()
     ctl = EdgeController(pin_hasher=HASHER, last_contact=NOW)
-    ctl.install(state(site), header(1))
+    first = state(site)
+    ctl.install(first, header(1))
     newer = state(change(site, edits))
-    ctl.install(newer, header(2))
+    via_delta = first.apply(first.diff(newer))  # as the synchroniser makes it
+    assert via_delta.fingerprint() == newer.fingerprint()
+    ctl.install(via_delta, header(2))
+    scanned = EdgeController(pin_hasher=HASHER, last_contact=NOW)
+    scanned.install(first, header(1))
+    scanned.install(newer, header(2))  # no delta at hand: found by comparing states
     full = compile_site(SiteState.from_payload(json.loads(json.dumps(newer.to_payload())))
                         .to_site(), version=2)
     assert ctl.snapshot.site is not full.site
     assert decisions(ctl.snapshot) == decisions(full)
+    assert decisions(scanned.snapshot) == decisions(full)
 
 
 def test_a_people_change_takes_the_patch_path(monkeypatch):

@@ -78,6 +78,7 @@ class EdgeController:
         self._grace = DEFAULT_GRACE
         self._failure_modes: dict[str, str] = {}
         self._wire: SiteState | None = None
+        self._index: dict[str, Any] = {}  # person id -> engine Person of the installed site
         self._lock = threading.Lock()
 
     # -- entitlements --
@@ -90,6 +91,7 @@ class EdgeController:
         snapshot = self._patched(state, header.version)
         if snapshot is None:
             snapshot = compile_site(state.to_site(), version=header.version)
+            self._index = {p.id: p for p in snapshot.site.people}
         self._wire = state
         settings = state.controller
         grace_s = settings.get("offline_grace_s")
@@ -105,19 +107,30 @@ class EdgeController:
 
     def _patched(self, state: SiteState, version: int) -> Snapshot | None:
         old, snapshot = self._wire, self._snapshot
-        if old is None or snapshot is None or old.header != state.header:
+        if old is None or snapshot is None:
             return None
-        for coll in COLLECTIONS:
-            if coll != "people" and old.entities.get(coll) != state.entities.get(coll):
-                return None
         before, after = old.entities.get("people", {}), state.entities.get("people", {})
-        changed = [k for k, text in after.items()
-                   if (was := before.get(k)) is not text and was != text]
-        removed = [k for k in before if k not in after]
+        touched = state.touched
+        if touched is not None:
+            # Made by applying a delta to the state we hold: the delta says what changed.
+            if set(touched) - {"people"}:
+                return None
+            ids = touched.get("people", frozenset())
+            changed = [k for k in ids if k in after]
+            removed = [k for k in ids if k not in after and k in before]
+        else:
+            if old.header != state.header:
+                return None
+            for coll in COLLECTIONS:
+                if coll != "people" and old.entities.get(coll) != state.entities.get(coll):
+                    return None
+            changed = [k for k, text in after.items()
+                       if (was := before.get(k)) is not text and was != text]
+            removed = [k for k in before if k not in after]
         if len(changed) + len(removed) > PATCH_LIMIT:
             return None
         people = [entity_from_wire("people", json.loads(after[k])) for k in changed]
-        return patch_people(snapshot, people, removed, version=version)
+        return patch_people(snapshot, people, removed, version=version, index=self._index)
 
     @property
     def snapshot(self) -> Snapshot | None:

@@ -30,22 +30,27 @@ log = logging.getLogger(__name__)
 
 
 def patch_people(
-    old: Snapshot, changed: Iterable[model.Person], removed: Iterable[str], *, version: int
+    old: Snapshot, changed: Iterable[model.Person], removed: Iterable[str], *, version: int,
+    index: dict[str, model.Person] | None = None,
 ) -> Snapshot | None:
     """A snapshot equal to compiling `old.site` with `changed` people replaced or added and
-    `removed` ids gone; None when it cannot be done safely (compile instead)."""
+    `removed` ids gone; None when it cannot be done safely (compile instead).
+
+    `index` (person id -> person of `old.site`), if given, saves building it and is updated
+    in place to match the new snapshot (on success only)."""
     try:
-        return _patch(old, list(changed), set(removed), version)
+        return _patch(old, list(changed), set(removed), version, index)
     except Exception:  # any mismatch with the engine's internals: compile the full site
         log.exception("incremental snapshot update failed; compiling the full site")
         return None
 
 
 def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
-           version: int) -> Snapshot | None:
+           version: int, index: dict[str, model.Person] | None) -> Snapshot | None:
     engine: Any = compiled_snapshot
     site = old.site
-    by_id = {p.id: p for p in site.people}
+    by_id = index if index is not None and len(index) == len(site.people) else {
+        p.id: p for p in site.people}
     replaced = {p.id for p in changed}
     gone = (removed | replaced) & set(by_id)
     people = dict(old.people)
@@ -99,6 +104,10 @@ def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
         if keypad:
             for digest in set(compiled.pin_digests):
                 pins[digest] = None if digest in pins else compiled
+    if index is not None:
+        for person_id in gone | removed:
+            index.pop(person_id, None)
+        index.update((p.id, p) for p in changed)
     return Snapshot(
         site=new_site, timezone=tz, version=version, doors=old.doors,
         cards=MappingProxyType(cards), pins=MappingProxyType(pins),

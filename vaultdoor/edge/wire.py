@@ -194,6 +194,9 @@ class SiteState:
     parsed: dict[str, dict[str, tuple[str, Any]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # For a state made by `apply`: the ids each collection's delta touched, and whether the
+    # header changed (lets the edge patch its compiled snapshot without scanning everything).
+    touched: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     # -- building --
 
@@ -331,7 +334,15 @@ class SiteState:
         except (KeyError, TypeError, AttributeError) as exc:
             raise WireError(f"malformed delta ({exc!s})") from None
         parsed = {coll: dict(cache) for coll, cache in self.parsed.items()}
-        return SiteState(header=header, entities=entities, parsed=parsed)
+        touched = {
+            coll: frozenset(
+                [_key_of(coll, obj) for obj in upsert.get(coll, ())] + list(remove.get(coll, ()))
+            )
+            for coll in set(upsert) | set(remove)
+        }
+        if header != self.header:
+            touched["#header"] = frozenset()
+        return SiteState(header=header, entities=entities, parsed=parsed, touched=touched)
 
     def summary(self) -> dict[str, int]:
         return {coll: self.count(coll) for coll in COLLECTIONS}
