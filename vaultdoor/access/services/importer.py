@@ -320,7 +320,7 @@ def _import_credentials(
         for p in site.people for c in p.cards
     }
     existing_cards = _by(
-        Card.objects.filter(person__site=site_row).select_related("person"),
+        Card.objects.filter(person__site=site_row),
         lambda c: (c.format, c.facility, c.number),
     )
     foreign = Card.objects.exclude(person__site=site_row).select_related("person__site")
