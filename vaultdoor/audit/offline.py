@@ -15,7 +15,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vaultdoor.audit.signing import Checkpoint, key_id
-from vaultdoor.engine.chain import GENESIS_HASH, ChainBroken, ChainEvent, verify_chain
+from vaultdoor.engine.chain import (
+    GENESIS_HASH,
+    ChainBroken,
+    ChainEvent,
+    format_time,
+    verify_chain,
+)
 
 __all__ = ["EXPORT_FORMAT", "ExportFormatError", "ExportSummary", "verify_export"]
 
@@ -39,9 +45,13 @@ class ExportSummary:
     head_hash: str
     checkpoints: int
     key_id: str
+    signed_at: str = ""
 
     def summary(self) -> str:
-        return f"ok: {self.count} events, head {self.head_hash}"
+        # The second line says how fresh the file is: a genuine export cut back to an earlier
+        # signed checkpoint still verifies, as the log as it was at that time.
+        return (f"ok: {self.count} events, head {self.head_hash}\n"
+                f"signed by key {self.key_id} at {self.signed_at} (seq {self.head_seq})")
 
 
 def _parse(line_no: int, text: str) -> dict[str, Any]:
@@ -64,7 +74,7 @@ def verify_export(
     trusted = {key_id(k): k for k in public_keys}
     # What the chain walk has accepted so far; checkpoint lines are checked against it.
     last = {"seq": 0, "hash": GENESIS_HASH}
-    state: dict[str, Any] = {"checkpoints": 0, "final": None, "key_id": ""}
+    state: dict[str, Any] = {"checkpoints": 0, "final": None, "key_id": "", "at": ""}
 
     def accept(event: ChainEvent) -> None:
         last["seq"], last["hash"] = event.seq, event.hash
@@ -91,6 +101,7 @@ def verify_export(
         state["checkpoints"] += 1
         state["final"] = cp.seq
         state["key_id"] = cp.key_id
+        state["at"] = format_time(cp.at)
 
     def events() -> Iterator[ChainEvent]:
         header_seen = False
@@ -128,5 +139,5 @@ def verify_export(
         )
     return ExportSummary(
         count=summary.count, head_seq=summary.head_seq, head_hash=summary.head_hash,
-        checkpoints=state["checkpoints"], key_id=state["key_id"],
+        checkpoints=state["checkpoints"], key_id=state["key_id"], signed_at=state["at"],
     )

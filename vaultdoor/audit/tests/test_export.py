@@ -79,7 +79,10 @@ def test_intact_export_verifies_offline(exported):
     result = CliRunner().invoke(
         main, ["audit", "verify", "--file", str(path), "--public-key", str(key)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"ok: 40 events, head {summary.head_hash}\n"
+    first, second = result.output.splitlines()
+    assert first == f"ok: 40 events, head {summary.head_hash}"
+    assert second.startswith(f"signed by key {summary.key_id} at 20")
+    assert second.endswith("(seq 40)")
 
 
 def test_offline_verification_needs_no_django(exported):
