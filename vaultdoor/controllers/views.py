@@ -68,7 +68,9 @@ class ControllerDetailView(ObjectDetailView):
             ControllerDoor.objects.filter(controller=controller)
             .select_related("door__to_zone").order_by("door__code")
         )
-        context["compiled"] = CompiledSnapshot.objects.filter(controller=controller).first()
+        context["compiled"] = (
+            CompiledSnapshot.objects.filter(controller=controller).defer("payload").first()
+        )
         context["updates"] = list(
             SnapshotUpdate.objects.filter(controller=controller).order_by("-version")[:15]
         )

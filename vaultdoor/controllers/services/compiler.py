@@ -112,7 +112,9 @@ def _build_state(controller: Controller, site_revision: int) -> SiteState:
 def refresh(controller: Controller) -> CompiledSnapshot:
     """The controller's current snapshot, rebuilt (and a delta appended) if anything changed."""
     site_revision, config_revision = _revisions(controller)
-    current = CompiledSnapshot.objects.filter(controller=controller).first()
+    # The payload (the whole state) is loaded only when it is needed: a waiting long-poll
+    # asks this ten times a second.
+    current = CompiledSnapshot.objects.filter(controller=controller).defer("payload").first()
     if current is not None and (current.site_revision, current.config_revision) == (
         site_revision, config_revision
     ):
@@ -136,11 +138,9 @@ def refresh(controller: Controller) -> CompiledSnapshot:
 
 
 def _revisions(controller: Controller) -> tuple[int, int]:
-    site_revision = Site.objects.filter(pk=controller.site_id).values_list(
-        "revision", flat=True
-    ).get()
-    config_revision = Controller.objects.filter(pk=controller.pk).values_list(
-        "config_revision", flat=True
+    """(site revision, controller config revision) in one query."""
+    site_revision, config_revision = Controller.objects.filter(pk=controller.pk).values_list(
+        "site__revision", "config_revision"
     ).get()
     return int(site_revision), int(config_revision)
 
