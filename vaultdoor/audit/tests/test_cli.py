@@ -80,3 +80,14 @@ def test_signing_key_from_a_file_reference(settings, tmp_path):
     result = run("checkpoint")
     assert result.exit_code == 0, result.output
     assert result.output.rstrip().endswith(f"key {key_id(key.public_key())}")
+
+
+def test_generated_signing_key_is_private_and_kept(settings, tmp_path):
+    from vaultdoor.audit.signing import load_or_create_signing_key
+
+    first = load_or_create_signing_key(None, tmp_path)
+    path = tmp_path / "secrets" / "audit-signing-key.pem"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert b"PRIVATE KEY" in path.read_bytes()
+    again = load_or_create_signing_key(None, tmp_path)
+    assert again.public_key().public_bytes_raw() == first.public_key().public_bytes_raw()
