@@ -62,6 +62,7 @@ class AuditEventDetailView(ObjectDetailView):
         context["context_json"] = json.dumps(self.object.context, indent=2, sort_keys=True,
                                              ensure_ascii=False, default=str)
         context["title"] = f"Audit event #{self.object.seq}"
+        context["has_next"] = AuditEvent.objects.filter(seq__gt=self.object.seq).exists()
         return context
 
 
