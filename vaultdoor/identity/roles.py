@@ -22,15 +22,17 @@ _VIEW_ALL = ("facilities.view_*", "people.view_*", "access.view_*", "controllers
              "audit.view_*")
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    # Everything in the console, but not `access.decide`: asking doors for decisions is for
+    # door controllers and integrations (API tokens with the `decide` scope).
     RoleChoices.SECURITY_ADMIN: (
-        "facilities.*", "people.*", "access.*", "controllers.*", "audit.view_*",
-        "identity.*",
+        "facilities.*", "people.*", "access.add_*", "access.change_*", "access.delete_*",
+        "access.view_*", "controllers.*", "audit.view_*", "identity.*",
     ),
     # Buildings, doors, controllers and schedules; sees door events to maintain doors, but
     # not who people are beyond what a door event shows.
     RoleChoices.FACILITIES: (
         "facilities.*", "controllers.*", "access.view_schedule", "access.view_holiday",
-        "access.view_doorevent", "access.view_alarm",
+        "access.view_doorevent",
     ),
     # People records and their vetting; no say over doors or access levels.
     RoleChoices.HR_VETTING: (

@@ -1,0 +1,178 @@
+"""`vaultdoor user` and `vaultdoor token`: console accounts, enrolment links and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+
+__all__ = ["token", "user"]
+
+ROLES = ["security_admin", "facilities", "hr_vetting", "it", "supervisor", "auditor", "agent"]
+
+
+def _base_url() -> str:
+    from vaultdoor import config
+
+    return (config.env("BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+
+def _find_person(code: str, site: str | None):
+    from vaultdoor.people.models import Person
+
+    people = Person.objects.filter(code=code)
+    if site:
+        people = people.filter(site__code=site)
+    found = list(people.select_related("site")[:2])
+    if not found:
+        fail(f"no person with id {code!r}" + (f" at site {site!r}" if site else ""),
+             status=EXIT_INVALID)
+    if len(found) > 1:
+        fail(f"person id {code!r} exists at several sites: add --site CODE", status=EXIT_INVALID)
+    return found[0]
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    first, _, last = name.strip().partition(" ")
+    return first[:150], last[:150]
+
+
+@click.group()
+def user() -> None:
+    """Console accounts: create them with a one-time enrolment link, unlock them."""
+
+
+@user.command("create")
+@click.option("--person", "person_code", default=None, help="The person's id (site file).")
+@click.option("--site", default=None, help="The person's site code, if the id is ambiguous.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="The account's role.")
+@click.option("--username", default=None, help="Default: the person's id, lower case.")
+@click.option("--email", default="", help="Contact address (optional).")
+def create(person_code: str | None, site: str | None, role: str, username: str | None,
+           email: str) -> None:
+    """Create an account and print a one-time enrolment link (valid 3 days)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.identity.services.accounts import AccountError, create_account
+    from vaultdoor.identity.services.enrolment import issue_link
+
+    person = _find_person(person_code, site) if person_code else None
+    if person is None and not username:
+        fail("give --person ID (or --username NAME for an account with no person record)",
+             status=EXIT_INVALID)
+    name = username or person.code.lower()
+    first, last = _split_name(person.name) if person is not None else ("", "")
+    try:
+        account = create_account(name, role=role, person=person, email=email,
+                                 actor="cli", first_name=first, last_name=last)
+    except AccountError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    token = issue_link(account, created_by="cli")
+    _print_link(name, role, token)
+
+
+def _print_link(name: str, role: str, token: str) -> None:
+    from django.urls import reverse
+
+    from vaultdoor.audit import record
+    from vaultdoor.identity.constants import ENROLMENT_LINK_LIFETIME
+
+    record("auth.enrolment_link", actor="cli", target_type="user", target_id=name)
+    click.echo(f"account {name} ({role}) ready; send this one-time enrolment link to its "
+               f"holder (valid {ENROLMENT_LINK_LIFETIME.days} days, shown only now):")
+    click.echo(f"  {_base_url()}{reverse('identity:welcome', args=[token])}")
+
+
+@user.command("link")
+@click.argument("username")
+def link(username: str) -> None:
+    """Issue a new one-time enrolment link (earlier ones stop working)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from django.contrib.auth import get_user_model
+
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.identity.services.enrolment import issue_link
+
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        fail(f"no user named {username!r}", status=EXIT_INVALID)
+    account = account_for(found)
+    _print_link(username, account.role or "no role", issue_link(account, created_by="cli"))
+
+
+@user.command("unlock")
+@click.argument("username")
+def unlock(username: str) -> None:
+    """Lift a lockout (password and second factor) after confirming the holder's identity."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.audit import record
+    from vaultdoor.identity.models import FailureCounter
+    from vaultdoor.identity.services.lockout import normalise_username
+
+    removed, _ = FailureCounter.objects.filter(username=normalise_username(username)).delete()
+    record("auth.unlocked", actor="cli", target_type="user", target_id=username)
+    click.echo(f"{username}: {'unlocked' if removed else 'was not locked'}")
+
+
+@click.group()
+def token() -> None:
+    """API tokens for integrations: scoped, expiring, stored hashed."""
+
+
+@token.command("create")
+@click.option("--user", "username", required=True, help="The account the token acts as.")
+@click.option("--name", required=True, help="What the token is for (shown in lists).")
+@click.option("--scope", "scopes", multiple=True, required=True,
+              type=click.Choice(["read", "decide", "write"]), help="Repeat for several.")
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 366),
+              help="Lifetime in days.")
+def create_token_command(username: str, name: str, scopes: tuple[str, ...], days: int) -> None:
+    """Create a token and print it once: `Authorization: Token <id>.<secret>`."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from django.contrib.auth import get_user_model
+
+    from vaultdoor.audit import record
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.identity.services.tokens import TokenError, create_token
+
+    found = get_user_model().objects.filter(username=username, is_active=True).first()
+    if found is None:
+        fail(f"no active user named {username!r}", status=EXIT_INVALID)
+    try:
+        row, secret = create_token(account_for(found), name, list(scopes),
+                                   dt.timedelta(days=days))
+    except TokenError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    record("auth.token_created", actor="cli", target_type="identity.apitoken",
+           target_id=row.key_id, owner=username, scopes=row.scopes,
+           expires=row.expires.isoformat())
+    print_json({"token": secret, "key_id": row.key_id, "user": username, "scopes": row.scopes,
+                "expires": row.expires.isoformat()})
+
+
+@token.command("revoke")
+@click.argument("key_id")
+def revoke(key_id: str) -> None:
+    """Revoke a token by its key id (the part before the dot)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.audit import record
+    from vaultdoor.identity import clock
+    from vaultdoor.identity.models import ApiToken
+
+    changed = ApiToken.objects.filter(key_id=key_id, revoked_at__isnull=True).update(
+        revoked_at=clock.now())
+    if not changed:
+        fail(f"no live token with key id {key_id!r}", status=1)
+    record("auth.token_revoked", actor="cli", target_type="identity.apitoken", target_id=key_id)
+    click.echo(f"token {key_id} revoked")
