@@ -76,7 +76,7 @@ def _api_endpoints():
     from vaultdoor.api.urls import router
 
     endpoints = []
-    for prefix, viewset, basename in router.registry:
+    for prefix, viewset, _basename in router.registry:
         model = viewset.queryset.model
         perm = {f"{model._meta.app_label}.view_{model._meta.model_name}"}
         endpoints.append((f"/api/v1/{prefix}", perm))

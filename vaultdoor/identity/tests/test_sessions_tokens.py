@@ -152,7 +152,7 @@ def test_api_token_reads_within_scope_and_owner_permissions(client, integration)
 
 
 def test_expired_revoked_and_wrong_tokens_are_refused(client, integration, fake_clock):
-    row, token = create_token(integration, "hr feed", ["read"], dt.timedelta(days=1))
+    _, token = create_token(integration, "hr feed", ["read"], dt.timedelta(days=1))
     url = "/api/v1/people/people"
     assert client.get(url, HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     key_id = token.split(".")[0]
