@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "vaultdoor.people",
     "vaultdoor.access",
     "vaultdoor.identity",
+    "vaultdoor.vetting",
     "vaultdoor.controllers",
     "vaultdoor.console",
     "vaultdoor.api",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class VettingConfig(AppConfig):
+    """Background checks that gate sensitive access, and onboarding/termination of people."""
+
+    name = "vaultdoor.vetting"
+    label = "vetting"
+    verbose_name = "Vetting and lifecycle"
