@@ -26,7 +26,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # door controllers and integrations (API tokens with the `decide` scope).
     RoleChoices.SECURITY_ADMIN: (
         "facilities.*", "people.*", "access.add_*", "access.change_*", "access.delete_*",
-        "access.view_*", "controllers.*", "audit.view_*", "identity.*",
+        "access.view_*", "controllers.*", "audit.view_*", "identity.*", "vetting.*",
     ),
     # Buildings, doors, controllers and schedules; sees door events to maintain doors, but
     # not who people are beyond what a door event shows.
@@ -37,7 +37,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # People records and their vetting; no say over doors or access levels.
     RoleChoices.HR_VETTING: (
         "people.view_person", "people.change_person", "people.add_person",
-        "people.view_card", "access.view_role",
+        "people.view_card", "access.view_role", "vetting.*",
     ),
     # Console accounts and integration tokens; no physical-access data.
     RoleChoices.IT: (
@@ -52,7 +52,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "access.view_doorevent",
     ),
     # Everything, read only: the evidence an assessor needs.
-    RoleChoices.AUDITOR: (*_VIEW_ALL, "identity.view_account", "identity.view_apitoken"),
+    RoleChoices.AUDITOR: (*_VIEW_ALL, "identity.view_account", "identity.view_apitoken",
+                          # vetting decisions but never findings (sensitive personal data)
+                          "vetting.view_backgroundcheck", "vetting.view_adjudication",
+                          "vetting.view_adverseaction", "vetting.view_onboardingitem",
+                          "vetting.view_termination"),
     RoleChoices.AGENT: (),
 }
 
