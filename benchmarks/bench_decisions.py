@@ -334,6 +334,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         + f"), +{(rss_after - rss_before) / 2**20:.0f} MiB RSS"
         + f" (process {rss_after / 2**20:.0f} MiB)"
     )
+    started, cpu_started = time.perf_counter(), time.process_time()
+    fingerprint = snapshot.fingerprint
+    print(
+        f"fingerprint (sha256 of the canonical site, computed once, on first use): "
+        f"{fingerprint[:16]}... in {time.perf_counter() - started:.2f} s "
+        f"(cpu {time.process_time() - cpu_started:.2f} s)"
+    )
     if not args.no_gc_freeze:
         gc.freeze()  # the snapshot lives long and never changes: keep it out of GC scans
 

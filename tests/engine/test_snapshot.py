@@ -87,3 +87,11 @@ def test_memory_state_counts() -> None:
     state.move("x", "outside")
     assert state.occupancy("office") == 0
     assert state.location("x") == "outside"
+
+
+def test_fingerprint_ignores_the_order_of_lists() -> None:
+    data = base()
+    data["people"].reverse()
+    data["zones"].reverse()
+    data["access_levels"][0]["zones"].reverse()
+    assert snapshot(data).fingerprint == snapshot().fingerprint

@@ -7,6 +7,7 @@ share one zone -> schedules table, which keeps 100,000 cardholders small and qui
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -131,16 +132,72 @@ class Snapshot:
         return cached
 
 
-def _canonical(value: object) -> object:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    return value
+def _sorted(items: tuple[Any, ...], key: Any = None) -> tuple[Any, ...]:
+    return items if len(items) < 2 else tuple(sorted(items, key=key))
+
+
+def _window_key(window: model.Window) -> tuple[tuple[int, ...], int, int]:
+    return tuple(sorted(window.days)), window.start, window.end
+
+
+def _card_key(card: model.Card) -> tuple[str, int, int]:
+    return card.format, card.facility, card.number
+
+
+def _person_in_order(person: model.Person) -> model.Person:
+    levels = _sorted(person.access_levels)
+    cards = _sorted(person.cards, _card_key)
+    pins = _sorted(person.pins, lambda pin: pin.pin_hash)
+    biometrics = _sorted(person.biometrics, lambda b: (b.status, b.consent))
+    findings = _sorted(person.vetting.findings)
+    if (levels, cards, pins, biometrics, findings) == (
+        person.access_levels,
+        person.cards,
+        person.pins,
+        person.biometrics,
+        person.vetting.findings,
+    ):
+        return person
+    return dataclasses.replace(
+        person,
+        access_levels=levels,
+        cards=cards,
+        pins=pins,
+        biometrics=biometrics,
+        vetting=dataclasses.replace(person.vetting, findings=findings),
+    )
+
+
+def _site_in_order(site: model.Site) -> model.Site:
+    """The same site with every list in one order.
+
+    Every list of the site format is a set in meaning (people, zones, windows, levels,
+    findings...), so sorting them makes the file's or the database's order irrelevant.
+    """
+
+    def by_id(item: Any) -> str:
+        return str(item.id)
+
+    return dataclasses.replace(
+        site,
+        floors=_sorted(site.floors, by_id),
+        zones=_sorted(site.zones, by_id),
+        doors=_sorted(site.doors, by_id),
+        holidays=_sorted(site.holidays, lambda h: (h.date, h.name)),
+        schedules=tuple(
+            dataclasses.replace(s, windows=_sorted(s.windows, _window_key))
+            for s in sorted(site.schedules, key=by_id)
+        ),
+        access_levels=tuple(
+            dataclasses.replace(level, zones=_sorted(level.zones))
+            for level in sorted(site.access_levels, key=by_id)
+        ),
+        roles=tuple(
+            dataclasses.replace(role, access_levels=_sorted(role.access_levels))
+            for role in sorted(site.roles, key=by_id)
+        ),
+        people=tuple(_person_in_order(p) for p in sorted(site.people, key=by_id)),
+    )
 
 
 def fingerprint_site(site: model.Site) -> str:
@@ -148,7 +205,11 @@ def fingerprint_site(site: model.Site) -> str:
     from vaultdoor.engine.sitefile import dump_site  # the one definition of the content
 
     text = json.dumps(
-        _canonical(dump_site(site)), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        dump_site(_site_in_order(site)),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,  # dates: YYYY-MM-DD
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -15,6 +15,9 @@ from vaultdoor.engine.sitefile._places import zone_defaults
 __all__ = ["dump_site"]
 
 
+_NO_VETTING = model.Vetting()
+
+
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -88,7 +91,7 @@ def _person(person: model.Person, tz: dt.tzinfo) -> dict[str, Any]:
         data["role"] = person.role
     data["status"] = person.status
     vetting = person.vetting
-    if vetting != model.Vetting():
+    if vetting != _NO_VETTING:
         data["vetting"] = {"status": vetting.status}
         if vetting.completed is not None:
             data["vetting"]["completed"] = vetting.completed
