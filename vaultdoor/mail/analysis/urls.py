@@ -162,9 +162,10 @@ def normalise_url(raw: str) -> str:
     """
     text = "".join(raw.split())[:_MAX_URL_LENGTH]
     text, _ = _refang(text)
-    if text.lower().startswith("www.") or (text and "://" not in text and "." in text.split("/")[0]
-                                             and ":" not in text.split("/")[0]
-                                             and "@" not in text.split("/")[0]):
+    # A host written without a scheme ("portal.example/login") is a web link.
+    first = text.split("/", 1)[0]
+    bare_host = "://" not in text and "." in first and ":" not in first and "@" not in first
+    if text.lower().startswith("www.") or bare_host:
         text = "http://" + text
     parts = split_url(text)
     if not parts.scheme:
