@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["REDACTED", "is_sensitive_key", "redact"]
@@ -30,6 +31,7 @@ _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=4096)  # the same few dozen keys come back on every event
 def is_sensitive_key(key: str) -> bool:
     """Whether a context key names a secret (a PIN, password, token, key, one-time code...)."""
     snake = _CAMEL.sub("_", key).lower()
