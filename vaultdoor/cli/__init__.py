@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "token": "vaultdoor.cli.user:token",
     "edge": "vaultdoor.cli.edge:edge",
     "controller": "vaultdoor.cli.controller:controller",
+    "vetting": "vaultdoor.cli.vetting:vetting",
+    "person": "vaultdoor.cli.vetting:person",
 }
 
 
