@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from vaultdoor.facilities.auditing import AuditedAdmin
+
 from .models import (
     AccessLevel,
     DoorEvent,
@@ -16,7 +18,7 @@ from .models import (
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "holidays", "active"]
     list_filter = ["site", "holidays", "active"]
     search_fields = ["code", "name"]
@@ -24,7 +26,7 @@ class ScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(AuditedAdmin):
     list_display = ["date", "name", "site", "active"]
     list_filter = ["site", "active"]
     search_fields = ["name"]
@@ -33,7 +35,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLevel)
-class AccessLevelAdmin(admin.ModelAdmin):
+class AccessLevelAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "schedule", "active"]
     list_filter = ["site", "active"]
     search_fields = ["code", "name"]
@@ -43,7 +45,7 @@ class AccessLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "active"]
     list_filter = ["site", "active"]
     search_fields = ["code", "name"]
@@ -51,7 +53,7 @@ class RoleAdmin(admin.ModelAdmin):
     readonly_fields = ["created", "updated"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdmin):
     """Live state and history are written by decisions only; staff may look, not touch."""
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from vaultdoor.facilities.auditing import AuditedAdmin
+
 from .models import Door, Floor, Site, Zone
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditedAdmin):
     list_display = ["code", "name", "timezone", "active", "revision"]
     list_filter = ["active"]
     search_fields = ["code", "name"]
@@ -16,7 +18,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Floor)
-class FloorAdmin(admin.ModelAdmin):
+class FloorAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "level", "active"]
     list_filter = ["site", "active"]
     search_fields = ["code", "name"]
@@ -24,7 +26,7 @@ class FloorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(AuditedAdmin):
     list_display = [
         "code", "name", "site", "floor", "security", "purpose", "phones", "customer_data",
         "anti_passback", "two_person", "active",
@@ -36,7 +38,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Door)
-class DoorAdmin(admin.ModelAdmin):
+class DoorAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "from_zone", "to_zone", "mode", "active"]
     list_filter = ["site", "mode", "active"]
     search_fields = ["code", "name"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from vaultdoor.facilities.auditing import AuditedAdmin
+
 from .models import Biometric, Card, Person, Pin
 
 
@@ -20,7 +22,7 @@ class BiometricInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedAdmin):
     list_display = ["code", "name", "site", "kind", "role", "status", "vetting_status", "active"]
     list_filter = ["site", "kind", "status", "vetting_status", "active"]
     search_fields = ["code", "name", "department"]
@@ -31,7 +33,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(AuditedAdmin):
     list_display = ["__str__", "person", "status", "valid_from", "valid_until", "active"]
     list_filter = ["format", "status", "active"]
     search_fields = ["person__code", "person__name", "=number"]
@@ -41,7 +43,7 @@ class CardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Pin)
-class PinAdmin(admin.ModelAdmin):
+class PinAdmin(AuditedAdmin):
     """PINs are set by importing a site file (hashed there); here staff can only see whose
     PIN exists and deactivate it."""
 
@@ -57,7 +59,7 @@ class PinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Biometric)
-class BiometricAdmin(admin.ModelAdmin):
+class BiometricAdmin(AuditedAdmin):
     list_display = ["__str__", "person", "consent", "status", "active"]
     list_filter = ["status", "consent", "active"]
     search_fields = ["person__code", "person__name"]

@@ -71,3 +71,22 @@ def test_live_state_and_events_are_read_only(staff_client, with_events):
     delete = reverse("admin:access_doorevent_delete", args=[event.pk])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 403
     assert DoorEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_admin_edits_are_audited_and_bump_the_revision(staff_client, imported):
+    from vaultdoor.audit.models import AuditEvent
+    from vaultdoor.facilities.models import Floor, Site
+
+    floor = Floor.objects.get(code="B")
+    site = Site.objects.get(code="northgate")
+    before = site.revision
+    url = reverse("admin:facilities_floor_change", args=[floor.pk])
+    response = staff_client.post(url, {
+        "site": site.pk, "code": "B", "name": "Lower ground", "level": -1, "active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="admin.change")
+    assert (event.actor, event.target_type, event.target_id) == ("root", "facilities.floor", "B")
+    assert event.context["fields"] == ["Name"] and event.context["site"] == "northgate"
+    site.refresh_from_db()
+    assert site.revision > before
