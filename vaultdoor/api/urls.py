@@ -26,5 +26,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("access/decisions", DecisionView.as_view(), name="access-decisions"),
     path("controllers/", include("vaultdoor.controllers.api.urls")),
+    path("vetting/", include("vaultdoor.vetting.api.urls")),
     *router.urls,
 ]
