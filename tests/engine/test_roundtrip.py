@@ -179,7 +179,7 @@ def sites(draw: st.DrawFn) -> model.Site:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sites())
 def test_dump_then_load_gives_the_same_site(site: model.Site) -> None:
     text = yaml.safe_dump(dump_site(site), sort_keys=False, allow_unicode=True)

@@ -58,7 +58,7 @@ swipes = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(swipes, min_size=1, max_size=6))
 def test_any_swipe_parses_or_is_refused_and_decides(objects: list[dict[str, object]]) -> None:
     state = MemoryState()
