@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,13 +17,15 @@ from vaultdoor import config
 from vaultdoor.audit.actions import validate_action
 from vaultdoor.audit.models import AuditCheckpoint, AuditEvent
 from vaultdoor.audit.redaction import redact
-from vaultdoor.audit.signing import load_or_create_signing_key, sign_checkpoint
+from vaultdoor.audit.signing import SigningKeyError, load_or_create_signing_key, sign_checkpoint
 from vaultdoor.engine.chain import GENESIS_HASH, ChainEvent, normalize_json
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
 __all__ = ["checkpoint", "checkpoint_interval", "head", "record", "signing_key"]
+
+logger = logging.getLogger(__name__)
 
 # One arbitrary 64-bit number: the PostgreSQL advisory lock that serialises chain appends.
 _PG_CHAIN_LOCK = 0x7661756C74646F72  # "vaultdor"
@@ -125,8 +128,9 @@ def checkpoint(reason: str = AuditCheckpoint.Reason.MANUAL, *,
         return _store_checkpoint(seq, head_hash, reason, using)
 
 
-def _store_checkpoint(seq: int, head_hash: str, reason: str, using: str) -> AuditCheckpoint:
-    signed = sign_checkpoint(signing_key(), seq, head_hash, timezone.now())
+def _store_checkpoint(seq: int, head_hash: str, reason: str, using: str, *,
+                      key: Ed25519PrivateKey | None = None) -> AuditCheckpoint:
+    signed = sign_checkpoint(key or signing_key(), seq, head_hash, timezone.now())
     row = AuditCheckpoint(
         seq=signed.seq, head_hash=signed.head_hash, at=signed.at, key_id=signed.key_id,
         signature=signed.signature, reason=reason,
@@ -178,5 +182,17 @@ def record(
         _insert(row, using)
         every = checkpoint_interval()
         if every and event.seq % every == 0:
-            _store_checkpoint(event.seq, event.hash, AuditCheckpoint.Reason.AUTOMATIC, using)
+            _automatic_checkpoint(event, using)
     return row
+
+
+def _automatic_checkpoint(event: ChainEvent, using: str) -> None:
+    # A broken key file must not stop doors deciding or imports committing: the event is
+    # written, the missing checkpoint is logged loudly, and `vaultdoor audit checkpoint` (or
+    # the next export) fails with the reason until the key is fixed.
+    try:
+        key = signing_key()
+    except (SigningKeyError, config.ConfigError) as exc:
+        logger.error("audit checkpoint at seq %s skipped: %s", event.seq, exc)
+        return
+    _store_checkpoint(event.seq, event.hash, AuditCheckpoint.Reason.AUTOMATIC, using, key=key)

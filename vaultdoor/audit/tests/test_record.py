@@ -97,3 +97,13 @@ def test_automatic_checkpoint_every_n_events(settings):
         (3, events[2].hash), (6, events[5].hash),
     ]
     assert all(c.reason == AuditCheckpoint.Reason.AUTOMATIC for c in checkpoints)
+
+
+def test_unreadable_signing_key_skips_the_checkpoint_not_the_event(settings, tmp_path, caplog):
+    settings.VAULTDOOR_AUDIT_CHECKPOINT_EVERY = 2
+    settings.VAULTDOOR_AUDIT_SIGNING_KEY = f"file:{tmp_path}/missing.pem"
+    record("access.decision", n=1)
+    event = record("access.decision", n=2)
+    assert event.seq == 2
+    assert not AuditCheckpoint.objects.exists()
+    assert "audit checkpoint at seq 2 skipped" in caplog.text
