@@ -243,9 +243,9 @@ class Synchroniser:
         self.on_contact(self.clock())
 
     def fetch_full(self) -> bool:
-        applied = self.apply(self.client.snapshot())
-        self._contact()
-        return applied
+        answer = self.client.snapshot()
+        self._contact()  # heard from the server, whatever the answer turns out to be
+        return self.apply(answer)
 
     def sync_once(self, wait: float = 0.0) -> int:
         """One round: a full snapshot if none is held, then the deltas (waiting up to `wait`
