@@ -35,6 +35,7 @@ demo: install
 	$(BIN)/vaultdoor init
 	$(BIN)/vaultdoor demo seed --if-empty
 	$(BIN)/vaultdoor demo admin
+	$(BIN)/vaultdoor controller demo-edge >"$(VAULTDOOR_DATA_DIR)/demo-edge.log" 2>&1 &
 	$(BIN)/vaultdoor serve --demo
 
 lint: install-dev

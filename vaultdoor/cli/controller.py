@@ -118,3 +118,71 @@ def revoke(name: str) -> None:
         fail(f"controller {name} is already revoked", status=EXIT_INVALID)
     revoke_controller(ctl, actor="cli")
     click.echo(f"controller {name} revoked")
+
+
+@controller.command(name="demo-edge")
+@click.option("--server", default="http://127.0.0.1:8000", show_default=True,
+              help="the server the controller follows")
+@click.option("--data-dir", "edge_dir", type=click.Path(file_okay=False), default=None,
+              help="the controller's data directory (default: <data dir>/edge)")
+@click.option("--name", default="demo-edge", show_default=True)
+@click.option("--max-doors", default=12, show_default=True, type=click.IntRange(1, 500),
+              help="how many of the site's free doors it drives")
+def demo_edge(server: str, edge_dir: str | None, name: str, max_doors: int) -> None:
+    """Run one demo door controller with simulated readers beside the server.
+
+    Adds the controller the first time (for up to MAX_DOORS doors no controller drives yet),
+    waits for the server, enrols over HTTP and runs until stopped. Present cards with
+    `vaultdoor edge swipe --data-dir <dir> --door D --card F:N`."""
+    _django.setup()
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from vaultdoor.access.services.sitedb import SiteNotFound, get_site
+    from vaultdoor.controllers.models import Controller, ControllerDoor
+    from vaultdoor.controllers.services.enrolment import add_controller, issue_enrolment_code
+    from vaultdoor.edge.daemon import EdgeDaemon
+    from vaultdoor.edge.store import EdgeStore, NotEnrolled
+    from vaultdoor.edge.sync import ServerRefused, ServerUnavailable, enroll
+    from vaultdoor.facilities.models import Door
+
+    folder = Path(edge_dir) if edge_dir else Path(settings.DATA_DIR) / "edge"
+    store = EdgeStore(folder)
+    existing = Controller.objects.filter(name=name, revoked_at__isnull=True).first()
+    try:
+        enrolled = existing is not None and store.config().controller == name
+    except NotEnrolled:
+        enrolled = False
+    if not enrolled:
+        if existing is None:
+            try:
+                site = get_site(None)
+            except SiteNotFound as exc:
+                fail(str(exc), status=EXIT_INVALID)
+            taken = ControllerDoor.objects.values_list("door_id", flat=True)
+            doors = list(
+                Door.objects.filter(site=site, active=True).exclude(pk__in=taken)
+                .order_by("code").values_list("code", flat=True)[:max_doors]
+            )
+            if not doors:
+                fail("every door already has a controller", status=EXIT_INVALID)
+            existing, code = add_controller(name, site=site, doors=doors, actor="demo")
+        else:
+            code = issue_enrolment_code(existing, actor="demo")
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                enroll(server, code, store, timeout=30)
+                break
+            except ServerUnavailable:
+                if time.monotonic() > deadline:
+                    fail(f"the server at {server} did not answer within 2 minutes")
+                time.sleep(1)
+            except ServerRefused as exc:
+                fail(str(exc))
+    doors_text = ", ".join(existing.doors.order_by("code").values_list("code", flat=True))
+    click.echo(f"demo controller {name} running for {doors_text}; present a card with: "
+               f"vaultdoor edge swipe --data-dir {folder} --door <door> --card 42:10231")
+    EdgeDaemon(folder).run_forever()
