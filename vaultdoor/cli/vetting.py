@@ -139,3 +139,63 @@ def webhook_key() -> None:
 @click.group()
 def person() -> None:
     """The lifecycle of a person: onboarding checklist and termination."""
+
+
+@person.command("terminate")
+@click.argument("code")
+@click.option("--site", default=None, help="The person's site code, if the id is ambiguous.")
+@click.option("--reason", required=True, help="Why (kept with the termination and audited).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def terminate(code: str, site: str | None, reason: str, yes: bool) -> None:
+    """Terminate a person in one action: doors, badges, PINs, biometrics, access levels,
+    console account, sessions, API tokens and second factors, all revoked."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.vetting.services.lifecycle import LifecycleError
+    from vaultdoor.vetting.services.lifecycle import terminate as do_terminate
+
+    found = _find_person(code, site)
+    if not yes and not click.confirm(
+            f"Terminate {found.code} ({found.name}) at {found.site.code} and revoke everything?",
+            err=True):
+        fail("not terminated", status=EXIT_INVALID)
+    try:
+        done = do_terminate(found, actor="cli", reason=reason)
+    except LifecycleError as exc:
+        fail(str(exc))
+    print_json({"person": found.code, "terminated": done.at.isoformat(),
+                "correlation_id": done.correlation_id, **done.summary})
+
+
+@person.command("onboarding")
+@click.argument("code")
+@click.option("--site", default=None, help="The person's site code, if the id is ambiguous.")
+@click.option("--done", "done_item", default=None, help="Tick off a step (e.g. training_done).")
+@click.option("--undo", "undo_item", default=None, help="Reopen a step.")
+@click.option("--note", default="", help="A note with the step ticked off.")
+def onboarding(code: str, site: str | None, done_item: str | None, undo_item: str | None,
+               note: str) -> None:
+    """Show a person's onboarding checklist; tick off or reopen a manual step."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.vetting.services.lifecycle import (
+        LifecycleError,
+        mark_onboarding,
+        onboarding_checklist,
+    )
+
+    found = _find_person(code, site)
+    try:
+        if done_item:
+            mark_onboarding(found, done_item, done=True, actor="cli", note=note)
+        if undo_item:
+            mark_onboarding(found, undo_item, done=False, actor="cli")
+    except LifecycleError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    items = onboarding_checklist(found)
+    print_json({"person": found.code, "complete": all(i.done for i in items), "steps": [
+        {"step": i.item, "done": i.done, "automatic": i.automatic,
+         "done_at": i.done_at.isoformat() if i.done_at else None, "done_by": i.done_by}
+        for i in items]})
