@@ -1,6 +1,7 @@
 """Console URLs: every page is a login-required view from `vaultdoor.console.views`."""
 
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from vaultdoor.console.views import access, auth, dashboard, events, facilities, people
 
@@ -8,7 +9,9 @@ app_name = "console"
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
-    path("login/", auth.LoginView.as_view(), name="login"),
+    # Sign-in lives in the identity app (password, second factor): /login/ leads there.
+    path("login/", RedirectView.as_view(pattern_name="identity:login", query_string=True),
+         name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("live/", events.LiveFeedView.as_view(), name="live"),
     path("floors/", facilities.FloorListView.as_view(), name="floor_list"),

@@ -121,9 +121,9 @@ VAULTDOOR_PASSWORD_PROFILE = config.env("PASSWORD_PROFILE", "pci-dss-4")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "vaultdoor.identity.passwords.validators.ProfilePasswordValidator"},
 ]
-LOGIN_URL = "console:login"
+LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "console:dashboard"
-LOGOUT_REDIRECT_URL = "console:login"
+LOGOUT_REDIRECT_URL = "identity:login"
 
 # --- sessions, cookies and transport ------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

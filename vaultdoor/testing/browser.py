@@ -59,6 +59,8 @@ class BrowserSession:
     console: list[tuple[str, str]] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     reported_violations: list[str] = field(default_factory=list)
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+    last_totp_step: dict[str, int] = field(default_factory=dict)
 
     def login(self, base_url: str, username: str, password: str) -> None:
         """Sign in through the console's login page (the one the page is on, so its `next`
@@ -67,6 +69,37 @@ class BrowserSession:
             self.page.goto(f"{base_url}/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+        # The identity app's second step: enrolled on first sign-in (the key read from the
+        # page), given from the remembered key after that.
+        self.second_factor(username)
+
+    def second_factor(self, username: str) -> None:
+        """Complete the second step of signing in if the page asks for it."""
+        page = self.page
+        if "/auth/enrol/" in page.url:
+            secret = page.get_attribute("#totp-secret", "data-secret") or ""
+            self.totp_secrets[username] = secret
+            self.submit_totp(username)
+            if "/auth/recovery-codes/" in page.url:
+                page.click("#continue")
+                page.wait_for_load_state("networkidle")
+        elif "/auth/verify/" in page.url and username in self.totp_secrets:
+            self.submit_totp(username)
+
+    def submit_totp(self, username: str) -> None:
+        """Type the current TOTP code (waiting for a fresh time step if this one was used)."""
+        import time
+
+        import pyotp
+
+        totp = pyotp.TOTP(self.totp_secrets[username])
+        while int(time.time()) // 30 <= self.last_totp_step.get(username, -1):
+            time.sleep(0.5)  # a code is accepted once; the next one comes within 30 s
+        step = int(time.time()) // 30
+        self.last_totp_step[username] = step
+        self.page.fill("#id_code", totp.at(step * 30))
         self.page.click("button[type=submit]")
         self.page.wait_for_load_state("networkidle")
 

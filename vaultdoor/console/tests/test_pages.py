@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from vaultdoor.access.models import AccessLevel, Schedule
@@ -63,7 +65,7 @@ def test_anonymous_goes_to_login(client, name, perm, pk, text):
     url = _any_url(name, pk)
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("console:login"))
+    assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))  # /auth/login/
     assert "next=" in response["Location"]
 
 
@@ -192,7 +194,7 @@ def test_htmx_poll_after_the_session_ended_redirects_the_whole_page(client):
     response = client.get(reverse("console:live"), HTTP_HX_REQUEST="true",
                           HTTP_HX_CURRENT_URL="http://testserver/live/")
     assert response.status_code == 204
-    assert response["HX-Redirect"] == "/login/?next=/live/"
+    assert response["HX-Redirect"] == "/auth/login/?next=/live/"
 
 
 def test_chosen_site_is_remembered(viewer_client, northgate):

@@ -48,3 +48,6 @@ def form_html(response) -> str:
     """The page without its per-render CSRF token, for comparing responses."""
     text = response.content.decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+
+
+from vaultdoor.testing.browser import browser_session, chromium  # noqa: E402,F401 - fixtures
