@@ -81,6 +81,16 @@ ACTIONS: dict[str, str] = {
     "alarm.raise": "an alarm was raised by a door controller (door forced, held open, spool)",
     "alarm.acknowledge": "an operator acknowledged an alarm",
     "alarm.clear": "an operator cleared an alarm",
+    # customer-data vault
+    "vault.customer_created": "a customer record was created (encrypted; no values logged)",
+    "vault.import": "a CSV file of customers was imported (counts per queue)",
+    "vault.reveal": "one field of one customer was shown in clear (who, which, why)",
+    "vault.reveal_refused": "a reveal or export was refused (which condition was missing)",
+    "vault.bulk_reveal_alarm": "too many customers revealed in an hour: alert, right suspended",
+    "vault.reveal_restored": "a supervisor restored a suspended reveal right",
+    "vault.export": "a subject-access export of one customer was made",
+    "vault.erase": "a customer was erased by destroying their data key (crypto-shredding)",
+    "vault.rotate": "every customer data key was re-wrapped under the newest vault key",
     # mail defence
     "mail.scan": "a message was scanned",
     "mail.quarantine": "a message was quarantined",

@@ -1,0 +1,36 @@
+"""Vault settings: each a Django setting (tests override) falling back to `VAULTDOOR_*`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from vaultdoor import config
+
+__all__ = ["phone_region", "reason_min_length", "reveal_limit"]
+
+
+def _int(name: str, default: int) -> int:
+    value = getattr(settings, f"VAULTDOOR_{name}", None)
+    if value is None:
+        raw = config.env(name)
+        try:
+            value = int(raw) if raw else default
+        except ValueError as exc:
+            raise config.ConfigError(f"VAULTDOOR_{name}: expected a whole number") from exc
+    return int(value)
+
+
+def reveal_limit() -> int:
+    """Distinct customers one user may reveal per hour before the bulk-reveal alarm (30)."""
+    return max(1, _int("VAULT_REVEAL_LIMIT", 30))
+
+
+def reason_min_length() -> int:
+    """The shortest reason a reveal accepts, in characters (10)."""
+    return max(1, _int("VAULT_REASON_MIN_LENGTH", 10))
+
+
+def phone_region() -> str:
+    """The region national phone numbers are read in (ISO 3166 code, GB)."""
+    return (getattr(settings, "VAULTDOOR_VAULT_PHONE_REGION", None)
+            or config.env("VAULT_PHONE_REGION") or "GB").upper()

@@ -1,0 +1,1 @@
+"""What the vault does, as functions the console, the API and the CLI call."""

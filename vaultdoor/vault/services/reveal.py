@@ -1,0 +1,208 @@
+"""Reveal one field of one customer: every condition checked, each refusal its own error.
+
+A reveal needs, in this order: the customer within the user's queues, a role that permits it,
+no suspension, cleared vetting (`vaultdoor.vetting.services.is_cleared`), a second factor
+within the last 15 minutes, and a typed reason. Every reveal and every refusal is audited
+(who, which field of which customer, why, when; never the value). Revealing more distinct
+customers in an hour than the limit raises an alert and suspends the user's reveal right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from vaultdoor.audit import record
+
+from ..choices import FIELDS, AlertKind
+from ..conf import reason_min_length, reveal_limit
+from ..masking import mask_field
+from ..models import Customer, Reveal, RevealSuspension, VaultAlert
+from ..policy import can, role_of, visible_customers
+from .records import CustomerErased, decrypt_customer
+
+__all__ = ["BulkRevealAlarm", "CustomerNotFound", "NotPermitted", "ReasonRequired",
+           "RevealRefused", "RevealSuspended", "StepUpRequired", "VettingRequired",
+           "find_customer", "is_suspended", "masked_view", "restore_reveal", "reveal_field"]
+
+
+class RevealRefused(PermissionError):
+    """A reveal was refused; `code` says which condition was missing."""
+
+    code = "refused"
+
+
+class NotPermitted(RevealRefused):
+    """The user's role does not permit this."""
+
+    code = "role"
+
+
+class RevealSuspended(RevealRefused):
+    """The user's reveal right is suspended until a supervisor restores it."""
+
+    code = "suspended"
+
+
+class BulkRevealAlarm(RevealSuspended):
+    """This reveal passed the hourly limit: an alert was raised and the right suspended."""
+
+    code = "bulk_reveal"
+
+
+class VettingRequired(RevealRefused):
+    """The user's vetting is not cleared (or they have no person record)."""
+
+    code = "vetting_required"
+
+
+class StepUpRequired(RevealRefused):
+    """No second factor within the last 15 minutes."""
+
+    code = "step_up_required"
+
+
+class ReasonRequired(RevealRefused):
+    """No reason, or one shorter than the minimum."""
+
+    code = "reason_required"
+
+
+class CustomerNotFound(LookupError):
+    """No such customer among those the user may open (the same answer either way)."""
+
+
+def find_customer(user: Any, customer_id: Any) -> Customer:
+    """The customer if the user may open it; `CustomerNotFound` otherwise."""
+    try:
+        return visible_customers(user).select_related("queue").get(pk=customer_id)
+    except (Customer.DoesNotExist, ValueError, TypeError) as exc:
+        raise CustomerNotFound("no such customer in your queues") from exc
+    except Exception as exc:  # a malformed UUID raises ValidationError
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise CustomerNotFound("no such customer in your queues") from exc
+        raise
+
+
+def masked_view(user: Any, customer: Customer) -> dict[str, str]:
+    """Every field masked for this user (BIN only for roles that may see it)."""
+    if customer.erased:
+        return {name: "" for name in FIELDS}
+    plain = decrypt_customer(customer)
+    see_bin = can(user, "see_bin")
+    return {name: mask_field(name, value, see_bin=see_bin) for name, value in plain.items()}
+
+
+def is_suspended(user: Any) -> bool:
+    """Whether the user's reveal right is suspended."""
+    return RevealSuspension.objects.filter(user=user, lifted_at__isnull=True).exists()
+
+
+def _person_cleared(user: Any, at: dt.datetime) -> bool:
+    from vaultdoor.vetting.services import is_cleared
+
+    account = getattr(user, "account", None)
+    person_id = getattr(account, "person_id", None)
+    return person_id is not None and is_cleared(person_id, at)
+
+
+def check_reveal(user: Any, customer: Customer, field: str, reason: str, *,
+                 stepped_up: bool, capability: str = "reveal",
+                 now: dt.datetime | None = None) -> str:
+    """Raise the first missing condition's error; return the cleaned reason."""
+    now = now or timezone.now()
+    if field not in FIELDS and field != "*":
+        raise ValueError(f"unknown field {field!r}: one of {', '.join(FIELDS)}")
+    if customer.erased:
+        raise CustomerErased(f"customer {customer.pk} was erased: their data cannot be read")
+    if not can(user, capability):
+        raise NotPermitted(f"your role ({role_of(user) or 'none'}) may not {capability} "
+                           "customer data")
+    if is_suspended(user):
+        raise RevealSuspended("your reveal right is suspended after a burst of reveals; "
+                              "a supervisor must restore it")
+    if not _person_cleared(user, now):
+        raise VettingRequired("your vetting is not cleared, so customer data stays masked")
+    if not stepped_up:
+        raise StepUpRequired("confirm your second factor (within the last 15 minutes) first")
+    cleaned = " ".join((reason or "").split())
+    if len(cleaned) < reason_min_length():
+        raise ReasonRequired(f"type a reason of at least {reason_min_length()} characters")
+    return cleaned
+
+
+def _refused(user: Any, customer: Customer, field: str, error: Exception,
+             request: Any) -> None:
+    code = getattr(error, "code", "erased" if isinstance(error, CustomerErased) else "refused")
+    record("vault.reveal_refused", actor=user.get_username(), target_type="vault.customer",
+           target_id=str(customer.pk), request=request, field=field, refusal=code)
+
+
+def _over_limit(user: Any, customer: Customer, now: dt.datetime) -> bool:
+    since = now - dt.timedelta(hours=1)
+    # after a supervisor restores the right, the count starts afresh
+    lifted = (RevealSuspension.objects.filter(user=user, lifted_at__isnull=False)
+              .order_by("-lifted_at").values_list("lifted_at", flat=True).first())
+    if lifted is not None and lifted > since:
+        since = lifted
+    seen = set(Reveal.objects.filter(user=user, at__gte=since)
+               .values_list("customer_id", flat=True).distinct())
+    seen.add(customer.pk)
+    return len(seen) > reveal_limit()
+
+
+def reveal_field(user: Any, customer: Customer, field: str, reason: str, *,
+                 stepped_up: bool, request: Any = None, now: dt.datetime | None = None) -> str:
+    """The plaintext of one field, after every check; audited. Raises a `RevealRefused`."""
+    now = now or timezone.now()
+    try:
+        cleaned = check_reveal(user, customer, field, reason, stepped_up=stepped_up, now=now)
+    except (RevealRefused, CustomerErased) as exc:
+        _refused(user, customer, field, exc, request)
+        raise
+    if _over_limit(user, customer, now):
+        with transaction.atomic():
+            detail = (f"{user.get_username()} asked to reveal more than {reveal_limit()} "
+                      "customers within an hour")
+            RevealSuspension.objects.create(user=user, created=now, reason=detail)
+            alert = VaultAlert.objects.create(kind=AlertKind.BULK_REVEAL, user=user,
+                                              created=now, detail=detail)
+            record("vault.bulk_reveal_alarm", actor="system", target_type="auth.user",
+                   target_id=str(user.pk), request=request, user=user.get_username(),
+                   alert=alert.pk, limit=reveal_limit())
+        raise BulkRevealAlarm("too many customers revealed within an hour: an alert was "
+                              "raised and your reveal right is suspended until a supervisor "
+                              "restores it")
+    value = decrypt_customer(customer, [field])[field]
+    with transaction.atomic():
+        Reveal.objects.create(user=user, customer=customer, field=field, reason=cleaned, at=now)
+        record("vault.reveal", actor=user.get_username(), target_type="vault.customer",
+               target_id=str(customer.pk), request=request, field=field, why=cleaned)
+    return value
+
+
+def restore_reveal(supervisor: Any, user: Any, reason: str, *, request: Any = None,
+                   now: dt.datetime | None = None) -> int:
+    """Lift the user's suspension (a supervisor of one of their queues, or a security admin);
+    returns how many suspensions were lifted. Audited."""
+    if not can(supervisor, "restore"):
+        raise NotPermitted("your role may not restore reveal rights")
+    if role_of(supervisor) == "supervisor" and not user.vault_queues.filter(
+            supervisors=supervisor).exists():
+        raise NotPermitted("you supervise none of this agent's queues")
+    cleaned = " ".join((reason or "").split())
+    if len(cleaned) < reason_min_length():
+        raise ReasonRequired(f"type a reason of at least {reason_min_length()} characters")
+    now = now or timezone.now()
+    with transaction.atomic():
+        lifted = RevealSuspension.objects.filter(user=user, lifted_at__isnull=True).update(
+            lifted_at=now, lifted_by=supervisor.get_username(), lift_reason=cleaned)
+        record("vault.reveal_restored", actor=supervisor.get_username(),
+               target_type="auth.user", target_id=str(user.pk), request=request,
+               user=user.get_username(), why=cleaned, lifted=lifted)
+    return lifted
