@@ -108,13 +108,18 @@ def generate_site(
         for i in range(levels)
     )
     roles = tuple(
-        model.Role(f"R{i}", tuple(f"L{rng.randrange(levels)}" for _ in range(rng.randint(2, 6))))
+        model.Role(
+            f"R{i}",
+            tuple(dict.fromkeys(f"L{rng.randrange(levels)}" for _ in range(rng.randint(2, 6)))),
+        )
         for i in range(60)
     )
     people = []
     pin_hashes = [hasher.hash(f"{n:06d}") for n in range(min(cardholders, 20000))]
     for i in range(cardholders):
-        own = tuple(f"L{rng.randrange(levels)}" for _ in range(rng.choice((0, 0, 0, 1, 2))))
+        own = tuple(
+            dict.fromkeys(f"L{rng.randrange(levels)}" for _ in range(rng.choice((0, 0, 0, 1, 2))))
+        )
         card_format = "h10301" if i < 60000 else "h10304"
         facility, number = (i // 65536 + 1, i % 65536) if card_format == "h10301" else (7, i)
         expires = START + dt.timedelta(days=rng.randint(-10, 400)) if i % 10 == 0 else None
