@@ -122,7 +122,9 @@ def test_delta_carries_only_the_change(server):
 def test_tampered_payload_is_refused(sync, server):
     update = json.loads(json.dumps(server.snapshot()))
     people = update["payload"]["entities"]["people"]
-    people[0]["status"] = "active" if people[0]["status"] != "active" else "suspended"
+    person = json.loads(people["E1006"])
+    person["status"] = "active"  # the suspended night agent, active again
+    people["E1006"] = json.dumps(person)
     with pytest.raises(SnapshotRefused, match="altered"):
         sync.apply(update)
     assert sync.version == 0
@@ -207,14 +209,29 @@ def test_a_delta_that_does_not_produce_the_signed_state_is_refused(sync, server)
 def test_edited_cache_on_disk_is_refused(sync, server, store):
     sync.apply(server.snapshot())
     body = json.loads(store.snapshot_path.read_text())
-    body["state"]["entities"]["people"][0]["status"] = "active"
-    body["state"]["entities"]["people"][0]["access_levels"] = ["it-vault"]
+    person = json.loads(body["state"]["entities"]["people"]["E1001"])
+    person["access_levels"] = ["it-vault"]
+    body["state"]["entities"]["people"]["E1001"] = json.dumps(person)
     store.snapshot_path.write_text(json.dumps(body))
     notes = []
     again = Synchroniser(store, store.config(), server, install=lambda s, h: None,
                          record=lambda t, d: notes.append(t))
     assert again.load_cached() is False
     assert notes == ["snapshot.refused"]
+
+
+def test_an_entity_under_another_id_is_refused(sync, server):
+    # Even signed by the server: a text filed under an id it does not carry is not installed.
+    state = server.state
+    texts = dict(state.entities["people"])
+    texts["E1001"], texts["E1002"] = texts["E1002"], texts["E1001"]
+    swapped = SiteState(header=state.header, entities={**state.entities, "people": texts})
+    update = sign_update(server.key, controller="ctl-1", kind="full", version=5,
+                         prev_version=0, fingerprint=swapped.fingerprint(),
+                         issued_at="2026-12-01T08:00:00+00:00", payload=swapped.to_payload())
+    sync.install = lambda st, h: st.to_site()
+    with pytest.raises(SnapshotRefused, match="does not carry this id"):
+        sync.apply(update.to_dict())
 
 
 def test_wire_round_trip_keeps_the_site(server):

@@ -180,7 +180,12 @@ class Synchroniser:
         if cached is None:
             return False
         header, state = cached
-        self.install(state, header)
+        try:
+            self._install(state, header)
+        except SnapshotRefused as exc:
+            log.error("%s", exc)
+            self.record("snapshot.refused", {"reason": str(exc), "source": "cache"})
+            return False
         self.header, self.state = header, state
         return True
 
@@ -225,12 +230,18 @@ class Synchroniser:
                     f"{header.kind} version {header.version} does not produce the signed "
                     "fingerprint (altered or corrupt)"
                 )
-            self.install(state, header)
+            self._install(state, header)
             self.header, self.state = header, state
         # Persist after installing: the door uses the new entitlements at once; a crash
         # before the write only means fetching them again.
         self.store.save_snapshot(header, state)
         return True
+
+    def _install(self, state: SiteState, header: SignedHeader) -> None:
+        try:
+            self.install(state, header)
+        except WireError as exc:
+            raise SnapshotRefused(f"{header.kind} version {header.version}: {exc}") from None
 
     @staticmethod
     def _read(build: Callable[[], SiteState]) -> SiteState:
