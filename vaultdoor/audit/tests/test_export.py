@@ -214,3 +214,12 @@ def signing_key_time(event: dict):
     from vaultdoor.engine.chain import parse_time
 
     return parse_time(event["at"])
+
+
+def test_export_to_stdout():
+    record("auth.login")
+    result = CliRunner().invoke(main, ["audit", "export", "-"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines(keepends=True)
+    assert offline(lines).count == 1
+    assert result.stderr.startswith("exported 1 events to -")

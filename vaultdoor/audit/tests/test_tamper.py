@@ -168,3 +168,20 @@ def test_checkpoint_by_an_unknown_key(chain):
 
 def _fields(event: ChainEvent) -> dict:
     return {name: getattr(event, name) for name in ChainEvent.__slots__}
+
+
+def test_old_key_given_with_public_key_is_trusted(chain, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vaultdoor.audit.models import AuditCheckpoint
+    from vaultdoor.audit.signing import public_key_pem, sign_checkpoint
+
+    old = Ed25519PrivateKey.generate()  # the key before a rotation
+    signed = sign_checkpoint(old, 30, chain[-1].hash, chain[-1].at)
+    AuditCheckpoint(seq=signed.seq, head_hash=signed.head_hash, at=signed.at,
+                    key_id=signed.key_id, signature=signed.signature, reason="manual").save()
+    pem = tmp_path / "old.pem"
+    pem.write_text(public_key_pem(old.public_key()))
+    assert cli_verify().exit_code == 1
+    result = CliRunner().invoke(main, ["audit", "verify", "--public-key", str(pem)])
+    assert result.exit_code == 0, result.output
