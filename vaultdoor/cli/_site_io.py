@@ -29,7 +29,8 @@ def cli_actor() -> str:
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def site_import(file: Path, as_json: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Say what the import would do; write nothing.")
+def site_import(file: Path, as_json: bool, dry_run: bool) -> None:
     """Import FILE into the database, all or nothing: create what is new, update what changed,
     deactivate what is gone. Prints what it did; exit 2 with every problem if FILE is invalid."""
     try:
@@ -45,7 +46,7 @@ def site_import(file: Path, as_json: bool) -> None:
     from vaultdoor.engine.sitefile import SiteValidationError
 
     try:
-        report = import_site_text(text, actor=cli_actor(), source=str(file))
+        report = import_site_text(text, actor=cli_actor(), source=str(file), dry_run=dry_run)
     except SiteValidationError as exc:
         for issue in exc.issues:
             click.echo(f"{issue.path}: {issue.message}" if issue.path else issue.message,

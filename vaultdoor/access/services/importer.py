@@ -162,7 +162,8 @@ def _new(
 
 
 def import_site_text(
-    text: str | bytes, *, actor: str = "system", source: str = "", request: Any = None
+    text: str | bytes, *, actor: str = "system", source: str = "", request: Any = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Validate a site file's text (every problem at once: `SiteValidationError`, nothing
     written), hash its PINs with the server's key, and import it."""
@@ -173,15 +174,17 @@ def import_site_text(
     if isinstance(text, bytes):
         text = text.decode("utf-8")
     site = load_site(text, pin_hasher=server_pin_hasher())
-    return import_site(site, actor=actor, source=source, request=request)
+    return import_site(site, actor=actor, source=source, request=request, dry_run=dry_run)
 
 
 def import_site(
-    site: em.Site, *, actor: str = "system", source: str = "", request: Any = None
+    site: em.Site, *, actor: str = "system", source: str = "", request: Any = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Make the database hold exactly `site` (a validated engine `Site`), in one transaction.
 
     Raises `ImportConflict` (nothing written) when a card of the file belongs to another site.
+    With `dry_run`, do all of it, report, and roll it back (nothing written, nothing audited).
     """
     from vaultdoor.audit import record
 
@@ -202,6 +205,10 @@ def import_site(
         if report.changed:
             row.bump_revision()
         report.revision = row.revision
+        if dry_run:
+            report.dry_run = True
+            transaction.set_rollback(True)
+            return report
         listed = report.changes[:MAX_LISTED_CHANGES]
         event = record(
             "site.import", actor=actor, target_type="site", target_id=site.id, request=request,

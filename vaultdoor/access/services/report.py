@@ -57,6 +57,7 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)
     revision: int = 0
     audit_seq: int | None = None
+    dry_run: bool = False
 
     @property
     def changed(self) -> bool:
@@ -79,6 +80,8 @@ class ImportReport:
             ]
             if items:
                 parts.append(f"{action} {', '.join(items)}")
+        if self.dry_run:
+            parts = ["would have " + part for part in parts]
         unchanged = [_phrase(c.unchanged, k) for k, c in self.counts.items() if c.unchanged]
         tail = f"unchanged {', '.join(unchanged)}" if unchanged else ""
         if not self.changed:
@@ -102,5 +105,6 @@ class ImportReport:
             "changes": list(self.changes),
             "revision": self.revision,
             "audit_seq": self.audit_seq,
+            "dry_run": self.dry_run,
             "summary": self.summary(),
         }

@@ -100,3 +100,17 @@ def test_cli_import_prints_the_summary_and_json(tmp_path, example_text):
 
     report = json.loads(again.output)
     assert report["changed"] is False and report["counts"]["zones"] == {"unchanged": 8}
+
+
+def test_cli_dry_run_says_what_it_would_do_and_writes_nothing(tmp_path, example_text):
+    from vaultdoor.facilities.models import Site
+
+    path = tmp_path / "site.yaml"
+    path.write_text(example_text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["site", "import", "--dry-run", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        "northgate: would have created the site, would have created 3 floors"
+    )
+    assert not Site.objects.exists()
+    assert not AuditEvent.objects.filter(action="site.import").exists()
