@@ -29,6 +29,8 @@ COMMANDS: dict[str, str] = {
     "controller": "vaultdoor.cli.controller:controller",
     "vetting": "vaultdoor.cli.vetting:vetting",
     "person": "vaultdoor.cli.vetting:person",
+    "vault": "vaultdoor.cli.vault:vault",
+    "customers": "vaultdoor.cli.customers:customers",
 }
 
 
