@@ -70,6 +70,7 @@ ACTIONS: dict[str, str] = {
     "lifecycle.sessions_ended": "a terminated person's console sessions were ended",
     "lifecycle.tokens_revoked": "a terminated person's API tokens were revoked",
     "lifecycle.second_factors_removed": "a terminated person's second factors were removed",
+    "lifecycle.kept_terminated": "a save tried to reactivate a terminated person; refused",
     # door controllers at the edge
     "edge.enrol": "a door controller was enrolled",
     "edge.snapshot": "a compiled snapshot was pushed to a door controller",
@@ -95,6 +96,9 @@ ACTIONS: dict[str, str] = {
     "mail.scan": "a message was scanned",
     "mail.quarantine": "a message was quarantined",
     "mail.release": "a quarantined message was released",
+    "mail.delete": "a quarantined message was deleted",
+    "mail.report": "someone reported a message as suspicious (forward or one click)",
+    "mail.triage": "the security team triaged a reported message",
     # the audit log itself
     "audit.checkpoint": "a signed checkpoint of the audit chain was made",
     "audit.export": "the audit log was exported",

@@ -7,3 +7,8 @@ class VettingConfig(AppConfig):
     name = "vaultdoor.vetting"
     label = "vetting"
     verbose_name = "Vetting and lifecycle"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

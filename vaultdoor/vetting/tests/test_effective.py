@@ -136,3 +136,24 @@ def test_apply_without_change_records_nothing(person):
     before = AuditEvent.objects.count()
     apply_vetting(priya, actor="hr")
     assert AuditEvent.objects.count() == before
+
+
+def test_a_site_reimport_does_not_undo_vetting_or_termination(person):
+    from vaultdoor.access.services.importer import import_site_text
+    from vaultdoor.testing.seed import EXAMPLE_SITE
+    from vaultdoor.vetting.services.lifecycle import terminate
+
+    priya, tom = person("E1001"), person("E1002")
+    check = record_check(priya, provider="Acme Screening", actor="hr")
+    record_finding(check, category="fraud", actor="hr")
+    terminate(tom, actor="hr", reason="contract ended")
+
+    import_site_text(EXAMPLE_SITE.read_text(encoding="utf-8"), actor="test")
+
+    priya.refresh_from_db()
+    tom.refresh_from_db()
+    assert priya.vetting_findings == ["fraud"]
+    assert tom.status == "terminated"
+    after = swipe("D-FLOOR-1", PRIYA_CARD, MORNING)
+    assert (after["decision"], after["reason"]) == ("deny", "vetting_required")
+    assert AuditEvent.objects.filter(action="lifecycle.kept_terminated").exists()
