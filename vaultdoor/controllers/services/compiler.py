@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vaultdoor.access.services.sitedb import site_from_db
+from vaultdoor.audit import record
 from vaultdoor.edge.envelope import Update, sign_update
 from vaultdoor.edge.wire import SiteState, delta_counts
 from vaultdoor.engine import model as em
@@ -157,6 +158,7 @@ def _append(
     full = sign_update(key, controller=controller.name, kind="full", version=version,
                        prev_version=prev_version, fingerprint=fingerprint,
                        issued_at=issued_at, payload=payload)
+    delta: dict[str, Any] = {}
     if current is not None:
         delta = SiteState.from_payload(current.payload).diff(state)
         signed = sign_update(key, controller=controller.name, kind="delta", version=version,
@@ -184,6 +186,10 @@ def _append(
     }
     snapshot, _ = CompiledSnapshot.objects.update_or_create(controller=controller,
                                                             defaults=values)
+    record("edge.snapshot", target_type="controller", target_id=controller.name,
+           version=version, prev_version=prev_version, fingerprint=fingerprint,
+           changed=delta_counts(delta) if current is not None else state.summary(),
+           full=current is None, site_revision=site_revision)
     return snapshot
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from vaultdoor.audit.models import AuditEvent
 from vaultdoor.controllers.models import SnapshotUpdate
 from vaultdoor.controllers.services import compiler
 from vaultdoor.controllers.services.keys import snapshot_signing_key
@@ -70,6 +71,9 @@ def test_a_change_appends_a_signed_delta(enrolled):
     assert [p["id"] for p in delta.payload["upsert"]["people"]] == ["E1002"]
     applied = _state(first).apply(delta.payload)
     assert applied.fingerprint() == second.fingerprint
+    event = AuditEvent.objects.filter(action="edge.snapshot").order_by("-seq").first()
+    assert (event.target_id, event.context["version"]) == ("ctl-1", second.version)
+    assert event.context["changed"] == {"people": 1}
 
 
 def test_a_change_elsewhere_changes_nothing(add_controller):
