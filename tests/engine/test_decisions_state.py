@@ -310,3 +310,10 @@ def test_summer_schedule_uses_local_wall_clock() -> None:
     run = Run()
     # 06:30 UTC in July is 07:30 BST: inside office hours
     assert run.reason("2026-07-01T06:30:00Z", "D-IN", card=card(1, facility=2)) == "granted"
+
+
+def test_two_person_presentation_before_the_pending_one_does_not_complete_it() -> None:
+    run = Run()
+    _vault(run, "09:00:10", 1)
+    early = _vault(run, "09:00:05", 2)  # the reader's clock is behind
+    assert (early["decision"], early["person"]) == ("pending", "P2")
