@@ -143,7 +143,8 @@ def export(file: Path) -> None:
             fail(f"cannot write {file}: {exc.strerror or exc}", status=EXIT_INVALID)
     record("audit.export", actor=_actor(), target_type="file", target_id=str(file)[:128],
            events=result.count, head_seq=result.head_seq, key_id=result.key_id)
-    click.echo(f"exported {result.count} events to {file}, checkpoint at seq {result.head_seq} "
+    events = "event" if result.count == 1 else "events"
+    click.echo(f"exported {result.count} {events} to {file}, checkpoint at seq {result.head_seq} "
                f"signed by key {result.key_id}", err=str(file) == "-")
 
 

@@ -222,4 +222,4 @@ def test_export_to_stdout():
     assert result.exit_code == 0
     lines = result.stdout.splitlines(keepends=True)
     assert offline(lines).count == 1
-    assert result.stderr.startswith("exported 1 events to -")
+    assert result.stderr.startswith("exported 1 event to -")
