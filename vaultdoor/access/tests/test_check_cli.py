@@ -28,7 +28,7 @@ def check(*args: str) -> dict:
         env=env, capture_output=True, text=True, timeout=120, check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     return json.loads(lines[0])
