@@ -133,7 +133,9 @@ class EdgeDaemon:
 
     def _build_stations(self) -> None:
         modes = self.controller.door_modes()
-        doors = [d for d in self.config.doors if d in modes] or list(self.config.doors)
+        # The snapshot holds exactly this controller's doors (they may have changed since
+        # enrolment); before the first snapshot, the doors enrolment named.
+        doors = sorted(modes) if modes else list(self.config.doors)
         with self._stations_lock:
             for door in doors:
                 mode = modes.get(door, "card")
