@@ -1,0 +1,166 @@
+"""`/api/v1/customers/`: masked list and search, masked detail, reveal, export and erase.
+
+Every endpoint needs a signed-in user whose role may view the vault, and shows only the
+customers of their queues. Reveal and export also need cleared vetting, a second factor within
+15 minutes (a browser session's step-up; API tokens never have one) and a reason. Refusals
+answer 403 with a `code` naming the missing condition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from vaultdoor.identity.stepup import has_recent_second_factor
+
+from ..choices import SEARCH_KINDS
+from ..models import Customer
+from ..policy import can, visible_customers
+from ..services.erasure import erase_customer, subject_access_export
+from ..services.records import CustomerErased
+from ..services.reveal import (
+    CustomerNotFound,
+    RevealRefused,
+    StepUpRequired,
+    find_customer,
+    masked_view,
+    reveal_field,
+)
+from ..services.search import search_query
+from .serializers import MaskedCustomerSerializer, ReasonSerializer, RevealSerializer
+
+__all__ = ["CustomerDetailView", "CustomerEraseView", "CustomerExportView", "CustomerListView",
+           "CustomerRevealView"]
+
+
+class CanViewVault(permissions.BasePermission):
+    """Signed in, with a role that may view customer records (masked)."""
+
+    message = "Your role may not open customer records."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated and can(request.user, "view"))
+
+
+def masked(user: Any, customer: Customer) -> dict[str, Any]:
+    """The API form of one customer, masked for `user`."""
+    return {"id": str(customer.pk), "queue": customer.queue.code, "erased": customer.erased,
+            "fields": masked_view(user, customer)}
+
+
+def refused(exc: Exception) -> Response:
+    """The response for a refused or impossible request (never a value, never a trace)."""
+    if isinstance(exc, CustomerNotFound):
+        return Response({"detail": str(exc), "code": "not_found"}, status=404)
+    if isinstance(exc, CustomerErased):
+        return Response({"detail": "this customer was erased", "code": "erased"}, status=410)
+    code = getattr(exc, "code", "refused")
+    return Response({"detail": str(exc), "code": code}, status=status.HTTP_403_FORBIDDEN)
+
+
+class CustomerListView(APIView):
+    """Masked customers of the caller's queues; `?phone=`, `?email=`, `?account=` or
+    `?card=` searches by blind index (exact match after normalisation)."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(parameters=[OpenApiParameter(kind, str, required=False)
+                               for kind in SEARCH_KINDS],
+                   responses=MaskedCustomerSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        rows = visible_customers(request.user).select_related("queue").order_by("created", "id")
+        for kind in SEARCH_KINDS:
+            typed = request.query_params.get(kind)
+            if typed:
+                query = search_query(kind, typed)
+                rows = rows.filter(query) if query is not None else rows.none()
+        paginator = LimitOffsetPagination()
+        paginator.default_limit = 50
+        paginator.max_limit = 200
+        page = paginator.paginate_queryset(rows, request, view=self) or []
+        return paginator.get_paginated_response([masked(request.user, row) for row in page])
+
+
+class CustomerDetailView(APIView):
+    """One customer, masked."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(responses=MaskedCustomerSerializer)
+    def get(self, request: Request, pk: str) -> Response:
+        try:
+            return Response(masked(request.user, find_customer(request.user, pk)))
+        except CustomerNotFound as exc:
+            return refused(exc)
+
+
+class CustomerRevealView(APIView):
+    """Reveal one field: `{"field": "card_number", "reason": "..."}` -> `{"value": ...}`."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(request=RevealSerializer, responses={200: dict})
+    def post(self, request: Request, pk: str) -> Response:
+        body = RevealSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            customer = find_customer(request.user, pk)
+            value = reveal_field(request.user, customer, body.validated_data["field"],
+                                 body.validated_data["reason"],
+                                 stepped_up=has_recent_second_factor(request),
+                                 request=request._request)
+        except (CustomerNotFound, CustomerErased, RevealRefused) as exc:
+            return refused(exc)
+        response = Response({"id": str(customer.pk), "field": body.validated_data["field"],
+                             "value": value})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CustomerExportView(APIView):
+    """Subject-access export of one customer as JSON (`{"reason": "..."}`)."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(request=ReasonSerializer, responses={200: dict})
+    def post(self, request: Request, pk: str) -> Response:
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            customer = find_customer(request.user, pk)
+            export = subject_access_export(request.user, customer,
+                                           reason=body.validated_data["reason"],
+                                           stepped_up=has_recent_second_factor(request),
+                                           request=request._request)
+        except (CustomerNotFound, CustomerErased, RevealRefused) as exc:
+            return refused(exc)
+        response = Response(export)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CustomerEraseView(APIView):
+    """Erase one customer by crypto-shredding (`{"reason": "..."}`); needs a fresh step-up."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    def post(self, request: Request, pk: str) -> Response:
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            customer = find_customer(request.user, pk)
+            if not has_recent_second_factor(request):
+                raise StepUpRequired("confirm your second factor (within the last 15 "
+                                     "minutes) first")
+            erase_customer(request.user, customer, reason=body.validated_data["reason"],
+                           request=request._request)
+        except (CustomerNotFound, CustomerErased, RevealRefused) as exc:
+            return refused(exc)
+        return Response(status=204)

@@ -1,0 +1,95 @@
+"""`/api/v1/customers/`: masked list and search within the caller's queues, reveal with its
+conditions (403 with a code per missing one), export and erase; nothing for other roles."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+
+pytestmark = pytest.mark.django_db
+REASON = "customer asked about a payment"
+
+
+def _login(client, user, *, stepped_up=True):
+    client.force_login(user)
+    if stepped_up:
+        session = client.session
+        session[SESSION_SECOND_FACTOR_AT] = time.time()
+        session.save()
+    return client
+
+
+def test_masked_list_and_search(client, make_user, queue, other_queue, customer):
+    agent = make_user("agent", queues=[queue])
+    _login(client, agent)
+    body = client.get("/api/v1/customers/").json()
+    assert body["count"] == 1
+    [row] = body["results"]
+    assert row["id"] == str(customer.pk) and row["fields"]["card_number"] == "••••9015"
+    assert "Zebedee" not in str(body)
+    assert client.get("/api/v1/customers/", {"phone": "+44 7911 123456"}).json()["count"] == 1
+    assert client.get("/api/v1/customers/", {"phone": "07911 000000"}).json()["count"] == 0
+    assert client.get("/api/v1/customers/", {"card": "4929123456789015"}).json()["count"] == 1
+    detail = client.get(f"/api/v1/customers/{customer.pk}")
+    assert detail.status_code == 200 and detail.json()["fields"]["name"] == "Z••• C•••"
+    assert client.get("/api/v1/customers/not-a-uuid").status_code == 404
+    # an agent of another queue does not even learn the customer exists
+    _login(client, make_user("agent", queues=[other_queue]))
+    assert client.get("/api/v1/customers/").json()["count"] == 0
+    assert client.get(f"/api/v1/customers/{customer.pk}").status_code == 404
+
+
+def test_reveal_and_refusals(client, make_user, queue, customer):
+    agent = make_user("agent", queues=[queue])
+    url = f"/api/v1/customers/{customer.pk}/reveal"
+    _login(client, agent, stepped_up=False)
+    answer = client.post(url, {"field": "email", "reason": REASON},
+                         content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "step_up_required"
+    _login(client, agent)
+    answer = client.post(url, {"field": "email", "reason": "x"}, content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "reason_required"
+    answer = client.post(url, {"field": "email", "reason": REASON},
+                         content_type="application/json")
+    assert answer.status_code == 200
+    assert answer.json()["value"] == "zebedee.canary-7f3a@example.org"
+    assert answer["Cache-Control"] == "no-store"
+    assert client.post(url, {"field": "nope", "reason": REASON},
+                       content_type="application/json").status_code == 400
+    _login(client, make_user("agent", cleared=False, queues=[queue]))
+    answer = client.post(url, {"field": "email", "reason": REASON},
+                         content_type="application/json")
+    assert answer.status_code == 403 and answer.json()["code"] == "vetting_required"
+
+
+def test_export_and_erase(client, make_user, queue, customer):
+    supervisor = make_user("supervisor", supervises=[queue])
+    _login(client, supervisor)
+    export = client.post(f"/api/v1/customers/{customer.pk}/export", {"reason": REASON},
+                         content_type="application/json")
+    assert export.status_code == 200 and export.json()["fields"]["account_number"] == "88442211"
+    assert client.post(f"/api/v1/customers/{customer.pk}/erase", {"reason": "erasure req 9"},
+                       content_type="application/json").status_code == 204
+    assert client.post(f"/api/v1/customers/{customer.pk}/export", {"reason": REASON},
+                       content_type="application/json").status_code == 410
+    assert client.get(f"/api/v1/customers/{customer.pk}").json()["erased"] is True
+
+
+@pytest.mark.parametrize("role", ["facilities", "hr_vetting", "it", None])
+def test_roles_without_the_vault_get_nothing(client, make_user, django_user_model, queue,
+                                             customer, role):
+    user = make_user(role) if role else django_user_model.objects.create_user("plain")
+    _login(client, user)
+    assert client.get("/api/v1/customers/").status_code == 403
+    assert client.post(f"/api/v1/customers/{customer.pk}/reveal",
+                       {"field": "name", "reason": REASON},
+                       content_type="application/json").status_code == 403
+
+
+def test_anonymous_gets_nothing(client, customer):
+    assert client.get("/api/v1/customers/").status_code in (401, 403)
+    assert client.post(f"/api/v1/customers/{customer.pk}/reveal", {"field": "name"},
+                       content_type="application/json").status_code in (401, 403)
