@@ -142,7 +142,8 @@ class EdgeDaemon:
                 station = self.stations.get(door)
                 if station is not None and station.config.mode == mode:
                     continue
-                if door not in self.readers:
+                fresh = door not in self.readers
+                if fresh:
                     self.readers[door] = (SimulatedReader(f"{door}/in"),
                                           SimulatedReader(f"{door}/out"))
                 entry, exit_ = self.readers[door]
@@ -150,6 +151,9 @@ class EdgeDaemon:
                                       self._decide, self._record, exit_reader=exit_)
                 station.attach()
                 self.stations[door] = station
+                if fresh and self._ticker is not None:  # a door added while running
+                    entry.start()
+                    exit_.start()
             if self._ticker is not None:
                 self._ticker.stations = list(self.stations.values())
 
