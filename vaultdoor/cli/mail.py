@@ -122,3 +122,74 @@ def evaluate(as_json: bool, org_domains: tuple[str, ...], brands_file: str | Non
         max_fpr is not None and evaluation.false_positive_rate > max_fpr
     ):
         sys.exit(EXIT_FAILED)
+
+
+@mail.command()
+@click.option("--listen", default="127.0.0.1:2525", show_default=True, metavar="HOST:PORT",
+              help="Where to accept SMTP from the internet-facing mail server.")
+@click.option("--next-hop", required=True, metavar="HOST:PORT",
+              help="The internal mail server messages are relayed to.")
+@click.option("--queue-dir", type=click.Path(file_okay=False), default=None,
+              help="On-disk queue. Default: VAULTDOOR_MAIL_QUEUE_DIR, else <data dir>/mail-queue.")
+@click.option("--click-base", default=None, metavar="URL",
+              help="Base URL of the vaultdoor server for click-time links. Default: "
+                   "VAULTDOOR_MAIL_CLICK_BASE, else http://127.0.0.1:8000.")
+@_org_option
+@click.option("--report-address", default=None, metavar="ADDRESS",
+              help="Messages forwarded here become reports. Default: "
+                   "VAULTDOOR_MAIL_REPORT_ADDRESS.")
+@click.option("--max-size", type=click.IntRange(1024), default=None,
+              help="Largest message accepted, in bytes (SIZE; larger ones get 552). "
+                   "Default: VAULTDOOR_MAIL_MAX_SIZE, else 25 MiB.")
+@click.option("--outbound-from", "outbound_from", multiple=True, metavar="CIDR",
+              help="Networks whose mail from organisation senders counts as outbound and "
+                   "teaches who writes to whom (repeatable). Default: "
+                   "VAULTDOOR_MAIL_OUTBOUND_FROM, else loopback.")
+@click.option("--retry-base", type=click.FloatRange(0.01), default=5.0, show_default=True,
+              help="First retry delay in seconds while the next hop is down (doubling).")
+def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str | None,
+            org_domains: tuple[str, ...], report_address: str | None, max_size: int | None,
+            outbound_from: tuple[str, ...], retry_base: float) -> None:
+    """Run the SMTP mail gateway: queue on disk, scan, banner unknown senders, rewrite links
+    to click-time URLs, quarantine phishing, relay the rest to the next hop."""
+    import logging
+    import signal
+    import threading
+
+    from vaultdoor.cli import _django
+    from vaultdoor.config import data_dir, env, env_list
+    from vaultdoor.mail.gateway import Gateway, GatewayConfig, parse_hostport
+
+    try:
+        host, port = parse_hostport(listen)
+        hop = parse_hostport(next_hop)
+    except ValueError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    _django.setup()
+    try:
+        size = max_size or int(env("MAIL_MAX_SIZE") or 25 * 1024 * 1024)
+        config = GatewayConfig(
+            queue_dir=Path(queue_dir or env("MAIL_QUEUE_DIR") or data_dir() / "mail-queue"),
+            next_hop=hop,
+            click_base=click_base or env("MAIL_CLICK_BASE") or "http://127.0.0.1:8000",
+            org_domains=tuple(org_domains) or tuple(env_list("ORG_DOMAINS")),
+            report_address=report_address or env("MAIL_REPORT_ADDRESS") or "",
+            outbound_networks=tuple(outbound_from) or tuple(
+                env_list("MAIL_OUTBOUND_FROM", "127.0.0.0/8,::1/128")),
+            max_size=size, retry_base=retry_base,
+        )
+    except ValueError as exc:
+        fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    server = Gateway(config, host=host, port=port)
+    try:
+        server.start()
+    except OSError as exc:
+        fail(f"cannot listen on {listen}: {exc.strerror or exc}")
+    click.echo(f"mail gateway on {host}:{server.port}, relaying to {hop[0]}:{hop[1]}, "
+               f"queue {config.queue_dir}")
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    done.wait()
+    server.stop()

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vaultdoor.console",
     "vaultdoor.api",
     "vaultdoor.demo",
+    "vaultdoor.mail",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,13 @@
+"""The mail app: the gateway's records (correspondence, quarantine, clicks, reports)."""
+
+from django.apps import AppConfig
+
+
+class MailConfig(AppConfig):
+    """Mail defence on the Django side. The analyser (`vaultdoor.mail.analysis`) stays pure
+    Python and imports nothing from here."""
+
+    name = "vaultdoor.mail"
+    label = "mail"
+    verbose_name = "Mail defence"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,43 @@
+"""Vocabularies of the mail gateway's records."""
+
+from __future__ import annotations
+
+from django.db import models
+
+__all__ = ["ClickKindChoices", "QuarantineStatusChoices", "ReportChannelChoices",
+           "ReportStatusChoices"]
+
+
+class QuarantineStatusChoices(models.TextChoices):
+    """Where a quarantined message is: held, sent on by an operator, or thrown away."""
+
+    HELD = "held", "Held"
+    RELEASED = "released", "Released"
+    DELETED = "deleted", "Deleted"
+
+
+class ClickKindChoices(models.TextChoices):
+    """Who (or what) fetched a click-time link, as far as the server can tell."""
+
+    HUMAN = "human", "Person"
+    SCANNER = "scanner", "Security scanner or bot"
+    PREFETCH = "prefetch", "Browser prefetch"
+    UNCONFIRMED = "unconfirmed", "Page shown, not confirmed"
+    DECLINED = "declined", "Went back at the warning"
+    BLOCKED = "blocked", "Blocked (not a web link)"
+
+
+class ReportChannelChoices(models.TextChoices):
+    """How a message reached the security team as a report."""
+
+    FORWARD = "forward", "Forwarded to the report address"
+    ONE_CLICK = "one_click", "One-click report"
+
+
+class ReportStatusChoices(models.TextChoices):
+    """The security team's triage of a reported message."""
+
+    NEW = "new", "New"
+    PHISHING = "phishing", "Phishing"
+    SPAM = "spam", "Spam"
+    BENIGN = "benign", "Benign"

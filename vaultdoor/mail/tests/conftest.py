@@ -1,0 +1,112 @@
+"""Fixtures for the gateway tests: an aiosmtpd sink standing in for the next hop, a gateway on
+a free loopback port, and helpers to send with smtplib and wait for arrivals."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from aiosmtpd.smtp import SMTP
+
+ORG = "lakeside-cs.example"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+    options: list[str]
+
+
+@dataclass
+class Sink:
+    """An SMTP server that keeps what it receives; can be stopped and started on one port."""
+
+    port: int
+    messages: list[Received] = field(default_factory=list)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _thread: threading.Thread | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                      envelope.original_content, list(envelope.mail_options)))
+        return "250 OK"
+
+    def start(self) -> None:
+        ready = threading.Event()
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            server = loop.run_until_complete(loop.create_server(
+                lambda: SMTP(self, enable_SMTPUTF8=True, decode_data=False),
+                host="127.0.0.1", port=self.port, reuse_address=True))
+            ready.set()
+            loop.run_forever()
+            server.close()
+            loop.run_until_complete(server.wait_closed())
+            loop.close()
+
+        self._thread = threading.Thread(target=serve, daemon=True)
+        self._thread.start()
+        ready.wait(10)
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(10)
+        self._loop = self._thread = None
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Poll until `condition()` holds (a deadline, not a timed assertion)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    server = Sink(port=free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_gateway(tmp_path, sink, transactional_db):
+    """Start a gateway relaying to the sink; call with GatewayConfig overrides."""
+    from vaultdoor.mail.gateway import Gateway, GatewayConfig
+
+    started = []
+
+    def make(**overrides):
+        settings = dict(queue_dir=tmp_path / "queue", next_hop=("127.0.0.1", sink.port),
+                        click_base="https://vd.example", org_domains=(ORG,),
+                        report_address=f"report-phish@{ORG}", retry_base=0.05,
+                        retry_max=0.2, max_size=200_000, relay_timeout=5)
+        settings.update(overrides)
+        gateway = Gateway(GatewayConfig(**settings), host="127.0.0.1", port=0)
+        gateway.start()
+        started.append(gateway)
+        return gateway
+
+    yield make
+    for gateway in started:
+        gateway.stop()
