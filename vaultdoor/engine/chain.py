@@ -168,6 +168,11 @@ class ChainEvent:
         """Read an exported event back; raises ValueError/KeyError/TypeError on a malformed one."""
         if data.get("v") != ENCODING_VERSION:
             raise ValueError(f"unknown event encoding version {data.get('v')!r}")
+        # Every field must be one the hash covers (or a hash): anything else would ride along
+        # unverified.
+        unknown = set(data) - _EXPORT_KEYS
+        if unknown:
+            raise ValueError(f"unexpected fields {sorted(unknown)}")
         seq = data["seq"]
         if not isinstance(seq, int) or isinstance(seq, bool):
             raise TypeError("seq must be an integer")
@@ -189,6 +194,11 @@ class ChainEvent:
             prev_hash=data["prev_hash"],
             hash=data["hash"],
         )
+
+
+_EXPORT_KEYS = frozenset({
+    "v", "seq", "at", "action", "actor", "target_type", "target_id", "context", "prev_hash", "hash",
+})
 
 
 def encode_event(event: ChainEvent) -> bytes:

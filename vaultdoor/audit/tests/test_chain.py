@@ -218,3 +218,10 @@ def test_first_row_edited():
     chain = make_chain(3)
     chain[0] = replace(chain[0], actor="mallory")
     assert broken(chain).seq == 1
+
+
+def test_export_form_refuses_fields_the_hash_does_not_cover():
+    data = make_chain(1)[0].to_dict()
+    assert ChainEvent.from_dict(data) == make_chain(1)[0]
+    with pytest.raises(ValueError, match="unexpected fields"):
+        ChainEvent.from_dict({**data, "note": "added later"})

@@ -223,3 +223,13 @@ def test_export_to_stdout():
     lines = result.stdout.splitlines(keepends=True)
     assert offline(lines).count == 1
     assert result.stderr.startswith("exported 1 event to -")
+
+
+def test_unhashed_field_added_to_an_event_line(exported):
+    *_, lines = exported
+    i = event_line(lines, 5)
+    data = json.loads(lines[i])
+    data["note"] = "approved by the CEO"
+    lines[i] = json.dumps(data) + "\n"
+    with pytest.raises(ExportFormatError, match=f"line {i + 1}: malformed event"):
+        offline(lines)
