@@ -19,3 +19,9 @@ class IdentityConfig(AppConfig):
         # Every app's signal: the receiver waits for the last one, when all permissions exist.
         post_migrate.connect(sync_roles_after_migrate,
                              dispatch_uid="identity.sync_roles")
+
+        from django.contrib.auth.signals import user_logged_out
+
+        from .signals import forget_session
+
+        user_logged_out.connect(forget_session, dispatch_uid="identity.forget_session")

@@ -103,5 +103,9 @@ def password_needs_change(user: Any, password: str | None = None) -> str:
         return account.must_change_reason
     expires = password_expires_at(user)
     if expires is not None and clock.now() >= expires:
-        return "Your password is older than the policy allows. Choose a new one."
+        account.must_change_password = True
+        account.must_change_reason = ("Your password is older than the policy allows. "
+                                      "Choose a new one.")
+        account.save(update_fields=["must_change_password", "must_change_reason", "updated"])
+        return account.must_change_reason
     return ""

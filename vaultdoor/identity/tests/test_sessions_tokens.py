@@ -71,6 +71,16 @@ def test_log_out_everywhere_ends_other_sessions(enrolled_user, fake_clock):
         "sessions"] == 2
 
 
+def test_signing_out_forgets_the_session(client, enrolled_user, fake_clock):
+    from vaultdoor.identity.models import AccountSession
+
+    _, secret = enrolled_user
+    _sign_in(client, secret, fake_clock)
+    assert AccountSession.objects.filter(session_key=client.session.session_key).exists()
+    client.post(reverse("console:logout"))
+    assert not AccountSession.objects.exists()
+
+
 def test_session_key_changes_at_sign_in(client, enrolled_user, fake_clock):
     _, secret = enrolled_user
     client.get("/auth/login/")
