@@ -1,0 +1,87 @@
+"""Console pages of the vault: search, masked view, reveal with step-up and reason, erasure
+with confirmation, restoring a suspended right; other roles refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from vaultdoor.audit.models import AuditEvent
+from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+from vaultdoor.vault.models import Customer, RevealSuspension
+
+pytestmark = pytest.mark.django_db
+REASON = "caller asked to confirm the card"
+
+
+def _login(client, user, *, stepped_up=True):
+    client.force_login(user)
+    if stepped_up:
+        session = client.session
+        session[SESSION_SECOND_FACTOR_AT] = time.time()
+        session.save()
+
+
+def test_search_and_masked_view(client, make_user, queue, customer):
+    _login(client, make_user("agent", queues=[queue]))
+    page = client.get("/vault/", {"kind": "phone", "q": "07911 123456"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Z••• C•••" in text and "••••9015" in text and "Zebedee" not in text
+    assert "No customer in your queues matches" in client.get(
+        "/vault/", {"kind": "email", "q": "nobody@example.org"}).content.decode()
+    detail = client.get(f"/vault/customers/{customer.pk}/").content.decode()
+    assert "reveal-card_number" in detail and "4929" not in detail
+
+
+def test_reveal_needs_step_up_then_reason(client, make_user, queue, customer):
+    agent = make_user("agent", queues=[queue])
+    _login(client, agent, stepped_up=False)
+    url = f"/vault/customers/{customer.pk}/reveal/?field=card_number"
+    answer = client.get(url)
+    assert answer.status_code == 302 and answer["Location"].startswith("/auth/step-up/")
+    _login(client, agent)
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"field": "card_number", "reason": "short"})
+    assert refused.status_code == 403 and b'data-code="reason_required"' in refused.content
+    shown = client.post(url, {"field": "card_number", "reason": REASON})
+    assert shown.status_code == 200 and b"4929123456789015" in shown.content
+    assert shown["Cache-Control"] == "no-store"
+    assert AuditEvent.objects.filter(action="vault.reveal", target_id=str(customer.pk)).exists()
+
+
+def test_erasure_with_confirmation(client, make_user, queue, customer):
+    _login(client, make_user("supervisor", supervises=[queue]))
+    url = f"/vault/customers/{customer.pk}/erase/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "erasure 12", "confirm": "yes"}).status_code == 400
+    assert not Customer.objects.get(pk=customer.pk).erased
+    assert client.post(url, {"reason": "erasure 12", "confirm": "ERASE"}).status_code == 302
+    assert Customer.objects.get(pk=customer.pk).erased
+    assert b'id="erased"' in client.get(f"/vault/customers/{customer.pk}/").content
+
+
+def test_restore_suspended_right(client, make_user, queue):
+    agent = make_user("agent", queues=[queue])
+    RevealSuspension.objects.create(user=agent, created="2026-01-01T00:00Z", reason="burst")
+    _login(client, make_user("supervisor", supervises=[queue]))
+    assert agent.username.encode() in client.get("/vault/suspensions/").content
+    assert client.post("/vault/suspensions/", {"user": agent.pk,
+                                               "reason": "spoke to the agent"}).status_code == 302
+    assert not RevealSuspension.objects.filter(lifted_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("role", ["facilities", "it", "hr_vetting"])
+def test_other_roles_refused(client, make_user, queue, customer, role):
+    _login(client, make_user(role))
+    assert client.get("/vault/").status_code == 403
+    assert client.get(f"/vault/customers/{customer.pk}/").status_code == 403
+
+
+def test_out_of_queue_is_404_and_anonymous_goes_to_login(client, make_user, other_queue,
+                                                         customer):
+    assert client.get("/vault/").status_code == 302
+    _login(client, make_user("agent", queues=[other_queue]))
+    assert client.get(f"/vault/customers/{customer.pk}/").status_code == 404
+    assert client.get(f"/vault/customers/{customer.pk}/reveal/?field=name").status_code == 404
