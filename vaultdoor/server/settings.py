@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vaultdoor.api",
     "vaultdoor.demo",
     "vaultdoor.mail",
+    "vaultdoor.vault",
 ]
 
 MIDDLEWARE = [
