@@ -81,6 +81,10 @@ class Checkpoint:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Checkpoint:
+        """Read an exported checkpoint; fields the signature does not cover are refused."""
+        unknown = set(data) - {"seq", "head", "at", "key_id", "signature"}
+        if unknown:
+            raise ValueError(f"unexpected fields {sorted(unknown)}")
         seq = data["seq"]
         if not isinstance(seq, int) or isinstance(seq, bool):
             raise TypeError("checkpoint seq must be an integer")
