@@ -28,6 +28,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from vaultdoor import config
+
 from .. import clock
 from ..constants import SESSION_WEBAUTHN
 from ..models import Account, WebAuthnCredential
@@ -45,7 +47,8 @@ class PasskeyError(ValueError):
 
 
 def _rp_id(request: Any) -> str:
-    configured = getattr(settings, "VAULTDOOR_WEBAUTHN_RP_ID", "") or ""
+    configured = (getattr(settings, "VAULTDOOR_WEBAUTHN_RP_ID", "")
+                  or config.env("WEBAUTHN_RP_ID", "") or "")
     return configured or request.get_host().rsplit(":", 1)[0].strip("[]")
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.views import View
 
+from vaultdoor import config
 from vaultdoor.audit import record
 
 from .. import clock
@@ -51,8 +52,10 @@ def _check_password(username: str, password: str) -> Any:
 
 def second_factor_required(account: Any) -> bool:
     """Every console user needs a second factor unless the operator or account says not."""
-    return bool(getattr(settings, "VAULTDOOR_REQUIRE_SECOND_FACTOR", True)
-                and account.second_factor_required)
+    configured = getattr(settings, "VAULTDOOR_REQUIRE_SECOND_FACTOR", None)
+    if configured is None:
+        configured = config.env_bool("REQUIRE_SECOND_FACTOR", True)
+    return bool(configured and account.second_factor_required)
 
 
 class LoginView(View):
