@@ -116,8 +116,9 @@ class _Sync:
         source = descriptor.field.m2m_field_name()
         target = descriptor.field.m2m_reverse_field_name()
         current: dict[int, set[int]] = defaultdict(set)
-        pks = [row.pk for row in rows.values()]
-        for owner, linked in through.objects.filter(**{f"{source}__in": pks}).values_list(
+        # Every owner belongs to the import's site (one filter, whatever the number of rows).
+        site_id = next(iter(rows.values())).site_id  # type: ignore[attr-defined]
+        for owner, linked in through.objects.filter(**{f"{source}__site_id": site_id}).values_list(
             f"{source}_id", f"{target}_id"
         ):
             current[owner].add(linked)
@@ -331,8 +332,10 @@ def _import_credentials(
         lambda c: (c.format, c.facility, c.number),
     )
     foreign = Card.objects.exclude(person__site=site_row).select_related("person__site")
-    numbers = [number for _, _, number in desired_cards]
-    for card in foreign.filter(number__in=numbers):
+    numbers = sorted({number for _, _, number in desired_cards})
+    # In chunks: SQLite caps the number of parameters of one statement.
+    chunks = (numbers[i : i + 5000] for i in range(0, len(numbers), 5000))
+    for card in (card for chunk in chunks for card in foreign.filter(number__in=chunk)):
         key = (card.format, card.facility, card.number)
         if key in desired_cards:
             raise ImportConflict(
