@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", include("vaultdoor.api.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("vaultdoor.identity.urls")),
+    path("m/", include("vaultdoor.mail.urls")),
     path("vault/", include("vaultdoor.vault.urls")),
     path("", include("vaultdoor.console.urls")),
 ]

@@ -110,3 +110,29 @@ def make_gateway(tmp_path, sink, transactional_db):
     yield make
     for gateway in started:
         gateway.stop()
+
+
+@pytest.fixture
+def rosa(db, django_user_model):
+    """Rosa Delgado: a person at a site whose account has her mail address."""
+    from vaultdoor.facilities.models import Site
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.people.models import Person
+
+    site = Site.objects.create(code="lakeside", name="Lakeside", timezone="Europe/London")
+    person = Person.objects.create(site=site, code="E1001", name="Rosa Delgado",
+                                   kind="employee")
+    user = django_user_model.objects.create_user("rosa", email=f"rosa@{ORG}")
+    account = account_for(user)
+    account.person = person
+    account.save()
+    return person
+
+
+def click_url(url: str, *, verdict: str = "clean", age: float = 3600.0,
+              recipient: str = f"rosa@{ORG}", ref: str = "abc.0") -> str:
+    """The click-time path for `url` as delivered `age` seconds ago."""
+    from vaultdoor.mail.tokens import click_token
+
+    return "/m/c/" + click_token(ref, recipient, url, verdict=verdict,
+                                 delivered_at=time.time() - age)

@@ -1,0 +1,2 @@
+"""Mail pages: click-time links and report links (public, token-protected) and the console's
+quarantine, reports and clicks."""

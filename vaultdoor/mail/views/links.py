@@ -1,0 +1,129 @@
+"""Click-time links (`/m/c/<token>`) and one-click report links (`/m/r/<token>`).
+
+Nobody needs to be signed in: the signed token is the capability, and it only ever leads to
+the URL that was in the message. A person's click is a GET from a browser long enough after
+delivery, or the press of the button on a warning or confirmation page; HEAD requests,
+prefetches and scanners' fetches are recorded as what they are and never redirected.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views import View
+
+from ..choices import ClickKindChoices
+from ..clicktime import EARLY_SECONDS, UrlCheck, check_url, classify_fetch, csp_origin
+from ..mail_settings import gateway_settings
+from ..services import one_click_report, record_click
+from ..tokens import ClickToken, InvalidToken, read_click_token, read_report_token
+
+__all__ = ["ClickView", "ReportLinkView"]
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "mail/link_invalid.html", status=400)
+
+
+def _page(request: HttpRequest, template: str, token: ClickToken, check: UrlCheck,
+          **extra: Any) -> HttpResponse:
+    response = render(request, template, {"check": check, "clicked": token, **extra})
+    origin = csp_origin(token.url) if check.openable else None
+    if origin:
+        # The page's form posts here and is redirected to the target: allow that one origin.
+        response._csp_update = {"form-action": [origin]}
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _go(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"  # the click-time token stays here
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ClickView(View):
+    """A rewritten link: re-check the target, record the fetch, warn or redirect."""
+
+    http_method_names = ["get", "head", "post"]
+
+    def _read(self, token: str) -> tuple[ClickToken, UrlCheck] | None:
+        try:
+            clicked = read_click_token(token)
+        except InvalidToken:
+            return None
+        # The organisation's domains, else the recipient's (as the analyser does per message).
+        domains = gateway_settings()["org_domains"] or (clicked.recipient.rpartition("@")[2],)
+        return clicked, check_url(clicked.url, tuple(d for d in domains if d))
+
+    def head(self, request: HttpRequest, token: str) -> HttpResponse:
+        found = self._read(token)
+        if found is None:
+            return HttpResponse(status=400)
+        record_click(*found, ClickKindChoices.SCANNER, request)
+        return HttpResponse(status=200, headers={"Cache-Control": "no-store"})
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        found = self._read(token)
+        if found is None:
+            return _invalid(request)
+        clicked, check = found
+        fetch = classify_fetch("GET", request.headers, request.headers.get("User-Agent", ""))
+        if not check.openable:
+            record_click(clicked, check, ClickKindChoices.BLOCKED, request)
+            return _page(request, "mail/link_blocked.html", clicked, check)
+        warn = check.risky or clicked.verdict == "suspicious"
+        early = time.time() - clicked.delivered_at < EARLY_SECONDS
+        if fetch != "browser":
+            # Scanners and prefetches see the page but are never sent on, nor counted.
+            kind = (ClickKindChoices.PREFETCH if fetch == "prefetch"
+                    else ClickKindChoices.SCANNER)
+            record_click(clicked, check, kind, request)
+            return _page(request, "mail/interstitial.html", clicked, check, warn=True)
+        if warn or early:
+            record_click(clicked, check, ClickKindChoices.UNCONFIRMED, request)
+            # Early and harmless: the page continues by itself in a browser with JavaScript.
+            return _page(request, "mail/interstitial.html", clicked, check, warn=warn,
+                         auto=not warn)
+        record_click(clicked, check, ClickKindChoices.HUMAN, request)
+        return _go(clicked.url)
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        found = self._read(token)
+        if found is None:
+            return _invalid(request)
+        clicked, check = found
+        if request.POST.get("action") == "back" or not check.openable:
+            record_click(clicked, check, ClickKindChoices.DECLINED, request)
+            return _page(request, "mail/link_back.html", clicked, check)
+        record_click(clicked, check, ClickKindChoices.HUMAN, request)
+        return _go(clicked.url)
+
+
+class ReportLinkView(View):
+    """The report link in the unknown-sender banner: GET asks, POST reports (one click)."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            read_report_token(token)
+        except InvalidToken:
+            return _invalid(request)
+        return render(request, "mail/report_confirm.html", {"done": False},
+                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            reported = read_report_token(token)
+        except InvalidToken:
+            return _invalid(request)
+        _report, created = one_click_report(reported, request)
+        return render(request, "mail/report_confirm.html", {"done": True, "created": created},
+                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
