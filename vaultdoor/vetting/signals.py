@@ -9,15 +9,28 @@ saving transaction, so no door decision ever sees the overwritten values.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models.signals import post_save
 
-__all__ = ["connect"]
+__all__ = ["connect", "writing_vetting"]
 
 _FIELDS = frozenset({"vetting_status", "vetting_completed", "vetting_expires",
                      "vetting_findings", "status"})
 _local = threading.local()
+
+
+@contextmanager
+def writing_vetting() -> Iterator[None]:
+    """The vetting app itself is saving a person: the guard has nothing to correct."""
+    depth = getattr(_local, "busy", 0)
+    _local.busy = depth + 1
+    try:
+        yield
+    finally:
+        _local.busy = depth
 
 
 def _keep(sender: type, instance: Any, created: bool = False, raw: bool = False,
@@ -38,8 +51,7 @@ def _keep(sender: type, instance: Any, created: bool = False, raw: bool = False,
     managed = BackgroundCheck.objects.filter(person_id=instance.pk).exists()
     if not (terminated or managed):
         return
-    _local.busy = True
-    try:
+    with writing_vetting():
         if terminated:
             Person.objects.filter(pk=instance.pk).update(status=PersonStatusChoices.TERMINATED)
             instance.status = PersonStatusChoices.TERMINATED
@@ -47,8 +59,6 @@ def _keep(sender: type, instance: Any, created: bool = False, raw: bool = False,
                    site=getattr(instance.site, "code", ""))
         if managed:
             apply_vetting(instance, cause="a save overwrote the vetting computed from checks")
-    finally:
-        _local.busy = False
 
 
 def connect() -> None:

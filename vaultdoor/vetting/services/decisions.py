@@ -73,11 +73,13 @@ def site_holidays(person: Person) -> set[dt.date]:
 SITE_FILE_PROVIDER = "site file"
 
 
-def adopt_site_vetting(person: Person, *, actor: str = "system") -> BackgroundCheck | None:
+def adopt_site_vetting(person: Person, *, actor: str = "system",
+                       known_new: bool = False) -> BackgroundCheck | None:
     """Before a person's first check here, keep the vetting their site file gave them as a
     check of its own (provider "site file"), so that requesting a rescreen does not drop a
-    clearance that still counts. Does nothing once the person has any check."""
-    if person.background_checks.exists():
+    clearance that still counts. Does nothing once the person has any check (`known_new`:
+    the caller knows they have none)."""
+    if not known_new and person.background_checks.exists():
         return None
     status = person.vetting_status or CheckStatusChoices.NOT_STARTED
     findings = list(person.vetting_findings or ())

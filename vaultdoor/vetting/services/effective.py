@@ -12,17 +12,19 @@ are cleared, adverse or expired):
 4. Otherwise a check still in progress: `pending`; a clearance that lapsed: `expired`;
    nothing at all: `not_started`.
 
-Writing the fields saves the person, which bumps the site's revision (access/signals.py), so
-the very next door decision compiles against the new vetting.
+Writing the fields bumps the site's revision (as access/signals.py does for any saved
+person), so the very next door decision compiles against the new vetting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from vaultdoor.engine.timeutil import local_midnight
@@ -30,10 +32,11 @@ from vaultdoor.people.choices import PersonStatusChoices
 from vaultdoor.people.models import Person
 
 from ..choices import DISQUALIFYING, CheckStatusChoices
+from ..models import BackgroundCheck
 from .dates import local_date, site_zone
 
-__all__ = ["EffectiveVetting", "apply_vetting", "counts_as_cleared", "effective_vetting",
-           "is_cleared"]
+__all__ = ["EffectiveVetting", "apply_vetting", "apply_vetting_many", "counts_as_cleared",
+           "effective_vetting", "is_cleared"]
 
 _DECIDED = {CheckStatusChoices.CLEARED, CheckStatusChoices.ADVERSE, CheckStatusChoices.EXPIRED}
 
@@ -60,52 +63,79 @@ def _order(check: Any) -> tuple[Any, ...]:
 
 def effective_vetting(person: Person, today: dt.date) -> EffectiveVetting:
     """The effective vetting of `person` on the site-local date `today`, from their checks."""
-    checks = sorted(person.background_checks.prefetch_related("findings"), key=_order)
-    findings = sorted({
+    return _compute(list(person.background_checks.prefetch_related("findings")), today)
+
+
+def _compute(checks: list[Any], today: dt.date) -> EffectiveVetting:
+    """The rules of this module's docstring, on checks with their findings prefetched."""
+    checks = sorted(checks, key=_order)
+    findings = tuple(sorted({
         f.category for c in checks for f in c.findings.all() if f.withdrawn_at is None
-    })
+    }))
     decided = [c for c in checks if c.status in _DECIDED]
     latest = decided[-1] if decided else None
     in_progress = any(c.status == CheckStatusChoices.PENDING for c in checks)
     if latest is not None and latest.status == CheckStatusChoices.ADVERSE:
-        return EffectiveVetting(CheckStatusChoices.ADVERSE, latest.completed, None,
-                                tuple(findings))
+        return EffectiveVetting(CheckStatusChoices.ADVERSE, latest.completed, None, findings)
     if latest is not None and latest.status == CheckStatusChoices.CLEARED and (
             latest.rescreen_due is None or today < latest.rescreen_due):
         return EffectiveVetting(CheckStatusChoices.CLEARED, latest.completed,
-                                latest.rescreen_due, tuple(findings))
+                                latest.rescreen_due, findings)
     if in_progress:
-        return EffectiveVetting(CheckStatusChoices.PENDING, None, None, tuple(findings))
+        return EffectiveVetting(CheckStatusChoices.PENDING, None, None, findings)
     if latest is not None:
         return EffectiveVetting(CheckStatusChoices.EXPIRED, latest.completed,
-                                latest.rescreen_due, tuple(findings))
-    return EffectiveVetting(CheckStatusChoices.NOT_STARTED, None, None, tuple(findings))
+                                latest.rescreen_due, findings)
+    return EffectiveVetting(CheckStatusChoices.NOT_STARTED, None, None, findings)
 
 
-def apply_vetting(person: Person, *, actor: str = "system", request: Any = None,
-                  at: dt.datetime | None = None, **context: Any) -> EffectiveVetting:
-    """Compute `person`'s effective vetting and write it to their record, in the caller's
-    transaction (or a new one), with an audit event when it changed.
+_WRITTEN = ["vetting_status", "vetting_completed", "vetting_expires", "vetting_findings",
+            "updated"]
 
-    `context` is added to the audit event (a `correlation_id`, what caused the change); it
+
+def apply_vetting_many(person_ids: Iterable[int], *, actor: str = "system",
+                       request: Any = None, at: dt.datetime | None = None,
+                       **context: Any) -> dict[int, EffectiveVetting]:
+    """Compute the effective vetting of many people and write what changed, in the caller's
+    transaction (or a new one): a few queries in all, one revision bump per site touched, and
+    one `vetting.status_changed` audit event per person whose vetting moved.
+
+    `context` is added to the audit events (a `correlation_id`, what caused the change); it
     must never carry finding categories or notes, which the audit log's readers may not see.
     """
     from vaultdoor.audit import record
+    from vaultdoor.facilities.models import Site
 
     at = at or timezone.now()
+    ids = set(person_ids)
+    results: dict[int, EffectiveVetting] = {}
     with transaction.atomic():
-        row = Person.objects.select_for_update().select_related("site").get(pk=person.pk)
-        result = effective_vetting(row, local_date(at, row.site))
-        before = (row.vetting_status, row.vetting_completed, row.vetting_expires,
-                  tuple(row.vetting_findings or ()))
-        after = (result.status, result.completed, result.expires, result.findings)
-        if before != after:
+        rows = list(Person.objects.select_for_update().select_related("site")
+                    .filter(pk__in=ids).order_by("pk"))
+        checks: dict[int, list[Any]] = {pk: [] for pk in ids}
+        for check in BackgroundCheck.objects.filter(person_id__in=ids).prefetch_related(
+                "findings"):
+            checks[check.person_id].append(check)
+        changed: list[tuple[Person, tuple[Any, ...], bool]] = []
+        for row in rows:
+            result = _compute(checks[row.pk], local_date(at, row.site))
+            results[row.pk] = result
+            before = (row.vetting_status, row.vetting_completed, row.vetting_expires,
+                      tuple(row.vetting_findings or ()))
+            if before == (result.status, result.completed, result.expires, result.findings):
+                continue
             was_cleared = _cleared(row, at)
-            row.vetting_status, row.vetting_completed, row.vetting_expires = after[:3]
-            row.vetting_findings = list(result.findings)
-            # save() (not update()) so the revision signal fires: the next decision sees it.
-            row.save(update_fields=["vetting_status", "vetting_completed", "vetting_expires",
-                                    "vetting_findings", "updated"])
+            row.vetting_status, row.vetting_completed = result.status, result.completed
+            row.vetting_expires, row.vetting_findings = result.expires, list(result.findings)
+            row.updated = at
+            changed.append((row, before, was_cleared))
+        if changed:
+            Person.objects.bulk_update([row for row, _, _ in changed], _WRITTEN, batch_size=500)
+            # The definition changed: the next decision must compile a new snapshot.
+            Site.objects.filter(pk__in={row.site_id for row, _, _ in changed}).update(
+                revision=F("revision") + 1)
+        for row, before, was_cleared in changed:
+            result = results[row.pk]
             record(
                 "vetting.status_changed", actor=actor, target_type="person",
                 target_id=row.code, request=request, site=row.site.code,
@@ -113,8 +143,16 @@ def apply_vetting(person: Person, *, actor: str = "system", request: Any = None,
                 expires=result.expires.isoformat() if result.expires else None,
                 cleared_from=was_cleared, cleared_to=_cleared(row, at), **context,
             )
-        person.vetting_status, person.vetting_completed, person.vetting_expires = after[:3]
-        person.vetting_findings = list(result.findings)
+    return results
+
+
+def apply_vetting(person: Person, *, actor: str = "system", request: Any = None,
+                  at: dt.datetime | None = None, **context: Any) -> EffectiveVetting:
+    """`apply_vetting_many` for one person; also updates the `person` object in hand."""
+    result = apply_vetting_many([person.pk], actor=actor, request=request, at=at, **context)[
+        person.pk]
+    person.vetting_status, person.vetting_completed = result.status, result.completed
+    person.vetting_expires, person.vetting_findings = result.expires, list(result.findings)
     return result
 
 

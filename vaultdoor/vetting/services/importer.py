@@ -24,7 +24,7 @@ from vaultdoor.people.models import Person
 from ..choices import CheckStatusChoices, FindingChoices
 from ..models import BackgroundCheck, Finding
 from .decisions import adopt_site_vetting, rescreen_date
-from .effective import apply_vetting
+from .effective import apply_vetting_many
 
 __all__ = [
     "COLUMNS",
@@ -268,47 +268,66 @@ def import_checks(rows: list[CheckRow], *, actor: str, source: str, request: Any
     now = timezone.now()
     with transaction.atomic():
         people = Person.objects.in_bulk({r.person_id for r in rows})
+        managed = set(BackgroundCheck.objects.filter(person_id__in=people).values_list(
+            "person_id", flat=True).distinct())
+        for person_id in sorted(set(people) - managed):
+            adopt_site_vetting(people[person_id], actor=actor, known_new=True)
+        held_checks = {
+            (c.provider, c.reference): c for c in BackgroundCheck.objects.filter(
+                reference__in={r.reference for r in rows if r.reference})
+        }
+        checks: list[BackgroundCheck] = []
+        created: list[BackgroundCheck] = []
+        updated: list[BackgroundCheck] = []
         for row in rows:
-            person = people[row.person_id]
-            adopt_site_vetting(person, actor=actor)
-            check = None
-            if row.reference:
-                check = BackgroundCheck.objects.filter(
-                    provider=row.provider, reference=row.reference).first()
             rescreen = (rescreen_date(row.completed) if row.completed and row.status in {
                 CheckStatusChoices.CLEARED, CheckStatusChoices.EXPIRED} else None)
             values = {"scope": row.scope, "requested": row.requested,
                       "completed": row.completed, "status": row.status,
                       "rescreen_due": rescreen}
+            check = held_checks.get((row.provider, row.reference)) if row.reference else None
             if check is None:
-                check = BackgroundCheck.objects.create(
-                    person=person, provider=row.provider, reference=row.reference,
-                    source=source, created_by=actor[:150], **values)
-                summary.created += 1
+                check = BackgroundCheck(
+                    person_id=row.person_id, provider=row.provider, reference=row.reference,
+                    source=source, created_by=actor[:150], created=now, updated=now,
+                    **values)
+                created.append(check)
             else:
                 for name, value in values.items():
                     setattr(check, name, value)
-                check.save()
-                summary.updated += 1
-            held = {(f.category, f.notes) for f in check.findings.filter(withdrawn_at=None)}
+                check.updated = now
+                updated.append(check)
+            checks.append(check)
+        BackgroundCheck.objects.bulk_create(created, batch_size=500)
+        BackgroundCheck.objects.bulk_update(
+            updated, ["scope", "requested", "completed", "status", "rescreen_due", "updated"],
+            batch_size=500)
+        summary.created, summary.updated = len(created), len(updated)
+        held = set(Finding.objects.filter(
+            background_check_id__in=[c.pk for c in updated], withdrawn_at=None,
+        ).values_list("background_check_id", "category", "notes"))
+        new_findings: list[Finding] = []
+        for row, check in zip(rows, checks, strict=True):
             new = [Finding(background_check=check, category=category, notes=notes,
                            recorded_by=actor[:150], recorded_at=now)
-                   for category, notes in dict.fromkeys(row.findings) if
-                   (category, notes) not in held]
-            Finding.objects.bulk_create(new)
+                   for category, notes in dict.fromkeys(row.findings)
+                   if (check.pk, category, notes) not in held]
+            new_findings += new
             summary.findings += len(new)
             record("vetting.check_imported", actor=actor, target_type="vetting.check",
-                   target_id=str(check.pk), request=request, person=person.code,
-                   provider=check.provider, status=check.status, source=source,
-                   new_findings=len(new), **context)
+                   target_id=str(check.pk), request=request,
+                   person=people[row.person_id].code, provider=check.provider,
+                   status=check.status, source=source, new_findings=len(new), **context)
             if progress is not None:
                 progress(1)
-        for person in people.values():
-            before = person.vetting_status, person.vetting_expires, list(
-                person.vetting_findings or ())
-            apply_vetting(person, actor=actor, request=request, at=now, **context)
-            if (person.vetting_status, person.vetting_expires,
-                    list(person.vetting_findings)) != before:
+        Finding.objects.bulk_create(new_findings, batch_size=500)
+        results = apply_vetting_many(people, actor=actor, request=request, at=now, **context)
+        for person_id, person in people.items():
+            result = results[person_id]
+            if (result.status, result.completed, result.expires,
+                    list(result.findings)) != (person.vetting_status, person.vetting_completed,
+                                               person.vetting_expires,
+                                               list(person.vetting_findings or ())):
                 summary.changed.append(person.code)
         summary.people = len(people)
         if summary_action:

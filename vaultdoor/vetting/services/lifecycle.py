@@ -22,6 +22,7 @@ from vaultdoor.people.models import Person
 
 from ..choices import AUTOMATIC_ITEMS, OnboardingItemChoices
 from ..models import OnboardingItem, Termination
+from ..signals import writing_vetting
 from .effective import is_cleared
 
 __all__ = [
@@ -175,7 +176,8 @@ def terminate(person: Person, *, actor: str, reason: str, request: Any = None,
                   "request": request, "site": person.site.code,
                   "correlation_id": correlation_id}
         person.status = PersonStatusChoices.TERMINATED
-        person.save(update_fields=["status", "updated"])  # every door refuses from now on
+        with writing_vetting():
+            person.save(update_fields=["status", "updated"])  # every door refuses from now on
         steps: dict[str, dict[str, Any]] = {
             "lifecycle.credentials_revoked": _revoke_credentials(person),
         }

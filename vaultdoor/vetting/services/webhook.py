@@ -37,6 +37,11 @@ SIGNATURE_HEADER = "X-Vaultdoor-Signature"
 _REMEMBER = dt.timedelta(days=1)
 
 
+def clock() -> float:
+    """The server's clock in Unix seconds (tests replace it)."""
+    return time.time()
+
+
 class WebhookRefused(Exception):
     """A delivery was not accepted; `status` is the HTTP status to answer with."""
 
@@ -82,7 +87,7 @@ def _parse(header: str) -> tuple[int, list[bytes]]:
 def verify(key: bytes, header: str, body: bytes, now: float | None = None) -> str:
     """Check the signature and its timestamp; returns the matching signature (hex)."""
     timestamp, signatures = _parse(header)
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     if abs(now - timestamp) > conf.WEBHOOK_TOLERANCE_S:
         raise WebhookRefused("the signed timestamp is more than 5 minutes from the server's "
                              "clock (check the provider's clock, or this is a replay)")
@@ -124,7 +129,7 @@ def receive(body: bytes, header: str, *, request: Any = None, now: float | None 
     signature = verify(key or conf.webhook_key(), header, body, now)
     provider, delivery, records = _body(body)
     rows = validate_rows(records)
-    received = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.UTC)
+    received = dt.datetime.fromtimestamp(clock() if now is None else now, dt.UTC)
     with transaction.atomic():
         WebhookDelivery.objects.filter(received_at__lt=received - _REMEMBER).delete()
         try:

@@ -4,19 +4,25 @@ refused, invalid checks reported, nothing written unless all is well."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from vaultdoor.audit.models import AuditEvent
 from vaultdoor.vetting import conf
 from vaultdoor.vetting.models import BackgroundCheck
+from vaultdoor.vetting.services import webhook
 from vaultdoor.vetting.services.webhook import signature_header
 
 from .conftest import MORNING, PRIYA_CARD, swipe
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/vetting/webhook"
+NOW = 1_796_000_000.0  # the server's clock in these tests (no timing in tests)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    monkeypatch.setattr(webhook, "clock", lambda: NOW)
 
 
 def body(**extra) -> bytes:
@@ -34,7 +40,7 @@ def post(client, data: bytes, header: str):
 
 
 def signed(data: bytes, at: float | None = None, key: bytes | None = None) -> str:
-    return signature_header(key or conf.webhook_key(), int(at or time.time()), data)
+    return signature_header(key or conf.webhook_key(), int(NOW if at is None else at), data)
 
 
 def test_signed_delivery_is_applied_and_doors_follow(site, client):
@@ -57,14 +63,14 @@ def test_replay_is_refused(site, client):
     assert again.status_code == 409
     assert "replay" in again.json()["detail"]
     # The same delivery id re-signed later is refused too.
-    assert post(client, data, signed(data, time.time() + 1)).status_code == 409
+    assert post(client, data, signed(data, NOW + 1)).status_code == 409
     assert BackgroundCheck.objects.filter(provider="Acme").count() == 1
 
 
 @pytest.mark.parametrize("skew", [-301, 301])
 def test_timestamp_outside_tolerance_is_refused(site, client, skew):
     data = body()
-    response = post(client, data, signed(data, time.time() + skew))
+    response = post(client, data, signed(data, NOW + skew))
     assert response.status_code == 401
     assert "5 minutes" in response.json()["detail"]
     assert not BackgroundCheck.objects.exists()
@@ -72,7 +78,7 @@ def test_timestamp_outside_tolerance_is_refused(site, client, skew):
 
 def test_within_tolerance_is_accepted(site, client):
     data = body()
-    assert post(client, data, signed(data, time.time() - 290)).status_code == 200
+    assert post(client, data, signed(data, NOW - 300)).status_code == 200
 
 
 @pytest.mark.parametrize("header", ["", "t=1,v1=zz", "v1=" + "0" * 64, "garbage"])
@@ -120,7 +126,7 @@ def test_key_from_a_file_reference(site, client, tmp_path, monkeypatch):
     monkeypatch.setenv("VAULTDOOR_VETTING_WEBHOOK_KEY", f"file:{path}")
     assert conf.webhook_key() == b"provider-shared-key-0123456789"
     data = body()
-    header = signature_header(b"provider-shared-key-0123456789", int(time.time()), data)
+    header = signature_header(b"provider-shared-key-0123456789", int(NOW), data)
     assert post(client, data, header).status_code == 200
 
 
