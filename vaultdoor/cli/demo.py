@@ -42,4 +42,5 @@ def admin(username: str) -> None:
     click.echo(f"  log in at http://127.0.0.1:8000/ as {username!r}")
     click.echo(f"  one-time password: {password}")
     click.echo("  (a new password is generated each time; it is not stored anywhere else)")
+    click.echo("  (the first sign-in sets up an authenticator app: every console user needs one)")
     click.echo("")
