@@ -13,7 +13,13 @@ REEXPORTED = {
     "pins": {"PIN_HASH_SCHEME"},
     "schedules": set(),
     "sitefile": {"FORMAT_VERSION", "MAX_SITE_BYTES"},
-    "snapshot": {"SNAPSHOT_FORMAT", "CardEntry", "CompiledDoor", "CompiledPerson"},
+    "snapshot": {
+        "SNAPSHOT_FORMAT",
+        "CardEntry",
+        "CompiledDoor",
+        "CompiledPerson",
+        "PeopleCompiler",
+    },
     "state": set(),
     "swipes": set(),
 }

@@ -95,3 +95,16 @@ def test_fingerprint_ignores_the_order_of_lists() -> None:
     data["zones"].reverse()
     data["access_levels"][0]["zones"].reverse()
     assert snapshot(data).fingerprint == snapshot().fingerprint
+
+
+def test_people_compiler_matches_compile_site() -> None:
+    from vaultdoor.engine.snapshot import PeopleCompiler
+
+    site = load(base())
+    snap = compile_site(site)
+    compiler = PeopleCompiler(site)
+    for someone in site.people:
+        compiled = compiler.person(someone)
+        assert compiled == snap.people[someone.id]
+        for key, entry in compiler.card_entries(someone, compiled):
+            assert entry == snap.cards[key]
