@@ -32,5 +32,6 @@ urlpatterns = [
     path("audit/", events.AuditEventListView.as_view(), name="audit_list"),
     path("audit/<int:seq>/", events.AuditEventDetailView.as_view(), name="audit_event"),
     path("controllers/", include("vaultdoor.controllers.urls")),
+    path("mail/", include("vaultdoor.mail.console_urls")),
     path("vetting/", include("vaultdoor.vetting.urls")),
 ]

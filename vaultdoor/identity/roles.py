@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     RoleChoices.SECURITY_ADMIN: (
         "facilities.*", "people.*", "access.add_*", "access.change_*", "access.delete_*",
         "access.view_*", "controllers.*", "audit.view_*", "identity.*", "vetting.*",
+        "mail.*",
     ),
     # Buildings, doors, controllers and schedules; sees door events to maintain doors, but
     # not who people are beyond what a door event shows.

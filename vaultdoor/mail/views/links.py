@@ -41,6 +41,12 @@ def _page(request: HttpRequest, template: str, token: ClickToken, check: UrlChec
     return response
 
 
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _go(url: str) -> HttpResponse:
     response = HttpResponseRedirect(url)
     response["Referrer-Policy"] = "no-referrer"  # the click-time token stays here
@@ -116,8 +122,7 @@ class ReportLinkView(View):
             read_report_token(token)
         except InvalidToken:
             return _invalid(request)
-        return render(request, "mail/report_confirm.html", {"done": False},
-                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        return _private(render(request, "mail/report_confirm.html", {"done": False}))
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
@@ -125,5 +130,5 @@ class ReportLinkView(View):
         except InvalidToken:
             return _invalid(request)
         _report, created = one_click_report(reported, request)
-        return render(request, "mail/report_confirm.html", {"done": True, "created": created},
-                      headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+        return _private(render(request, "mail/report_confirm.html",
+                               {"done": True, "created": created}))

@@ -1,0 +1,20 @@
+"""Console pages of mail defence (included by the console under /mail/)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from .views import console
+
+app_name = "mail"
+
+urlpatterns = [
+    path("quarantine/", console.QuarantineListView.as_view(), name="quarantine_list"),
+    path("quarantine/<int:pk>/", console.QuarantineDetailView.as_view(), name="quarantine"),
+    path("quarantine/<int:pk>/<str:action>/", console.QuarantineActionView.as_view(),
+         name="quarantine_action"),
+    path("reports/", console.ReportListView.as_view(), name="report_list"),
+    path("reports/<int:pk>/", console.ReportDetailView.as_view(), name="report"),
+    path("reports/<int:pk>/triage/", console.ReportTriageView.as_view(), name="report_triage"),
+    path("clicks/", console.ClickListView.as_view(), name="click_list"),
+]

@@ -1,0 +1,57 @@
+"""Search and filter forms of the console's mail lists."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import QuerySet
+
+from vaultdoor.console.filters import FilterForm
+
+from .choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
+
+__all__ = ["ClickFilterForm", "QuarantineFilterForm", "ReportFilterForm"]
+
+
+class QuarantineFilterForm(FilterForm):
+    """Quarantined messages by sender or subject; held ones by default."""
+
+    status = forms.ChoiceField(required=False, label="Status", choices=[
+        ("", "Held"), *[c for c in QuarantineStatusChoices.choices if c[0] != "held"],
+        ("all", "Any")])
+    search_fields: ClassVar[tuple[str, ...]] = (
+        "envelope_sender__icontains", "from_header__icontains", "subject__icontains")
+    placeholder: ClassVar[str] = "Search by sender or subject"
+
+    def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        status = data.get("status") or QuarantineStatusChoices.HELD
+        return queryset if status == "all" else queryset.filter(status=status)
+
+
+class ReportFilterForm(FilterForm):
+    """Reported messages by reporter, sender or subject; untriaged ones by default."""
+
+    status = forms.ChoiceField(required=False, label="Status", choices=[
+        ("", "New"), *[c for c in ReportStatusChoices.choices if c[0] != "new"],
+        ("all", "Any")])
+    search_fields: ClassVar[tuple[str, ...]] = (
+        "reporter__icontains", "sender__icontains", "subject__icontains")
+    placeholder: ClassVar[str] = "Search by reporter, sender or subject"
+
+    def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        status = data.get("status") or ReportStatusChoices.NEW
+        return queryset if status == "all" else queryset.filter(status=status)
+
+
+class ClickFilterForm(FilterForm):
+    """Link clicks by recipient or host; what fetched them."""
+
+    kind = forms.ChoiceField(required=False, label="Fetched by",
+                             choices=[("", "Any"), *ClickKindChoices.choices])
+    risky = forms.ChoiceField(required=False, label="Risky target",
+                              choices=[("", "Any"), ("yes", "Yes"), ("no", "No")])
+    search_fields: ClassVar[tuple[str, ...]] = ("recipient__icontains", "host__icontains")
+    placeholder: ClassVar[str] = "Search by recipient or host"
+    lookups: ClassVar[dict[str, str]] = {"kind": "kind"}
+    booleans: ClassVar[dict[str, str]] = {"risky": "risky"}

@@ -1,0 +1,223 @@
+"""Console pages of mail defence: quarantine (view as text, release, delete), reported
+messages (triage, metrics) and link clicks. Each change is audited."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+
+from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
+
+from ..choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
+from ..filters import ClickFilterForm, QuarantineFilterForm, ReportFilterForm
+from ..mail_settings import queue_dir
+from ..models import LinkClick, PhishReport, QuarantinedMessage
+from ..services import MailActionError, delete_quarantined, release_quarantined, triage_report
+
+__all__ = [
+    "ClickListView",
+    "QuarantineActionView",
+    "QuarantineDetailView",
+    "QuarantineListView",
+    "ReportDetailView",
+    "ReportListView",
+    "ReportTriageView",
+    "message_as_text",
+]
+
+MAX_TEXT = 100_000
+
+
+def message_as_text(raw: bytes) -> dict[str, Any]:
+    """A message for a person to read safely: headers, the plain text (HTML reduced to its
+    text, never rendered), and the attachments by name. The template escapes all of it."""
+    from vaultdoor.mail.analysis import parse_message
+    from vaultdoor.mail.analysis.message import MessageParseError
+
+    try:
+        parsed = parse_message(raw)
+    except MessageParseError as exc:
+        return {"error": str(exc), "headers": [], "text": "", "attachments": []}
+    try:
+        headers = message_from_bytes(raw[:256 * 1024], policy=policy.compat32)
+        shown = [(name, str(value)[:1000]) for name, value in headers.items()
+                 if name.lower() in {"from", "to", "cc", "reply-to", "subject", "date",
+                                     "return-path", "message-id", "authentication-results"}]
+    except Exception:  # headers too broken to list: the parsed facts still show
+        shown = []
+    return {
+        "error": "",
+        "headers": shown,
+        "text": parsed.text[:MAX_TEXT],
+        "attachments": [a.to_dict() for a in parsed.attachments],
+    }
+
+
+class QuarantineListView(ObjectListView):
+    """Messages the gateway held back; held ones first."""
+
+    model = QuarantinedMessage
+    permission_required = ("mail.view_quarantinedmessage",)
+    filter_form = QuarantineFilterForm
+    table_template = "mail/tables/quarantine.html"
+    nav = "mail_quarantine"
+    title = "Quarantine"
+
+    def queryset_for(self) -> QuerySet:
+        return QuarantinedMessage.objects.defer("raw").select_related("handled_by")
+
+
+class QuarantineDetailView(ObjectDetailView):
+    """One held message, as text only, with why it was held and release/delete buttons."""
+
+    model = QuarantinedMessage
+    permission_required = ("mail.view_quarantinedmessage",)
+    template_name = "mail/quarantine_detail.html"
+    nav = "mail_quarantine"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        held: QuarantinedMessage = self.object
+        context["title"] = held.subject or "(no subject)"
+        context["held"] = held
+        context["shown"] = message_as_text(bytes(held.raw)) if held.raw else None
+        user = self.request.user
+        context["can_release"] = (held.status == QuarantineStatusChoices.HELD
+                                  and user.has_perm("mail.change_quarantinedmessage"))
+        context["can_delete"] = (held.status == QuarantineStatusChoices.HELD
+                                 and user.has_perm("mail.delete_quarantinedmessage"))
+        return context
+
+
+class QuarantineActionView(ConsoleView, View):
+    """POST: release (relay it) or delete one held message."""
+
+    http_method_names = ["post"]
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        action = self.kwargs.get("action")
+        if action == "delete":
+            return ("mail.delete_quarantinedmessage",)
+        return ("mail.change_quarantinedmessage",)
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        held = get_object_or_404(QuarantinedMessage, pk=pk)
+        try:
+            if action == "release":
+                count = release_quarantined(held, user=request.user, request=request,
+                                            queue_dir=queue_dir())
+                messages.success(request, f"Released to {count} recipient(s); the gateway "
+                                          "relays it with its links still checked.")
+            elif action == "delete":
+                delete_quarantined(held, user=request.user, request=request)
+                messages.success(request, "Message deleted.")
+            else:
+                return HttpResponse(status=404)
+        except MailActionError as exc:
+            messages.warning(request, str(exc))
+        except OSError as exc:
+            messages.error(request, f"Could not queue the message for the gateway: "
+                                    f"{exc.strerror or exc}")
+        return HttpResponseRedirect(reverse("console:mail:quarantine", args=[held.pk]))
+
+
+class ReportListView(ObjectListView):
+    """Messages people reported, for triage; with reports per person and time to report."""
+
+    model = PhishReport
+    permission_required = ("mail.view_phishreport",)
+    filter_form = ReportFilterForm
+    table_template = "mail/tables/reports.html"
+    nav = "mail_reports"
+    title = "Reported messages"
+    template_name = "mail/report_list.html"
+
+    def queryset_for(self) -> QuerySet:
+        return PhishReport.objects.defer("raw").select_related("person", "triaged_by")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["metrics"] = report_metrics()
+        return context
+
+
+def report_metrics(limit: int = 10) -> dict[str, Any]:
+    """Reports per person (most first) and the mean and median time from delivery to report."""
+    per_person = list(
+        PhishReport.objects.values("reporter", "person__name")
+        .annotate(reports=Count("id"),
+                  confirmed=Count("id", filter=Q(status=ReportStatusChoices.PHISHING)))
+        .order_by("-reports", "reporter")[:limit]
+    )
+    timed = (PhishReport.objects.filter(delivered_at__isnull=False)
+             .annotate(took=F("reported_at") - F("delivered_at")))
+    seconds = sorted(max(r.took.total_seconds(), 0.0) for r in timed.only(
+        "reported_at", "delivered_at")[:10_000])
+    median = seconds[len(seconds) // 2] if seconds else None
+    mean = timed.aggregate(mean=Avg("took"))["mean"]
+    return {"per_person": per_person, "timed": len(seconds),
+            "median_seconds": median,
+            "mean_seconds": mean.total_seconds() if mean is not None else None,
+            "total": PhishReport.objects.count()}
+
+
+class ReportDetailView(ObjectDetailView):
+    """One reported message, as text, with the triage buttons."""
+
+    model = PhishReport
+    permission_required = ("mail.view_phishreport",)
+    template_name = "mail/report_detail.html"
+    nav = "mail_reports"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        report: PhishReport = self.object
+        context["title"] = report.subject or "(no subject)"
+        context["report"] = report
+        context["shown"] = message_as_text(bytes(report.raw)) if report.raw else None
+        context["outcomes"] = [c for c in ReportStatusChoices.choices if c[0] != "new"]
+        context["can_triage"] = self.request.user.has_perm("mail.change_phishreport")
+        return context
+
+
+class ReportTriageView(ConsoleView, View):
+    """POST: the security team's verdict on a report."""
+
+    permission_required = ("mail.change_phishreport",)
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        report = get_object_or_404(PhishReport, pk=pk)
+        try:
+            triage_report(report, str(request.POST.get("status", "")), user=request.user,
+                          request=request)
+            messages.success(request, f"Report marked {report.get_status_display().lower()}.")
+        except MailActionError as exc:
+            messages.warning(request, str(exc))
+        return HttpResponseRedirect(reverse("console:mail:report", args=[report.pk]))
+
+
+class ClickListView(ObjectListView):
+    """Every fetch of a click-time link; only 'Person' rows are clicks."""
+
+    model = LinkClick
+    permission_required = ("mail.view_linkclick",)
+    filter_form = ClickFilterForm
+    table_template = "mail/tables/clicks.html"
+    nav = "mail_clicks"
+    title = "Link clicks"
+
+    def queryset_for(self) -> QuerySet:
+        return LinkClick.objects.select_related("person", "user")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["human_kind"] = ClickKindChoices.HUMAN
+        return context
