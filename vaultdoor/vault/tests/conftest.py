@@ -111,3 +111,5 @@ def make_user(db, django_user_model):
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from vaultdoor.testing.browser import browser_session, chromium  # noqa: E402,F401 - fixtures
