@@ -90,8 +90,8 @@ def read_yaml(text: str | bytes) -> Any:
         node = loader.get_single_node()
         if node is None:
             raise SiteValidationError([Issue("", "the file is empty")])
-        marker = "*" if isinstance(text, str) else b"*"
-        if marker in text:  # without a `*` there is no alias, and nothing to count
+        has_star = "*" in text if isinstance(text, str) else b"*" in text
+        if has_star:  # without a `*` there is no alias, and nothing to count
             distinct, expanded = _expanded_size(node)
             if expanded > MAX_EXPANDED_NODES or expanded > max(_ALIAS_GROWTH * distinct, 100_000):
                 raise SiteValidationError(
