@@ -41,6 +41,18 @@ def _progress(show: bool | None, length: int, label: str) -> Iterator[Callable[[
         yield bar.update
 
 
+@contextlib.contextmanager
+def _database_errors() -> Iterator[None]:
+    """One clear line instead of a traceback when the database is missing or unreachable."""
+    from django.db import DatabaseError
+
+    try:
+        yield
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        fail(f"cannot use the audit log: {first} (has `vaultdoor init` run?)", status=EXIT_FAILED)
+
+
 def _load_keys(paths: tuple[Path, ...]) -> list:
     from vaultdoor.audit.signing import SigningKeyError, load_public_key
 
@@ -104,9 +116,10 @@ def _verify_database(keys: list, progress: bool | None) -> str:
     from vaultdoor.audit.verify import verify_database
 
     trusted = [_signing_key_or_fail(signing_key).public_key(), *keys]
-    total = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    with _progress(progress, total, "verifying") as tick:
-        return verify_database(trusted_keys=trusted, progress=tick).summary()
+    with _database_errors():
+        total = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        with _progress(progress, total, "verifying") as tick:
+            return verify_database(trusted_keys=trusted, progress=tick).summary()
 
 
 def _signing_key_or_fail(loader: Callable):
@@ -129,23 +142,30 @@ def export(file: Path) -> None:
     from vaultdoor.audit.recorder import signing_key
 
     _signing_key_or_fail(signing_key)
-    if str(file) == "-":
-        result = export_log(click.get_text_stream("stdout"))
-    else:
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-        try:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-                result = export_log(handle)
-            os.replace(tmp, file)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            fail(f"cannot write {file}: {exc.strerror or exc}", status=EXIT_INVALID)
-    record("audit.export", actor=_actor(), target_type="file", target_id=str(file)[:128],
-           events=result.count, head_seq=result.head_seq, key_id=result.key_id)
+    with _database_errors():
+        result = _export_to(file, export_log)
+        record("audit.export", actor=_actor(), target_type="file", target_id=str(file)[:128],
+               events=result.count, head_seq=result.head_seq, key_id=result.key_id)
     events = "event" if result.count == 1 else "events"
     click.echo(f"exported {result.count} {events} to {file}, checkpoint at seq {result.head_seq} "
                f"signed by key {result.key_id}", err=str(file) == "-")
+
+
+def _export_to(file: Path, export_log: Callable):
+    """Export to stdout, or to a temporary file renamed into place (never a half-written FILE)."""
+    if str(file) == "-":
+        return export_log(click.get_text_stream("stdout"))
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            result = export_log(handle)
+        os.replace(tmp, file)
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}", status=EXIT_INVALID)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return result
 
 
 @audit.command("checkpoint")
@@ -155,7 +175,8 @@ def make_checkpoint() -> None:
     from vaultdoor.audit.recorder import checkpoint, signing_key
 
     _signing_key_or_fail(signing_key)
-    row = checkpoint()
+    with _database_errors():
+        row = checkpoint()
     click.echo(f"checkpoint at seq {row.seq}, head {row.head_hash}, key {row.key_id}")
 
 
@@ -193,7 +214,9 @@ def tail(count: int, action: str | None, as_json: bool) -> None:
     if action:
         rows = rows.filter(action__startswith=action) if action.endswith(".") else rows.filter(
             action=action)
-    for row in reversed(list(rows[:count])):
+    with _database_errors():
+        latest = list(rows[:count])
+    for row in reversed(latest):
         if as_json:
             print_json(row.to_chain_event().to_dict())
             continue

@@ -91,3 +91,16 @@ def test_generated_signing_key_is_private_and_kept(settings, tmp_path):
     assert b"PRIVATE KEY" in path.read_bytes()
     again = load_or_create_signing_key(None, tmp_path)
     assert again.public_key().public_bytes_raw() == first.public_key().public_bytes_raw()
+
+
+def test_missing_tables_are_one_line(monkeypatch):
+    from django.db import OperationalError
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table: audit_auditevent")
+
+    monkeypatch.setattr("vaultdoor.audit.verify.verify_database", broken)
+    result = run("verify", "--no-progress")
+    assert result.exit_code == 1
+    assert result.output == ("error: cannot use the audit log: no such table: audit_auditevent "
+                             "(has `vaultdoor init` run?)\n")
