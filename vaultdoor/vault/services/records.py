@@ -101,22 +101,23 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
     customer_id = uuid.uuid4()
     dek = new_data_key(ring, str(customer_id))
     values = data.as_fields()
-    row = Customer(id=customer_id, queue=queue, wrapped_key=dek.wrapped,
-                   kek_version=dek.kek_version)
-    for name in FIELDS:
-        if values[name]:
-            setattr(row, f"{name}_ct", encrypt_field(dek, name, values[name]))
+    columns: dict[str, object] = {
+        f"{name}_ct": encrypt_field(dek, name, values[name]) if values[name] else None
+        for name in FIELDS
+    }
     if data.phones:
-        row.phone_bidx = blind.blind_index(key, "phone", data.phones[0])
+        columns["phone_bidx"] = blind.blind_index(key, "phone", data.phones[0])
     if len(data.phones) > 1:
-        row.phone2_bidx = blind.blind_index(key, "phone", data.phones[1])
+        columns["phone2_bidx"] = blind.blind_index(key, "phone", data.phones[1])
     if data.email:
-        row.email_bidx = blind.blind_index(key, "email", data.email)
+        columns["email_bidx"] = blind.blind_index(key, "email", data.email)
     if data.account_number:
-        row.account_bidx = blind.blind_index(key, "account",
-                                             normalise.digits(data.account_number))
+        columns["account_bidx"] = blind.blind_index(key, "account",
+                                                    normalise.digits(data.account_number))
     if data.card_number:
-        row.card_bidx = blind.blind_index(key, "card", data.card_number)
+        columns["card_bidx"] = blind.blind_index(key, "card", data.card_number)
+    row = Customer(id=customer_id, queue=queue, wrapped_key=dek.wrapped,
+                   kek_version=dek.kek_version, **columns)
     return row
 
 
