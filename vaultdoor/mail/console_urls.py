@@ -15,6 +15,8 @@ urlpatterns = [
          name="quarantine_action"),
     path("reports/", console.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", console.ReportDetailView.as_view(), name="report"),
-    path("reports/<int:pk>/triage/", console.ReportTriageView.as_view(), name="report_triage"),
+    # POST-only actions take <str:action> (the console's convention: never a GET page)
+    path("reports/<int:pk>/<str:action>/", console.ReportTriageView.as_view(),
+         name="report_action"),
     path("clicks/", console.ClickListView.as_view(), name="click_list"),
 ]

@@ -193,7 +193,9 @@ class ReportTriageView(ConsoleView, View):
     permission_required = ("mail.change_phishreport",)
     http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        if action != "triage":
+            return HttpResponse(status=404)
         report = get_object_or_404(PhishReport, pk=pk)
         try:
             triage_report(report, str(request.POST.get("status", "")), user=request.user,
