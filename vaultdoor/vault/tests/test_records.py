@@ -129,3 +129,20 @@ def test_erased_customer_cannot_be_read(make_user, queue, customer):
     assert not search_customers(supervisor, "phone", "07911 123456").exists()
     with pytest.raises(CustomerErased):
         erase_customer(supervisor, row, reason="again please")
+
+
+def test_backup_copy_is_unreadable_once_its_kek_is_retired(make_user, queue, customer,
+                                                           monkeypatch, tmp_path):
+    """Crypto-shredding reaches backups: erase, rotate, retire the old KEK; a copy of the row
+    taken before the erasure (a backup) no longer decrypts."""
+    from vaultdoor.vault.services.erasure import erase_customer
+
+    backup = Customer.objects.get(pk=customer.pk)  # as a backup holds it
+    assert decrypt_customer(backup, ["name"])["name"] == CANARY["name"]
+    erase_customer(make_user("supervisor", supervises=[queue]), customer, reason="erasure 77")
+    add_kek(monkeypatch, tmp_path, 2)
+    rotate_keys()
+    monkeypatch.setenv("VAULTDOOR_VAULT_KEYS", f"2=file:{tmp_path / 'kek2'}")
+    reset_keys()  # KEK 1 retired (removed and destroyed)
+    with pytest.raises(VaultKeyError, match="version 1 is not loaded"):
+        decrypt_customer(backup)
