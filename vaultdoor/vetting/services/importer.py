@@ -97,7 +97,15 @@ class ImportSummary:
 
 def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     """The rows of a CSV file with a header line, as (row number, values by column)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read(reader)
+    except csv.Error as exc:
+        raise CheckImportError([RowIssue(max(reader.line_num, 1), "",
+                                         f"not readable as CSV: {exc}")]) from None
+
+
+def _read(reader: csv.DictReader) -> list[tuple[int, dict[str, Any]]]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     issues = [RowIssue(1, name, f"unknown column (columns: {', '.join(COLUMNS)})")
               for name in header if name not in COLUMNS]
@@ -108,7 +116,7 @@ def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     if issues:
         raise CheckImportError(issues)
     reader.fieldnames = header
-    rows = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(reader, start=2):
         if None in raw:
             rows.append((number, {"__extra__": raw.pop(None)} | raw))
