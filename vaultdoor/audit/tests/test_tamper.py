@@ -185,3 +185,14 @@ def test_old_key_given_with_public_key_is_trusted(chain, tmp_path):
     assert cli_verify().exit_code == 1
     result = CliRunner().invoke(main, ["audit", "verify", "--public-key", str(pem)])
     assert result.exit_code == 0, result.output
+
+
+def test_dropped_triggers_do_not_hide_a_deletion(chain):
+    from vaultdoor.audit import triggers
+
+    # What a database owner can always do; the test's transaction rolls the DDL back.
+    with connection.cursor() as cursor:
+        for statement in triggers._sql_uninstall(connection.vendor):
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 12")
+    assert (failure().seq, failure().reason) == (12, DELETED)
