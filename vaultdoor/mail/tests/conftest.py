@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.smtp import SMTP
 
+from vaultdoor.testing.browser import browser_session, chromium  # noqa: F401 - fixtures
+
 ORG = "lakeside-cs.example"
 
 
