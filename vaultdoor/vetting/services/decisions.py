@@ -33,6 +33,7 @@ __all__ = [
     "VettingError",
     "adjudicate",
     "adopt_site_vetting",
+    "adopt_site_vetting_many",
     "decide_adverse_action",
     "record_check",
     "record_finding",
@@ -73,37 +74,49 @@ def site_holidays(person: Person) -> set[dt.date]:
 SITE_FILE_PROVIDER = "site file"
 
 
-def adopt_site_vetting(person: Person, *, actor: str = "system",
-                       known_new: bool = False) -> BackgroundCheck | None:
+def adopt_site_vetting(person: Person, *, actor: str = "system") -> BackgroundCheck | None:
     """Before a person's first check here, keep the vetting their site file gave them as a
     check of its own (provider "site file"), so that requesting a rescreen does not drop a
-    clearance that still counts. Does nothing once the person has any check (`known_new`:
-    the caller knows they have none)."""
-    if not known_new and person.background_checks.exists():
+    clearance that still counts. Does nothing once the person has any check."""
+    if person.background_checks.exists():
         return None
-    status = person.vetting_status or CheckStatusChoices.NOT_STARTED
-    findings = list(person.vetting_findings or ())
+    return adopt_site_vetting_many([person], actor=actor).get(person.pk)
+
+
+def adopt_site_vetting_many(people: list[Person], *,
+                            actor: str = "system") -> dict[int, BackgroundCheck]:
+    """`adopt_site_vetting` for people known to have no check yet, in two inserts."""
     decided = {CheckStatusChoices.CLEARED, CheckStatusChoices.ADVERSE,
                CheckStatusChoices.EXPIRED}
-    if status not in decided:
-        if not findings:
-            return None  # a site file's "pending" is what the new check now tracks
-        status = CheckStatusChoices.NOT_STARTED  # keep its findings, not its open status
-    rescreen = person.vetting_expires
-    if rescreen is None and status == CheckStatusChoices.CLEARED and person.vetting_completed:
-        rescreen = rescreen_date(person.vetting_completed)
-    check = BackgroundCheck.objects.create(
-        person=person, provider=SITE_FILE_PROVIDER, scope="as imported with the site",
-        completed=person.vetting_completed, status=status, rescreen_due=rescreen,
-        source=BackgroundCheck.Source.IMPORT, created_by=actor[:150],
-    )
     now = timezone.now()
+    adopted: dict[int, BackgroundCheck] = {}
+    categories: dict[int, list[str]] = {}
+    for person in people:
+        status = person.vetting_status or CheckStatusChoices.NOT_STARTED
+        findings = [f for f in person.vetting_findings or () if f in FindingChoices.values]
+        if status not in decided:
+            if not findings:
+                continue  # a site file's "pending" is what the new check now tracks
+            status = CheckStatusChoices.NOT_STARTED  # keep its findings, not its open status
+        rescreen = person.vetting_expires
+        if (rescreen is None and status == CheckStatusChoices.CLEARED
+                and person.vetting_completed):
+            rescreen = rescreen_date(person.vetting_completed)
+        adopted[person.pk] = BackgroundCheck(
+            person=person, provider=SITE_FILE_PROVIDER, scope="as imported with the site",
+            completed=person.vetting_completed, status=status, rescreen_due=rescreen,
+            source=BackgroundCheck.Source.IMPORT, created_by=actor[:150], created=now,
+            updated=now,
+        )
+        categories[person.pk] = findings
+    BackgroundCheck.objects.bulk_create(list(adopted.values()), batch_size=500)
     Finding.objects.bulk_create([
-        Finding(background_check=check, category=category, recorded_by=SITE_FILE_PROVIDER,
-                recorded_at=now, notes="as imported with the site")
-        for category in findings if category in FindingChoices.values
-    ])
-    return check
+        Finding(background_check=adopted[pk], category=category,
+                recorded_by=SITE_FILE_PROVIDER, recorded_at=now,
+                notes="as imported with the site")
+        for pk, found in categories.items() for category in found
+    ], batch_size=500)
+    return adopted
 
 
 def record_check(person: Person, *, provider: str, scope: str = "", reference: str = "",

@@ -23,7 +23,7 @@ from vaultdoor.people.models import Person
 
 from ..choices import CheckStatusChoices, FindingChoices
 from ..models import BackgroundCheck, Finding
-from .decisions import adopt_site_vetting, rescreen_date
+from .decisions import adopt_site_vetting_many, rescreen_date
 from .effective import apply_vetting_many
 
 __all__ = [
@@ -278,8 +278,8 @@ def import_checks(rows: list[CheckRow], *, actor: str, source: str, request: Any
         people = Person.objects.in_bulk({r.person_id for r in rows})
         managed = set(BackgroundCheck.objects.filter(person_id__in=people).values_list(
             "person_id", flat=True).distinct())
-        for person_id in sorted(set(people) - managed):
-            adopt_site_vetting(people[person_id], actor=actor, known_new=True)
+        adopt_site_vetting_many([people[pk] for pk in sorted(set(people) - managed)],
+                                actor=actor)
         held_checks = {
             (c.provider, c.reference): c for c in BackgroundCheck.objects.filter(
                 reference__in={r.reference for r in rows if r.reference})
