@@ -63,7 +63,8 @@ def test_log_out_everywhere_ends_other_sessions(enrolled_user, fake_clock):
     _sign_in(desk, secret, fake_clock)
     _sign_in(phone, secret, fake_clock)
     assert desk.session.session_key != phone.session.session_key
-    assert phone.get(reverse("identity:portal")).status_code == 200
+    page = phone.get(reverse("identity:portal")).content.decode()
+    assert page.count("</li>", page.index('id="sessions"')) >= 2 and "(this one)" in page
     desk.post(reverse("identity:logout_everywhere"))
     assert phone.get(reverse("identity:portal")).status_code == 302
     assert desk.get(reverse("identity:portal")).status_code == 302

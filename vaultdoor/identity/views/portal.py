@@ -52,6 +52,8 @@ class PortalView(LoginRequiredMixin, View):
             "password_expires": password_expires_at(request.user),
             "tokens": account.api_tokens.filter(revoked_at__isnull=True,
                                                 expires__gt=clock.now()),
+            "sessions": account.sessions.all()[:20],
+            "this_session": request.session.session_key,
         })
 
 
