@@ -7,6 +7,8 @@ never collide among billions of rows, short enough to keep the indexes small.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from cryptography.hazmat.primitives import hashes, hmac
 
 from . import normalise
@@ -16,9 +18,14 @@ __all__ = ["INDEX_HEX", "blind_index", "search_digest"]
 INDEX_HEX = 32  # 128 bits
 
 
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.HMAC(key, hashes.SHA256())
+
+
 def blind_index(key: bytes, kind: str, normal: str) -> str:
     """The index of an already normalised value of `kind` (phone, email, account, card)."""
-    mac = hmac.HMAC(key, hashes.SHA256())
+    mac = _keyed(key).copy()  # the keyed state, prepared once per key
     mac.update(f"vaultdoor.vault/{kind}\x00{normal}".encode())
     return mac.finalize().hex()[:INDEX_HEX]
 

@@ -33,6 +33,7 @@ __all__ = [
 
 FORMAT = 1  # first byte of every field ciphertext and wrapped key
 _NONCE = 12
+NONCE_BYTES = _NONCE
 
 
 class DecryptionError(ValueError):
@@ -101,9 +102,13 @@ def rewrap(ring: KeyRing, customer_id: str, wrapped: bytes, version: int,
         nonce, key, _wrap_ad(customer_id, target)), target
 
 
-def encrypt_field(key: DataKey, field: str, plaintext: str) -> bytes:
-    """One field's ciphertext, bound to the record and the field name."""
-    nonce = os.urandom(_NONCE)
+def encrypt_field(key: DataKey, field: str, plaintext: str, nonce: bytes | None = None) -> bytes:
+    """One field's ciphertext, bound to the record and the field name. `nonce` (12 random
+    bytes, never reused with this key) lets a caller draw the nonces of a record at once."""
+    if nonce is None:
+        nonce = os.urandom(_NONCE)
+    elif len(nonce) != _NONCE:
+        raise ValueError("an AES-GCM nonce here is 12 bytes")
     return bytes([FORMAT]) + nonce + key.cipher.encrypt(
         nonce, plaintext.encode("utf-8"), _field_ad(key.customer_id, field))
 

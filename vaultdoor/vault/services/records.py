@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -17,7 +18,7 @@ from django.db import transaction
 from .. import blind, normalise
 from ..choices import FIELDS
 from ..conf import phone_region
-from ..envelope import DataKey, decrypt_field, encrypt_field, new_data_key, unwrap
+from ..envelope import NONCE_BYTES, DataKey, decrypt_field, encrypt_field, new_data_key, unwrap
 from ..keys import KeyRing, index_key, keyring
 from ..models import Customer, Queue
 
@@ -101,9 +102,13 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
     customer_id = uuid.uuid4()
     dek = new_data_key(ring, str(customer_id))
     values = data.as_fields()
+    # one call to the system's random source for every nonce of the record (each distinct)
+    nonces = os.urandom(NONCE_BYTES * len(FIELDS))
     columns: dict[str, object] = {
-        f"{name}_ct": encrypt_field(dek, name, values[name]) if values[name] else None
-        for name in FIELDS
+        f"{name}_ct": encrypt_field(dek, name, values[name],
+                                    nonces[i * NONCE_BYTES:(i + 1) * NONCE_BYTES])
+        if values[name] else None
+        for i, name in enumerate(FIELDS)
     }
     if data.phones:
         columns["phone_bidx"] = blind.blind_index(key, "phone", data.phones[0])
@@ -116,7 +121,7 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
                                                     normalise.digits(data.account_number))
     if data.card_number:
         columns["card_bidx"] = blind.blind_index(key, "card", data.card_number)
-    row = Customer(id=customer_id, queue=queue, wrapped_key=dek.wrapped,
+    row = Customer(id=customer_id, queue_id=queue.pk, wrapped_key=dek.wrapped,
                    kek_version=dek.kek_version, **columns)
     return row
 
