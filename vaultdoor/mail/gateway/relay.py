@@ -53,7 +53,7 @@ class Relay:
             if not smtp.has_extn("smtputf8"):
                 raise PermanentFailure("the next hop does not support SMTPUTF8")
             options.append("SMTPUTF8")
-        if smtp.has_extn("8bitmime") and any(b > 0x7F for b in entry.data):
+        if smtp.has_extn("8bitmime") and not entry.data.isascii():
             options.append("BODY=8BITMIME")
         try:
             refused = smtp.sendmail(entry.mail_from, entry.rcpt_tos, entry.data,
