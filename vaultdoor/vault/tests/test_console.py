@@ -85,3 +85,11 @@ def test_out_of_queue_is_404_and_anonymous_goes_to_login(client, make_user, othe
     _login(client, make_user("agent", queues=[other_queue]))
     assert client.get(f"/vault/customers/{customer.pk}/").status_code == 404
     assert client.get(f"/vault/customers/{customer.pk}/reveal/?field=name").status_code == 404
+
+
+def test_sidebar_links_the_vault_for_vault_roles_only(client, make_user, queue):
+    _login(client, make_user("agent", queues=[queue]))
+    assert b'href="/vault/"' in client.get("/vault/").content
+    _login(client, make_user("facilities"))
+    page = client.get("/floors/")
+    assert page.status_code == 200 and b'href="/vault/"' not in page.content
