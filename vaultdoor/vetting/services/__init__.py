@@ -5,6 +5,14 @@
 person's effective vetting to the fields the access engine reads.
 """
 
-from .effective import EffectiveVetting, apply_vetting, effective_vetting, is_cleared
+from .effective import (
+    EffectiveVetting,
+    apply_vetting,
+    apply_vetting_many,
+    effective_vetting,
+    is_cleared,
+    user_is_cleared,
+)
 
-__all__ = ["EffectiveVetting", "apply_vetting", "effective_vetting", "is_cleared"]
+__all__ = ["EffectiveVetting", "apply_vetting", "apply_vetting_many", "effective_vetting",
+           "is_cleared", "user_is_cleared"]

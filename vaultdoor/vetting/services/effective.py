@@ -36,7 +36,7 @@ from ..models import BackgroundCheck
 from .dates import local_date, site_zone
 
 __all__ = ["EffectiveVetting", "apply_vetting", "apply_vetting_many", "counts_as_cleared",
-           "effective_vetting", "is_cleared"]
+           "effective_vetting", "is_cleared", "user_is_cleared"]
 
 _DECIDED = {CheckStatusChoices.CLEARED, CheckStatusChoices.ADVERSE, CheckStatusChoices.EXPIRED}
 
@@ -198,3 +198,15 @@ def is_cleared(person: Person | int, at: dt.datetime | None = None) -> bool:
     if row is None:
         return False
     return _cleared(row, at or timezone.now())
+
+
+def user_is_cleared(user: Any, at: dt.datetime | None = None) -> bool:
+    """`is_cleared` for a console user: false for anyone not signed in, inactive, or whose
+    account is linked to no person record (the vault's agents must be people)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    from vaultdoor.identity.models import Account
+
+    person_id = Account.objects.filter(user_id=user.pk).values_list(
+        "person_id", flat=True).first()
+    return person_id is not None and is_cleared(person_id, at)

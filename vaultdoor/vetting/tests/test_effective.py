@@ -157,3 +157,21 @@ def test_a_site_reimport_does_not_undo_vetting_or_termination(person):
     after = swipe("D-FLOOR-1", PRIYA_CARD, MORNING)
     assert (after["decision"], after["reason"]) == ("deny", "vetting_required")
     assert AuditEvent.objects.filter(action="lifecycle.kept_terminated").exists()
+
+
+def test_user_is_cleared_follows_the_linked_person(person, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    from vaultdoor.identity.services.accounts import create_account
+    from vaultdoor.vetting.services import user_is_cleared
+
+    priya = person("E1001")
+    account = create_account("pshah", role="agent", person=priya, actor="test")
+    assert user_is_cleared(account.user, MORNING)
+    check = record_check(priya, provider="Acme Screening", actor="hr")
+    record_finding(check, category="fraud", actor="hr")
+    assert not user_is_cleared(account.user, MORNING)
+    nobody = django_user_model.objects.create_user("no-person")
+    assert not user_is_cleared(nobody)
+    assert not user_is_cleared(AnonymousUser())
+    assert not user_is_cleared(None)
