@@ -144,3 +144,25 @@ def test_unknown_action_is_404(login, person):
     client = login("security_admin", stepped_up=True)
     url = reverse("console:vetting:action", args=[person("E1001").pk, "explode"])
     assert client.post(url, {}).status_code in (403, 404)
+
+
+def test_person_page_with_every_section(login, person):
+    from vaultdoor.vetting.services.decisions import adjudicate
+    from vaultdoor.vetting.services.lifecycle import terminate
+
+    lee = person("C2001")
+    check = record_check(lee, provider="Acme", actor="hr")
+    record_finding(check, category="other", notes="gap", actor="hr")
+    adjudicate(check, outcome="adverse", actor="hr", reason="gap unexplained after interview")
+    terminate(lee, actor="hr", reason="contract ended")
+    client = login("hr_vetting")
+    text = client.get(page(lee)).content.decode()
+    assert "Adverse action in progress" in text and "waiting period" in text
+    assert "Record the final decision" in text
+    assert "Onboarding" in text and "Badge issued" in text
+    assert "Terminated" in text and "correlation id" in text
+    assert "gap unexplained" in text  # the review's reason, for those who see findings
+    client.logout()
+    auditor = login("auditor")
+    text = auditor.get(page(lee)).content.decode()
+    assert "gap unexplained" not in text and "Record the final decision" not in text
