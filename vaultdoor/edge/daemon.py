@@ -263,6 +263,8 @@ class EdgeDaemon:
                     last_beat = time.monotonic()
                 backoff = 0.5
             except ServerUnavailable as exc:
+                if self._stop.is_set():
+                    return
                 log.info("forwarding paused: %s", exc)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -286,6 +286,8 @@ class Synchroniser:
                 self.sync_once(wait=self.long_poll_s)
                 backoff = 0.5
             except ServerUnavailable as exc:
+                if stop.is_set():  # stopping: the interrupted long-poll is no news
+                    return
                 log.info("server unavailable: %s", exc)
                 stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
