@@ -99,9 +99,6 @@ ACTIONS: dict[str, str] = {
     "mail.delete": "a quarantined message was deleted",
     "mail.report": "someone reported a message as suspicious (forward or one click)",
     "mail.triage": "the security team triaged a reported message",
-    "mail.delete": "a quarantined message was deleted",
-    "mail.report": "someone reported a message as suspicious (forward or one click)",
-    "mail.triage": "the security team triaged a reported message",
     # the audit log itself
     "audit.checkpoint": "a signed checkpoint of the audit chain was made",
     "audit.export": "the audit log was exported",
