@@ -41,6 +41,9 @@ def serve(bind: str, workers: int, demo: bool) -> None:
             "vaultdoor.server.wsgi:application",
             "--bind", bind,
             "--workers", str(workers),
+            # Threads: each door controller holds one request open (its long-poll for
+            # snapshot changes); sync workers would leave none for the console.
+            "--threads", "16",
             "--access-logfile", "-",
             "--forwarded-allow-ips", "127.0.0.1",
         ],
