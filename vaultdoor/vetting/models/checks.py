@@ -28,6 +28,7 @@ class BackgroundCheck(models.Model):
         MANUAL = "manual", "Entered by hand"
         IMPORT = "import", "CSV import"
         WEBHOOK = "webhook", "Provider webhook"
+        SITE_FILE = "site_file", "Site file (before the first check here)"
 
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="background_checks"

@@ -105,7 +105,7 @@ def adopt_site_vetting_many(people: list[Person], *,
         adopted[person.pk] = BackgroundCheck(
             person=person, provider=SITE_FILE_PROVIDER, scope="as imported with the site",
             completed=person.vetting_completed, status=status, rescreen_due=rescreen,
-            source=BackgroundCheck.Source.IMPORT, created_by=actor[:150], created=now,
+            source=BackgroundCheck.Source.SITE_FILE, created_by=actor[:150], created=now,
             updated=now,
         )
         categories[person.pk] = findings

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from vaultdoor.testing.browser import browser_session, chromium  # noqa: F401 - fixtures
 from vaultdoor.testing.seed import EXAMPLE_SITE
 
 LONDON = ZoneInfo("Europe/London")
