@@ -170,16 +170,19 @@ class Worker:
         return max(0.05, min([1.0, *[d for d in due if d > 0]]))
 
     def run(self) -> None:
-        from django.db import close_old_connections
+        from django.db import close_old_connections, connections
 
-        while not self.stopping.is_set():
-            self.wake.clear()
-            close_old_connections()
-            busy = self.process_incoming()
-            busy += self.relay_outbound()
-            if not busy:
-                self.wake.wait(self.next_wait())
-        self.relay.close()
+        try:
+            while not self.stopping.is_set():
+                self.wake.clear()
+                close_old_connections()
+                busy = self.process_incoming()
+                busy += self.relay_outbound()
+                if not busy:
+                    self.wake.wait(self.next_wait())
+        finally:
+            self.relay.close()
+            connections.close_all()  # this thread's connections: none left open after stop
 
     def stop(self) -> None:
         self.stopping.set()
