@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,14 +80,9 @@ def find_customer(user: Any, customer_id: Any) -> Customer:
     """The customer if the user may open it; `CustomerNotFound` otherwise."""
     try:
         return visible_customers(user).select_related("queue").get(pk=customer_id)
-    except (Customer.DoesNotExist, ValueError, TypeError) as exc:
+    except (Customer.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        # a malformed id answers like a missing one
         raise CustomerNotFound("no such customer in your queues") from exc
-    except Exception as exc:  # a malformed UUID raises ValidationError
-        from django.core.exceptions import ValidationError
-
-        if isinstance(exc, ValidationError):
-            raise CustomerNotFound("no such customer in your queues") from exc
-        raise
 
 
 def masked_view(user: Any, customer: Customer) -> dict[str, str]:
