@@ -147,3 +147,19 @@ def test_click_list_shows_people(client, operator, rosa):
     client.force_login(operator)
     body = client.get("/mail/clicks/?kind=human").content.decode()
     assert "Rosa Delgado" in body and "ip_literal_host" in body
+
+
+def test_my_mail_lists_own_deliveries_and_reports_in_one_click(client, rosa, django_user_model):
+    Delivery.objects.create(ref="m1.0", recipient=f"ROSA@{ORG}", verdict="clean",
+                            subject="Lunch menu", from_header="canteen@partner.example")
+    Delivery.objects.create(ref="m2.0", recipient=f"omar@{ORG}", verdict="clean",
+                            subject="Not yours")
+    assert client.get("/m/mine/").status_code == 302  # sign in first
+    client.force_login(django_user_model.objects.get(username="rosa"))
+    page = client.get("/m/mine/").content.decode()
+    assert "Lunch menu" in page and "Not yours" not in page
+    assert client.post("/m/mine/", {"ref": "m2.0"}).status_code == 404  # someone else's
+    assert client.post("/m/mine/", {"ref": "m1.0"}).status_code == 302
+    report = PhishReport.objects.get()
+    assert report.person == rosa and report.channel == "one_click" and report.ref == "m1.0"
+    assert "Reported" in client.get("/m/mine/").content.decode()
