@@ -18,8 +18,8 @@ from django.db import transaction
 from vaultdoor.audit import record
 
 from ..keys import index_key, keyring
-from ..models import Customer, Queue
-from .records import CustomerData, build_customer, validate
+from ..models import Queue
+from .records import CustomerData, build_customer, insert_customers, validate
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportResult", "RowError", "import_customers"]
 
@@ -104,7 +104,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
     with transaction.atomic():
         for start in range(0, len(clean_rows), _BATCH):
             chunk = clean_rows[start:start + _BATCH]
-            Customer.objects.bulk_create(
+            insert_customers(
                 [build_customer(queue, data, ring=ring, key=key) for queue, data in chunk])
             for queue, _ in chunk:
                 by_queue[queue.code] = by_queue.get(queue.code, 0) + 1

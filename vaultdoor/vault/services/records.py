@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from .. import blind, normalise
 from ..choices import FIELDS
@@ -124,6 +125,37 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
     row = Customer(id=customer_id, queue_id=queue.pk, wrapped_key=dek.wrapped,
                    kek_version=dek.kek_version, **columns)
     return row
+
+
+def insert_customers(rows: list[Customer]) -> None:
+    """Insert new customers (from `build_customer`) with one `executemany`, in the caller's
+    transaction. Django's `bulk_create` spends most of its time compiling each value; these
+    are bytes, text, numbers and two timestamps, so they go to the driver as they are."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(Customer)]
+    fields = Customer._meta.concrete_fields
+    now = timezone.now()
+    stamp = Customer._meta.get_field("created").get_db_prep_value(now, connection)
+    id_field = Customer._meta.pk
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    table = quote(Customer._meta.db_table)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    plain = [f.attname for f in fields]
+    params = []
+    for row in rows:
+        row.created = row.updated = now
+        values = [getattr(row, name) for name in plain]
+        values[0] = id_field.get_db_prep_value(row.pk, connection)
+        params.append([stamp if name in ("created", "updated") else value
+                       for name, value in zip(plain, values, strict=True)])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
 
 
 def create_customer(queue: Queue, data: CustomerData, *, actor: str = "system") -> Customer:
