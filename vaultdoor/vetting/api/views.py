@@ -6,6 +6,7 @@ by a user session or token; everything else about the delivery is validated like
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,32 @@ from ..services.importer import CheckImportError
 from ..services.webhook import SIGNATURE_HEADER, WebhookRefused, receive
 
 __all__ = ["VettingWebhookView"]
+
+logger = logging.getLogger(__name__)
+
+
+# Refusals are audited, but an unauthenticated sender must not be able to flood the audit
+# chain: at most this many refusal events per client address per minute (the rest are logged).
+REFUSALS_AUDITED_PER_MINUTE = 10
+
+
+def _audit_refusal(raw: Any, **context: Any) -> None:
+    from django.core.cache import cache
+
+    from vaultdoor.audit import record
+
+    key = f"vetting-webhook-refused:{raw.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        count = 1
+    if count <= REFUSALS_AUDITED_PER_MINUTE:
+        record("vetting.webhook_refused", actor="webhook", request=raw, **context)
+    else:
+        logger.warning("vetting webhook: refusal not audited (over %d a minute from %s): %s",
+                       REFUSALS_AUDITED_PER_MINUTE, raw.META.get("REMOTE_ADDR", ""),
+                       context.get("reason", ""))
 
 
 class VettingWebhookView(APIView):
@@ -44,18 +71,14 @@ class VettingWebhookView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        from vaultdoor.audit import record
-
         raw = request._request
         try:
             summary = receive(raw.body, raw.headers.get(SIGNATURE_HEADER, ""), request=raw)
         except WebhookRefused as exc:
-            record("vetting.webhook_refused", actor="webhook", request=raw, reason=str(exc),
-                   status=exc.status)
+            _audit_refusal(raw, reason=str(exc), status=exc.status)
             return Response({"detail": str(exc)}, status=exc.status)
         except CheckImportError as exc:
-            record("vetting.webhook_refused", actor="webhook", request=raw,
-                   reason="invalid checks", status=422, problems=len(exc.issues))
+            _audit_refusal(raw, reason="invalid checks", status=422, problems=len(exc.issues))
             issues = [{"check": i.row, "field": i.column, "message": i.message}
                       for i in exc.issues]
             return Response({"detail": "no check was imported: fix every issue and resend",

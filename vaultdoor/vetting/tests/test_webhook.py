@@ -25,6 +25,13 @@ def _fixed_clock(monkeypatch):
     monkeypatch.setattr(webhook, "clock", lambda: NOW)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_refusal_counts():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def body(**extra) -> bytes:
     payload = {"id": "evt-1", "provider": "Acme", "checks": [
         {"person": "E1001", "reference": "A-1", "status": "cleared", "completed": "2026-11-20",
@@ -132,3 +139,12 @@ def test_key_from_a_file_reference(site, client, tmp_path, monkeypatch):
 
 def test_get_is_not_allowed(client, db):
     assert client.get(URL).status_code in (401, 403, 405)
+
+
+def test_refusals_cannot_flood_the_audit_log(site, client):
+    from vaultdoor.vetting.api.views import REFUSALS_AUDITED_PER_MINUTE
+
+    for _ in range(REFUSALS_AUDITED_PER_MINUTE + 5):
+        assert post(client, body(), "garbage").status_code == 401
+    refused = AuditEvent.objects.filter(action="vetting.webhook_refused").count()
+    assert refused == REFUSALS_AUDITED_PER_MINUTE
