@@ -27,6 +27,7 @@ urlpatterns = [
     path("access/decisions", DecisionView.as_view(), name="access-decisions"),
     path("controllers/", include("vaultdoor.controllers.api.urls")),
     path("vetting/", include("vaultdoor.vetting.api.urls")),
+    path("mail/", include("vaultdoor.mail.api.urls")),
     path("customers/", include("vaultdoor.vault.api.urls")),
     *router.urls,
 ]
