@@ -126,7 +126,8 @@ def _load(spec: str | None, directory: str) -> KeyRing:
 
 def keyring() -> KeyRing:
     """The KEKs of this process (read once; `reset_keys()` after changing them)."""
-    return _load(config.env("VAULT_KEYS") or None, str(config.data_dir()))
+    # keyed on the variables as set (not on data_dir(), which touches the file system)
+    return _load(config.env("VAULT_KEYS") or None, config.env("DATA_DIR") or "")
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +143,7 @@ def _index_key(reference: str | None, directory: str) -> bytes:
 
 def index_key() -> bytes:
     """The HMAC key of the blind indexes (never a KEK)."""
-    return _index_key(config.env("VAULT_INDEX_KEY") or None, str(config.data_dir()))
+    return _index_key(config.env("VAULT_INDEX_KEY") or None, config.env("DATA_DIR") or "")
 
 
 def reset_keys() -> None:
