@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from vaultdoor.audit import record
 
-from .choices import QuarantineStatusChoices, ReportChannelChoices, ReportStatusChoices
+from .choices import (
+    ClickKindChoices,
+    QuarantineStatusChoices,
+    ReportChannelChoices,
+    ReportStatusChoices,
+)
 from .clicktime import UrlCheck
 from .models import Delivery, LinkClick, PhishReport, QuarantinedMessage
 from .tokens import ClickToken, ReportToken
@@ -48,6 +53,9 @@ def record_click(token: ClickToken, check: UrlCheck, kind: str, request: HttpReq
     user = request.user if getattr(request, "user", None) and request.user.is_authenticated \
         else None
     address, agent = _client(request)
+    from .campaigns import note_fetch
+
+    note_fetch(token.ref, human=kind == ClickKindChoices.HUMAN)
     return LinkClick.objects.create(
         ref=token.ref[:64], recipient=token.recipient[:254], person=_person(token.recipient, user),
         user=user, url=token.url, host=check.host, kind=kind, risky=check.risky,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from vaultdoor.audit import record
 from vaultdoor.mail.analysis import Report, ScanContext, Scanner, Verdict
 from vaultdoor.mail.analysis.domains import registrable_domain, same_or_subdomain
+from vaultdoor.mail.campaigns import note_report
 from vaultdoor.mail.choices import ReportChannelChoices
 from vaultdoor.mail.models import DatabaseCorrespondence, Delivery, PhishReport, QuarantinedMessage
 from vaultdoor.mail.tokens import click_token, report_token
@@ -252,3 +253,4 @@ class Processor:
             )
             record("mail.report", actor=reporter[:150], target_type="mail.phishreport",
                    target_id=str(created.pk), channel="forward", verdict=scan.verdict)
+            note_report(reported, reporter)  # a simulated phish reported: well done

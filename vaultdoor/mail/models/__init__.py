@@ -1,12 +1,15 @@
 """The mail gateway's records: who corresponds with whom, deliveries, quarantine, clicks and
 reports."""
 
+from .campaigns import Campaign, CampaignTarget
 from .clicks import LinkClick
 from .correspondence import Correspondence, DatabaseCorrespondence
 from .messages import Delivery, QuarantinedMessage
 from .reports import PhishReport
 
 __all__ = [
+    "Campaign",
+    "CampaignTarget",
     "Correspondence",
     "DatabaseCorrespondence",
     "Delivery",
