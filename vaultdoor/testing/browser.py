@@ -124,6 +124,9 @@ class BrowserSession:
         return [text for kind, text in self.console if kind == "error"] + self.page_errors
 
 
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     """Debian's chromium, launched once per test session through Playwright."""
@@ -138,11 +141,18 @@ def chromium() -> Iterator[Any]:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    if "browser" in _SHARED:
+        # Several apps' conftests import this fixture, which makes one session fixture each;
+        # Playwright's sync API can run only once per thread, so they share the first browser.
+        yield _SHARED["browser"]
+        return
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        _SHARED["browser"] = browser
         try:
             yield browser
         finally:
+            _SHARED.pop("browser", None)
             browser.close()
 
 
