@@ -51,7 +51,7 @@ def _summary(report) -> str:
 
 @click.group()
 def mail() -> None:
-    """Mail defence: phishing analysis."""
+    """Mail defence: phishing analysis and the SMTP gateway."""
 
 
 _org_option = click.option(
