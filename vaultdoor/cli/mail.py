@@ -193,3 +193,95 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
         signal.signal(signum, lambda *_: done.set())
     done.wait()
     server.stop()
+
+
+@mail.group()
+def campaign() -> None:
+    """Awareness campaigns: simulated phishing to a group, clicks and reports tracked."""
+
+
+@campaign.command("create")
+@click.argument("name")
+@click.option("--subject", required=True)
+@click.option("--from", "from_address", required=True, metavar="ADDRESS")
+@click.option("--html-file", required=True, type=click.Path(dir_okay=False),
+              help="HTML body; {{ link }} is the tracked link, {{ name }} the person's name.")
+@click.option("--landing-url", required=True, help="Where a click finally leads (training).")
+@click.option("--smtp", "smtp", default="127.0.0.1:25", show_default=True, metavar="HOST:PORT",
+              help="SMTP profile the campaign is sent through.")
+@click.option("--per-minute", type=click.IntRange(1, 6000), default=30, show_default=True)
+@click.option("--department", default="", help="Target the active people of a department.")
+@click.option("--role", "role_code", default="", help="Target the active people of a role.")
+def campaign_create(name: str, subject: str, from_address: str, html_file: str,
+                    landing_url: str, smtp: str, per_minute: int, department: str,
+                    role_code: str) -> None:
+    """Create a campaign and add its targets (people with an account mail address)."""
+    from vaultdoor.cli import _django
+    from vaultdoor.mail.gateway import parse_hostport
+
+    try:
+        host, port = parse_hostport(smtp)
+        body = Path(html_file).read_text(encoding="utf-8")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    if not (department or role_code):
+        fail("name a --department or a --role to target", status=EXIT_INVALID)
+    _django.setup()
+    from django.db import IntegrityError, transaction
+
+    from vaultdoor.mail.campaigns import add_targets
+    from vaultdoor.mail.models import Campaign
+
+    try:
+        with transaction.atomic():
+            created = Campaign.objects.create(
+                name=name, subject=subject, from_address=from_address, html_body=body,
+                landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute)
+            added = add_targets(created, department=department, role_code=role_code)
+    except IntegrityError:
+        fail(f"a campaign named {name!r} exists already", status=EXIT_INVALID)
+    click.echo(f"campaign {name!r}: {added} target(s)")
+
+
+@campaign.command("send")
+@click.argument("name")
+@click.option("--click-base", default=None, metavar="URL",
+              help="Base URL of the vaultdoor server. Default: VAULTDOOR_MAIL_CLICK_BASE.")
+def campaign_send(name: str, click_base: str | None) -> None:
+    """Send a campaign to the targets not sent yet, throttled."""
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import send_campaign
+    from vaultdoor.mail.mail_settings import gateway_settings
+    from vaultdoor.mail.models import Campaign
+
+    found = Campaign.objects.filter(name=name).first()
+    if found is None:
+        fail(f"no campaign named {name!r}", status=EXIT_INVALID)
+    try:
+        sent = send_campaign(found, click_base=click_base or gateway_settings()["click_base"])
+    except OSError as exc:
+        fail(f"cannot send through {found.smtp_host}:{found.smtp_port}: {exc}")
+    click.echo(f"sent {sent}")
+
+
+@campaign.command("status")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+def campaign_status(name: str, as_json: bool) -> None:
+    """Targets, sent, clicked (people only), reported and scanner fetches."""
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import campaign_summary
+    from vaultdoor.mail.models import Campaign
+
+    found = Campaign.objects.filter(name=name).first()
+    if found is None:
+        fail(f"no campaign named {name!r}", status=EXIT_INVALID)
+    summary = campaign_summary(found)
+    if as_json:
+        print_json({"campaign": name, **summary})
+    else:
+        click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))

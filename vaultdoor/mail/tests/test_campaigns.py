@@ -82,3 +82,27 @@ def test_only_the_persons_click_counts(client, sink, billing):
     to_omar = next(m for m in sink.messages if m.rcpt_tos == [f"omar@{ORG}"])
     assert note_report(to_omar.data, f"omar@{ORG}")
     assert campaign_summary(campaign)["reported"] == 1
+
+
+def test_campaign_cli(billing, sink, tmp_path):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    body = tmp_path / "lure.html"
+    body.write_text('<p>{{ name }}: <a href="{{ link }}">payslip</a></p>', encoding="utf-8")
+    runner = CliRunner()
+    args = ["campaign", "create", "payslip", "--subject", "Your payslip", "--from",
+            "hr@payroll-portal.example", "--html-file", str(body), "--landing-url",
+            "https://training.example/", "--smtp", f"127.0.0.1:{sink.port}",
+            "--per-minute", "6000", "--department", "Sales"]
+    created = runner.invoke(mail, args)
+    assert created.exit_code == 0, created.output
+    assert "1 target" in created.output
+    assert runner.invoke(mail, args).exit_code == 2  # the name is taken
+    sent = runner.invoke(mail, ["campaign", "send", "payslip", "--click-base", "https://vd.example"])
+    assert sent.exit_code == 0 and "sent 1" in sent.output
+    assert [m.rcpt_tos for m in sink.messages] == [[f"ana@{ORG}"]]
+    status = runner.invoke(mail, ["campaign", "status", "payslip"])
+    assert "sent 1" in status.output and "clicked 0" in status.output
+    assert runner.invoke(mail, ["campaign", "send", "nope"]).exit_code == 2
