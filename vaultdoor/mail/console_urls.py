@@ -19,4 +19,5 @@ urlpatterns = [
     path("reports/<int:pk>/<str:action>/", console.ReportTriageView.as_view(),
          name="report_action"),
     path("clicks/", console.ClickListView.as_view(), name="click_list"),
+    path("campaigns/", console.CampaignListView.as_view(), name="campaign_list"),
 ]

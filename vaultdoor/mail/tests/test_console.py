@@ -163,3 +163,17 @@ def test_my_mail_lists_own_deliveries_and_reports_in_one_click(client, rosa, dja
     report = PhishReport.objects.get()
     assert report.person == rosa and report.channel == "one_click" and report.ref == "m1.0"
     assert "Reported" in client.get("/m/mine/").content.decode()
+
+
+def test_campaign_list_counts_people_not_scanners(client, operator, rosa):
+    from vaultdoor.mail.models import Campaign, CampaignTarget
+
+    grant(operator, "mail.view_campaign")
+    campaign = Campaign.objects.create(name="Lure", subject="Invoice", from_address="a@b.example",
+                                       html_body="x", landing_url="https://t.example/")
+    CampaignTarget.objects.create(campaign=campaign, address=f"rosa@{ORG}", person=rosa,
+                                  sent_at="2026-11-29T06:00:00Z", clicked_at=None,
+                                  scanner_fetches=3)
+    client.force_login(operator)
+    body = client.get("/mail/campaigns/").content.decode()
+    assert "Lure" in body and "<td>3</td>" in body and "<td>0</td>" in body

@@ -18,10 +18,11 @@ from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectLi
 from ..choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
 from ..filters import ClickFilterForm, QuarantineFilterForm, ReportFilterForm
 from ..mail_settings import queue_dir
-from ..models import LinkClick, PhishReport, QuarantinedMessage
+from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage
 from ..services import MailActionError, delete_quarantined, release_quarantined, triage_report
 
 __all__ = [
+    "CampaignListView",
     "ClickListView",
     "QuarantineActionView",
     "QuarantineDetailView",
@@ -223,3 +224,25 @@ class ClickListView(ObjectListView):
         context = super().get_context_data(**kwargs)
         context["human_kind"] = ClickKindChoices.HUMAN
         return context
+
+
+class CampaignListView(ObjectListView):
+    """Awareness campaigns with sent, clicked (people only), reported and scanner fetches."""
+
+    model = Campaign
+    permission_required = ("mail.view_campaign",)
+    table_template = "mail/tables/campaigns.html"
+    nav = "mail_campaigns"
+    title = "Awareness campaigns"
+
+    def queryset_for(self) -> QuerySet:
+        from django.db.models import Sum
+
+        return Campaign.objects.annotate(
+            target_count=Count("targets", distinct=True),
+            sent=Count("targets", filter=Q(targets__sent_at__isnull=False), distinct=True),
+            clicked=Count("targets", filter=Q(targets__clicked_at__isnull=False), distinct=True),
+            reported=Count("targets", filter=Q(targets__reported_at__isnull=False),
+                           distinct=True),
+            fetches=Sum("targets__scanner_fetches"),
+        ).order_by("-created")
