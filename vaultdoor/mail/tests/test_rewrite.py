@@ -7,7 +7,7 @@ import re
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vaultdoor.mail.gateway.rewrite import RewriteError, rewrite_html, rewrite_message, rewrite_text
@@ -73,7 +73,7 @@ def test_banner_escapes_the_sender():
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_rewrite_text_leaves_no_web_url_behind(text):
     out, _ = rewrite_text(text, link_for)
@@ -81,14 +81,14 @@ def test_rewrite_text_leaves_no_web_url_behind(text):
     assert not re.search(r"(?i)https?://[^\s<>\"'`]", remaining)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=600))
 def test_rewrite_message_never_crashes_on_bytes(data):
     with contextlib.suppress(RewriteError):  # refusing is fine; any other exception is not
         rewrite_message(data, link_for=link_for, banner_sender="x@y.example")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(["https://a.example/p", "http://b.example", "www.c.example/q",
                                  " text ", "\n", "(", ")", ".", "<", ">"]), max_size=30))
 def test_every_plain_url_is_replaced(pieces):
