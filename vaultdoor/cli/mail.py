@@ -181,6 +181,7 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
     except ValueError as exc:
         fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: every SMTP command
     server = Gateway(config, host=host, port=port)
     try:
         server.start()
