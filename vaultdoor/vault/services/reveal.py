@@ -10,6 +10,7 @@ customers in an hour than the limit raises an alert and suspends the user's reve
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -175,6 +176,8 @@ def reveal_field(user: Any, customer: Customer, field: str, reason: str, *,
                               "raised and your reveal right is suspended until a supervisor "
                               "restores it")
     value = decrypt_customer(customer, [field])[field]
+    if field == "phones" and value:
+        value = ", ".join(json.loads(value))  # shown as typed lists are read: one per comma
     with transaction.atomic():
         Reveal.objects.create(user=user, customer=customer, field=field, reason=cleaned, at=now)
         record("vault.reveal", actor=user.get_username(), target_type="vault.customer",

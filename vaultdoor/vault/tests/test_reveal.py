@@ -148,3 +148,9 @@ def test_subject_access_export_and_erasure(make_user, queue, customer):
     with pytest.raises(CustomerErased):
         subject_access_export(supervisor, customer, reason="subject access", stepped_up=True)
     assert set(masked_view(agent, customer).values()) == {""}
+
+
+def test_phones_are_revealed_as_a_list(make_user, queue, customer):
+    agent = make_user("agent", queues=[queue])
+    assert reveal_field(agent, customer, "phones", REASON, stepped_up=True) == (
+        "+447911123456, +442079460813")
