@@ -4,7 +4,7 @@ Uses a fresh SQLite database in a temporary data directory, or the PostgreSQL da
 VAULTDOOR_DATABASE_URL (its vault tables are emptied first: use a scratch database).
 
 1. encrypt-and-store: `--records` customers (9 encrypted fields each, 5 blind indexes, a fresh
-   data key wrapped under the KEK): validated data -> `build_customer` -> `insert_customers`
+   data key wrapped under the KEK): validated data -> `encrypt_columns` -> `insert_customers`
    (one `executemany`) in batches of 1,000, one transaction per batch, as the CSV import
    does. Target >= 2,000 records/s.
 2. fetch-and-decrypt: `--fetch` of them read back from the database, data key unwrapped and
@@ -88,6 +88,7 @@ def main() -> None:
     from vaultdoor.vault.services.records import (
         build_customer,
         decrypt_customer,
+        encrypt_columns,
         insert_customers,
     )
     from vaultdoor.vault.services.search import search_query
@@ -106,7 +107,7 @@ def main() -> None:
     start = time.perf_counter()
     cpu = time.process_time()
     for first in range(0, args.records, 1000):
-        rows = [build_customer(queue, data, ring=ring, key=key)
+        rows = [encrypt_columns(queue.pk, data, ring=ring, key=key)
                 for data in inputs[first:first + 1000]]
         with transaction.atomic():
             insert_customers(rows)

@@ -19,7 +19,7 @@ from vaultdoor.audit import record
 
 from ..keys import index_key, keyring
 from ..models import Queue
-from .records import CustomerData, build_customer, insert_customers, validate
+from .records import CustomerData, encrypt_columns, insert_customers, validate
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportResult", "RowError", "import_customers"]
 
@@ -105,7 +105,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
         for start in range(0, len(clean_rows), _BATCH):
             chunk = clean_rows[start:start + _BATCH]
             insert_customers(
-                [build_customer(queue, data, ring=ring, key=key) for queue, data in chunk])
+                [encrypt_columns(queue.pk, data, ring=ring, key=key) for queue, data in chunk])
             for queue, _ in chunk:
                 by_queue[queue.code] = by_queue.get(queue.code, 0) + 1
             if progress is not None:

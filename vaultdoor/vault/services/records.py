@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from django.db import connections, router, transaction
 from django.utils import timezone
@@ -23,8 +24,18 @@ from ..envelope import NONCE_BYTES, DataKey, decrypt_field, encrypt_field, new_d
 from ..keys import KeyRing, index_key, keyring
 from ..models import Customer, Queue
 
-__all__ = ["CustomerData", "CustomerErased", "CustomerInvalid", "build_customer",
-           "create_customer", "data_key", "decrypt_customer", "validate"]
+__all__ = [
+    "CustomerData",
+    "CustomerErased",
+    "CustomerInvalid",
+    "build_customer",
+    "create_customer",
+    "data_key",
+    "decrypt_customer",
+    "encrypt_columns",
+    "insert_customers",
+    "validate",
+]
 
 
 class CustomerInvalid(ValueError):
@@ -94,10 +105,10 @@ def validate(data: CustomerData, *, region: str | None = None,
     return clean, errors
 
 
-def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = None,
-                   key: bytes | None = None) -> Customer:
-    """An unsaved customer: a fresh data key, every field encrypted, blind indexes set.
-    `data` must already be validated (normalised)."""
+def encrypt_columns(queue_id: int, data: CustomerData, *, ring: KeyRing | None = None,
+                    key: bytes | None = None) -> dict[str, Any]:
+    """The stored columns of a new customer (by attribute name): a fresh id and data key,
+    every field encrypted, blind indexes. `data` must already be validated (normalised)."""
     ring = ring or keyring()
     key = key or index_key()
     customer_id = uuid.uuid4()
@@ -105,12 +116,14 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
     values = data.as_fields()
     # one call to the system's random source for every nonce of the record (each distinct)
     nonces = os.urandom(NONCE_BYTES * len(FIELDS))
-    columns: dict[str, object] = {
+    columns: dict[str, Any] = {
         f"{name}_ct": encrypt_field(dek, name, values[name],
                                     nonces[i * NONCE_BYTES:(i + 1) * NONCE_BYTES])
         if values[name] else None
         for i, name in enumerate(FIELDS)
     }
+    columns.update(id=customer_id, queue_id=queue_id, wrapped_key=dek.wrapped,
+                   kek_version=dek.kek_version)
     if data.phones:
         columns["phone_bidx"] = blind.blind_index(key, "phone", data.phones[0])
     if len(data.phones) > 1:
@@ -122,15 +135,21 @@ def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = N
                                                     normalise.digits(data.account_number))
     if data.card_number:
         columns["card_bidx"] = blind.blind_index(key, "card", data.card_number)
-    row = Customer(id=customer_id, queue_id=queue.pk, wrapped_key=dek.wrapped,
-                   kek_version=dek.kek_version, **columns)
-    return row
+    return columns
 
 
-def insert_customers(rows: list[Customer]) -> None:
-    """Insert new customers (from `build_customer`) with one `executemany`, in the caller's
-    transaction. Django's `bulk_create` spends most of its time compiling each value; these
-    are bytes, text, numbers and two timestamps, so they go to the driver as they are."""
+def build_customer(queue: Queue, data: CustomerData, *, ring: KeyRing | None = None,
+                   key: bytes | None = None) -> Customer:
+    """An unsaved customer: a fresh data key, every field encrypted, blind indexes set.
+    `data` must already be validated (normalised)."""
+    return Customer(**encrypt_columns(queue.pk, data, ring=ring, key=key))
+
+
+def insert_customers(rows: list[Customer] | list[dict[str, Any]]) -> None:
+    """Insert new customers (from `build_customer`, or the columns from `encrypt_columns`)
+    with one `executemany`, in the caller's transaction. Django's `bulk_create` spends most
+    of its time compiling each value; these are bytes, text, numbers and two timestamps, so
+    they go to the driver as they are."""
     if not rows:
         return
     connection = connections[router.db_for_write(Customer)]
@@ -143,19 +162,25 @@ def insert_customers(rows: list[Customer]) -> None:
     marks = ", ".join(["%s"] * len(fields))
     table = quote(Customer._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-    plain = [f.attname for f in fields]
+    names = [f.attname for f in fields]
+    defaults = {f.attname: None if f.null else f.get_default() for f in fields[1:]}
+    defaults.update(created=stamp, updated=stamp)
     params = []
     for row in rows:
-        row.created = row.updated = now
-        values = [getattr(row, name) for name in plain]
-        values[0] = id_field.get_db_prep_value(row.pk, connection)
-        params.append([stamp if name in ("created", "updated") else value
-                       for name, value in zip(plain, values, strict=True)])
+        if isinstance(row, Customer):
+            row.created = row.updated = now
+            values = {name: getattr(row, name) for name in names}
+            values.update(created=stamp, updated=stamp)
+        else:
+            values = {**defaults, **row}
+        values["id"] = id_field.get_db_prep_value(values["id"], connection)
+        params.append([values[name] for name in names])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     for row in rows:
-        row._state.adding = False
-        row._state.db = connection.alias
+        if isinstance(row, Customer):
+            row._state.adding = False
+            row._state.db = connection.alias
 
 
 def create_customer(queue: Queue, data: CustomerData, *, actor: str = "system") -> Customer:
