@@ -138,6 +138,14 @@ class VettingSerializer(serializers.Serializer):
     expires = serializers.DateField(source="vetting_expires", allow_null=True)
     findings = serializers.ListField(source="vetting_findings", child=serializers.CharField())
 
+    def to_representation(self, instance):
+        # Findings are sensitive personal data: only those who may read findings see them.
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("vetting.view_finding"):
+            data.pop("findings", None)
+        return data
+
 
 class PersonSerializer(serializers.ModelSerializer):
     site = code_of()

@@ -153,12 +153,18 @@ class TestDoorEvents(ReadEndpointTests):
 
 
 def test_a_person_shows_vetting_and_references_by_id(client, site, user):
-    client.force_authenticate(grant(user, "people.view_person"))
+    client.force_authenticate(grant(user, "people.view_person", "vetting.view_finding"))
     body = client.get(reverse("api:person-list") + "?code=E1004").json()["results"][0]
     assert body["role"] == "agent"
     assert body["vetting"] == {
         "status": "adverse", "completed": "2026-04-01", "expires": None, "findings": ["fraud"]
     }
+
+
+def test_findings_are_hidden_from_those_who_may_not_read_them(client, site, user):
+    client.force_authenticate(grant(user, "people.view_person"))
+    body = client.get(reverse("api:person-list") + "?code=E1004").json()["results"][0]
+    assert body["vetting"] == {"status": "adverse", "completed": "2026-04-01", "expires": None}
 
 
 def test_a_door_from_outside_says_outside(client, site, user):

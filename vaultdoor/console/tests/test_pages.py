@@ -161,10 +161,19 @@ def test_person_page_never_shows_a_pin_hash(viewer_client, northgate):
     assert b"stored only as a keyed hash" in page
 
 
-def test_person_page_flags_a_disqualifying_finding(viewer_client, northgate):
+def test_person_page_flags_a_disqualifying_finding(viewer_client, viewer, northgate):
+    grant(viewer, "vetting.view_finding")
     person = Person.objects.get(code="E1004")
     page = viewer_client.get(reverse("console:person", kwargs={"pk": person.pk})).content
     assert b"Disqualifying finding" in page and b"Fraud" in page
+
+
+def test_person_page_hides_findings_from_those_who_may_not_read_them(viewer_client, northgate):
+    person = Person.objects.get(code="E1004")
+    page = viewer_client.get(reverse("console:person", kwargs={"pk": person.pk})).content
+    assert b"Disqualifying finding" not in page and b"Fraud" not in page
+    listing = viewer_client.get(reverse("console:person_list")).content
+    assert b"Findings on record" not in listing
 
 
 def test_schedule_week_grid_has_a_box_per_window_day(viewer_client, northgate):
