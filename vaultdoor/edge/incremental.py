@@ -8,8 +8,8 @@ people exactly as `compile_site` does and swaps them into copies of the snapshot
 whole site, and so does any surprise here: `patch_people` returns None and the caller falls
 back to `compile_site`. Tests check that both paths give the same decisions.
 
-It reads the engine's compiled structures (`vaultdoor.engine.snapshot`), so it moves with
-them; the public engine API has no incremental compile (yet).
+People are compiled with the engine's `PeopleCompiler`, exactly as a full compile does; only
+the patching of the snapshot's indexes lives here.
 """
 
 from __future__ import annotations
@@ -75,32 +75,14 @@ def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
     new_people.extend(changed)
     new_site = dataclasses.replace(site, people=tuple(new_people))
     tz = old.timezone
-    access = engine._AccessTables(new_site)
-    disqualifying = model.DISQUALIFYING_FINDINGS
+    compiler = engine.PeopleCompiler(new_site)
     for person in changed:
-        vetting = person.vetting
-        compiled = engine.CompiledPerson(
-            person.id,
-            person.status == "active",
-            access.table(person.role, person.access_levels),
-            vetting.status == "cleared" and disqualifying.isdisjoint(vetting.findings),
-            engine._expiry(vetting.expires, tz),
-            tuple(
-                digest
-                for digest in (engine._pin_digest(pin.pin_hash) for pin in person.pins)
-                if digest is not None
-            )
-            if person.pins
-            else (),
-            any(b.status == "active" and b.consent for b in person.biometrics),
-        )
+        compiled = compiler.person(person)
         people[person.id] = compiled
-        for card in person.cards:
-            key = (card.format, card.facility, card.number)
+        for key, entry in compiler.card_entries(person, compiled):
             if key in cards and cards[key].person.id != person.id:
                 return None  # a card moving between people: compile the whole site
-            cards[key] = engine.CardEntry(card.status, engine._utc(card.valid_from),
-                                          engine._utc(card.valid_until), compiled)
+            cards[key] = entry
         if keypad:
             for digest in set(compiled.pin_digests):
                 pins[digest] = None if digest in pins else compiled
