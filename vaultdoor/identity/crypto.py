@@ -9,11 +9,10 @@ tokens, recovery codes) are stored as SHA-256 digests, compared in constant time
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
 from functools import lru_cache
 
+from cryptography.hazmat.primitives import constant_time, hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vaultdoor import config
@@ -29,7 +28,7 @@ def _key() -> bytes:
     reference = config.env("IDENTITY_KEY")
     if reference:
         # Any length of key material in the file; SHA-256 makes it the 32 bytes AES-256 needs.
-        return hashlib.sha256(config.read_secret(reference, variable="IDENTITY_KEY")).digest()
+        return _sha256(config.read_secret(reference, variable="IDENTITY_KEY"))
     return config.secret_file(_KEY_FILE, nbytes=32)
 
 
@@ -49,11 +48,17 @@ def open_secret(sealed: str, *, purpose: str) -> str:
     return AESGCM(_key()).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
 
 
+def _sha256(data: bytes) -> bytes:
+    hasher = hashes.Hash(hashes.SHA256())
+    hasher.update(data)
+    return hasher.finalize()
+
+
 def digest(secret: str) -> str:
     """SHA-256 hex of a high-entropy secret (never for passwords: those use Argon2id)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return _sha256(secret.encode()).hex()
 
 
 def digest_matches(secret: str, expected: str) -> bool:
     """Constant-time comparison of a secret with a stored digest."""
-    return hmac.compare_digest(digest(secret), expected)
+    return constant_time.bytes_eq(digest(secret).encode(), expected.encode())
