@@ -200,6 +200,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
 
+# Variables marked @sensitive_variables() (the vault's plaintext) stay hidden on error pages
+# and reports even with DEBUG on (vaultdoor/server/errors.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "vaultdoor.server.errors.AlwaysSafeExceptionReporterFilter"
+
 # --- logging: to stderr, never request bodies or secrets ----------------------------------------
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
 from vaultdoor.console.views.base import PageView
 from vaultdoor.identity.stepup import has_recent_second_factor, step_up_redirect
@@ -128,6 +129,7 @@ class RevealView(VaultPage):
                        title=f"Reveal {FIELDS[field].lower()}", min_reason=reason_min_length())
         return context
 
+    @sensitive_variables()
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         context = self.get_context_data(**kwargs)
         reason = request.POST.get("reason", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -106,6 +107,7 @@ class CustomerRevealView(APIView):
     permission_classes = [CanViewVault]
 
     @extend_schema(request=RevealSerializer, responses={200: dict})
+    @sensitive_variables()
     def post(self, request: Request, pk: str) -> Response:
         body = RevealSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -129,6 +131,7 @@ class CustomerExportView(APIView):
     permission_classes = [CanViewVault]
 
     @extend_schema(request=ReasonSerializer, responses={200: dict})
+    @sensitive_variables()
     def post(self, request: Request, pk: str) -> Response:
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)

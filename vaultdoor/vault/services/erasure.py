@@ -14,16 +14,26 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from vaultdoor.audit import record
 
 from ..choices import FIELDS
-from ..models import Customer
+from ..models import Customer, Reveal
 from ..policy import can, role_of
 from .records import CustomerErased, decrypt_customer
-from .reveal import NotPermitted, ReasonRequired, RevealRefused, _refused, check_reveal
+from .reveal import (
+    NotPermitted,
+    ReasonRequired,
+    RevealRefused,
+    _refused,
+    alarm_if_over_limit,
+    check_reveal,
+)
 
-__all__ = ["erase_customer", "subject_access_export"]
+__all__ = ["EXPORT_FIELD", "erase_customer", "subject_access_export"]
+
+EXPORT_FIELD = "*"  # a `Reveal` row for a subject-access export (the whole record)
 
 
 def erase_customer(user: Any, customer: Customer, *, reason: str, request: Any = None,
@@ -47,6 +57,7 @@ def erase_customer(user: Any, customer: Customer, *, reason: str, request: Any =
     customer.refresh_from_db()
 
 
+@sensitive_variables()
 def subject_access_export(user: Any, customer: Customer, *, reason: str, stepped_up: bool,
                           request: Any = None) -> dict[str, Any]:
     """One customer's data as a JSON-ready dict; needs the export right and every reveal
@@ -57,11 +68,16 @@ def subject_access_export(user: Any, customer: Customer, *, reason: str, stepped
     except (RevealRefused, CustomerErased) as exc:
         _refused(user, customer, "*", exc, request)
         raise
+    now = timezone.now()
+    # an export shows the whole record: it counts toward the bulk-reveal limit like a reveal
+    alarm_if_over_limit(user, customer, now, request)
     plain = decrypt_customer(customer)
 
     data: dict[str, Any] = dict(plain)
     data["phones"] = json.loads(plain["phones"]) if plain["phones"] else []
     with transaction.atomic():
+        Reveal.objects.create(user=user, customer=customer, field=EXPORT_FIELD, reason=cleaned,
+                              at=now)
         record("vault.export", actor=user.get_username(), target_type="vault.customer",
                target_id=str(customer.pk), request=request, why=cleaned)
     return {"customer": str(customer.pk), "queue": customer.queue.code,

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from vaultdoor.audit import record
 
@@ -56,6 +57,7 @@ class ImportResult:
     by_queue: dict[str, int]
 
 
+@sensitive_variables()
 def _rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
@@ -70,6 +72,7 @@ def _rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
     return rows, []
 
 
+@sensitive_variables()
 def import_customers(text: str, *, actor: str = "system", today: dt.date | None = None,
                      progress: Callable[[int], None] | None = None,
                      validated: Callable[[int], None] | None = None) -> ImportResult:

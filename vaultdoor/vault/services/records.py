@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from .. import blind, normalise
 from ..choices import FIELDS
@@ -74,6 +75,7 @@ class CustomerData:
         return out
 
 
+@sensitive_variables()
 def validate(data: CustomerData, *, region: str | None = None,
              today: dt.date | None = None) -> tuple[CustomerData, list[tuple[str, str]]]:
     """The normalised data and every problem found (field, message)."""
@@ -105,6 +107,7 @@ def validate(data: CustomerData, *, region: str | None = None,
     return clean, errors
 
 
+@sensitive_variables()
 def encrypt_columns(queue_id: int, data: CustomerData, *, ring: KeyRing | None = None,
                     key: bytes | None = None) -> dict[str, Any]:
     """The stored columns of a new customer (by attribute name): a fresh id and data key,
@@ -183,6 +186,7 @@ def insert_customers(rows: list[Customer] | list[dict[str, Any]]) -> None:
             row._state.db = connection.alias
 
 
+@sensitive_variables()
 def create_customer(queue: Queue, data: CustomerData, *, actor: str = "system") -> Customer:
     """Validate, encrypt and store one customer (audited, without values)."""
     from vaultdoor.audit import record
@@ -206,6 +210,7 @@ def data_key(customer: Customer, ring: KeyRing | None = None) -> DataKey:
                   customer.kek_version)
 
 
+@sensitive_variables()
 def decrypt_customer(customer: Customer, names: Iterable[str] | None = None,
                      ring: KeyRing | None = None) -> dict[str, str]:
     """Plaintext of the asked fields (all by default), for masking or one reveal."""

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from vaultdoor.audit import record
 
@@ -28,7 +29,8 @@ from .records import CustomerErased, decrypt_customer
 
 __all__ = ["BulkRevealAlarm", "CustomerNotFound", "NotPermitted", "ReasonRequired",
            "RevealRefused", "RevealSuspended", "StepUpRequired", "VettingRequired",
-           "find_customer", "is_suspended", "masked_view", "restore_reveal", "reveal_field"]
+           "alarm_if_over_limit", "find_customer", "is_suspended", "masked_view",
+           "restore_reveal", "reveal_field"]
 
 
 class RevealRefused(PermissionError):
@@ -86,6 +88,7 @@ def find_customer(user: Any, customer_id: Any) -> Customer:
         raise CustomerNotFound("no such customer in your queues") from exc
 
 
+@sensitive_variables()
 def masked_view(user: Any, customer: Customer) -> dict[str, str]:
     """Every field masked for this user (BIN only for roles that may see it)."""
     if customer.erased:
@@ -153,6 +156,28 @@ def _over_limit(user: Any, customer: Customer, now: dt.datetime) -> bool:
     return len(seen) > reveal_limit()
 
 
+def alarm_if_over_limit(user: Any, customer: Customer, now: dt.datetime,
+                        request: Any = None) -> None:
+    """Raise `BulkRevealAlarm` (with an alert, a suspension and an audit event) when showing
+    this customer would pass the hourly limit of distinct customers. Reveals and
+    subject-access exports both count: an export shows a whole record."""
+    if not _over_limit(user, customer, now):
+        return
+    with transaction.atomic():
+        detail = (f"{user.get_username()} asked to reveal more than {reveal_limit()} "
+                  "customers within an hour")
+        RevealSuspension.objects.create(user=user, created=now, reason=detail)
+        alert = VaultAlert.objects.create(kind=AlertKind.BULK_REVEAL, user=user,
+                                          created=now, detail=detail)
+        record("vault.bulk_reveal_alarm", actor="system", target_type="auth.user",
+               target_id=str(user.pk), request=request, user=user.get_username(),
+               alert=alert.pk, limit=reveal_limit())
+    raise BulkRevealAlarm("too many customers revealed within an hour: an alert was "
+                          "raised and your reveal right is suspended until a supervisor "
+                          "restores it")
+
+
+@sensitive_variables()
 def reveal_field(user: Any, customer: Customer, field: str, reason: str, *,
                  stepped_up: bool, request: Any = None, now: dt.datetime | None = None) -> str:
     """The plaintext of one field, after every check; audited. Raises a `RevealRefused`."""
@@ -162,19 +187,7 @@ def reveal_field(user: Any, customer: Customer, field: str, reason: str, *,
     except (RevealRefused, CustomerErased) as exc:
         _refused(user, customer, field, exc, request)
         raise
-    if _over_limit(user, customer, now):
-        with transaction.atomic():
-            detail = (f"{user.get_username()} asked to reveal more than {reveal_limit()} "
-                      "customers within an hour")
-            RevealSuspension.objects.create(user=user, created=now, reason=detail)
-            alert = VaultAlert.objects.create(kind=AlertKind.BULK_REVEAL, user=user,
-                                              created=now, detail=detail)
-            record("vault.bulk_reveal_alarm", actor="system", target_type="auth.user",
-                   target_id=str(user.pk), request=request, user=user.get_username(),
-                   alert=alert.pk, limit=reveal_limit())
-        raise BulkRevealAlarm("too many customers revealed within an hour: an alert was "
-                              "raised and your reveal right is suspended until a supervisor "
-                              "restores it")
+    alarm_if_over_limit(user, customer, now, request)
     value = decrypt_customer(customer, [field])[field]
     if field == "phones" and value:
         value = ", ".join(json.loads(value))  # shown as typed lists are read: one per comma

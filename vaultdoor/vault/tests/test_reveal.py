@@ -154,3 +154,24 @@ def test_phones_are_revealed_as_a_list(make_user, queue, customer):
     agent = make_user("agent", queues=[queue])
     assert reveal_field(agent, customer, "phones", REASON, stepped_up=True) == (
         "+447911123456, +442079460813")
+
+
+def test_subject_access_exports_count_toward_the_bulk_limit(make_user, queue, settings):
+    """An export shows a whole record, so it counts like a reveal: a supervisor exporting
+    more customers in an hour than the limit is stopped, alerted and suspended."""
+    settings.VAULTDOOR_VAULT_REVEAL_LIMIT = 2
+    supervisor = make_user("supervisor", supervises=[queue])
+    customers = [create_customer(queue, canary_data(name=f"E {i}")) for i in range(3)]
+    subject_access_export(supervisor, customers[0], reason=REASON, stepped_up=True)
+    reveal_field(supervisor, customers[1], "name", REASON, stepped_up=True)
+    # the same customer again counts once, export or reveal
+    subject_access_export(supervisor, customers[1], reason=REASON, stepped_up=True)
+    with pytest.raises(BulkRevealAlarm):
+        subject_access_export(supervisor, customers[2], reason=REASON, stepped_up=True)
+    assert len(_events("vault.export")) == 2  # the refused one is not recorded as done
+    assert len(_events("vault.bulk_reveal_alarm")) == 1
+    assert VaultAlert.objects.filter(user=supervisor, kind="bulk_reveal").count() == 1
+    with pytest.raises(RevealSuspended):
+        subject_access_export(supervisor, customers[0], reason=REASON, stepped_up=True)
+    with pytest.raises(RevealSuspended):
+        reveal_field(supervisor, customers[0], "name", REASON, stepped_up=True)
