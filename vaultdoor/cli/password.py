@@ -61,10 +61,11 @@ def check(profile_name: str | None, mfa: bool, username: str | None) -> None:
 def profiles() -> None:
     """Print every profile's rules in plain words, as JSON."""
     from vaultdoor.identity.passwords import PROFILES
-    from vaultdoor.identity.passwords.blocklist import blocklist_size
+    from vaultdoor.identity.passwords.blocklist import blocklist_size, blocklist_sources
 
     print_json({
         "blocklist_size": blocklist_size(),
+        "blocklist_sources": blocklist_sources(),
         "profiles": {name: {"title": p.title, "rules": p.plain_words()}
                      for name, p in PROFILES.items()},
     })

@@ -51,3 +51,18 @@ def test_user_option_checks_names():
     assert "personal_name" in {r["code"] for r in json.loads(out)["reasons"]}
     code, out = _check("blue-heron-quarry-71", "--user", "nobody")
     assert code == 2 and "no user named" in out
+
+
+def test_profiles_reports_the_blocklist_size_and_sources():
+    result = CliRunner().invoke(main, ["password", "profiles"])
+    data = json.loads(result.output)
+    assert result.exit_code == 0
+    assert data["blocklist_size"] >= 100_000
+    assert len(data["blocklist_sources"]) == 4
+    assert set(data["profiles"]) == {"pci-dss-4", "nist-800-63b", "classic"}
+
+
+def test_a_long_seclists_password_is_refused_by_the_command():
+    code, out = _check("iloveyou12345678", "--profile", "nist-800-63b")
+    assert code == 1
+    assert "blocklisted" in {r["code"] for r in json.loads(out)["reasons"]}
