@@ -24,15 +24,26 @@ def init() -> None:
 @click.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="address:port")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--demo", is_flag=True, help="print the demo banner before serving")
-def serve(bind: str, workers: int, demo: bool) -> None:
+@click.option("--demo", is_flag=True,
+              help="print the demo banner; the access log goes to the data directory")
+@click.option("--access-log", default=None, metavar="PATH",
+              help="where to write the HTTP access log ('-' for standard output; "
+                   "default '-', or DATA_DIR/access.log with --demo)")
+def serve(bind: str, workers: int, demo: bool, access_log: str | None) -> None:
     """Run the vaultdoor server (gunicorn) on BIND."""
     _django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    if access_log is None:
+        # The demo's edge controller polls every few seconds; its requests would bury the
+        # banner and the server's own messages on the terminal.
+        access_log = str(settings.DATA_DIR / "access.log") if demo else "-"
     if demo:
         click.echo(f"vaultdoor console: http://{bind}/")
+        if access_log != "-":
+            click.echo(f"HTTP access log: {access_log}")
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     os.execv(  # noqa: S606 - replaces this process with the server, arguments are ours
         gunicorn,
@@ -44,7 +55,7 @@ def serve(bind: str, workers: int, demo: bool) -> None:
             # Threads: each door controller holds one request open (its long-poll for
             # snapshot changes); sync workers would leave none for the console.
             "--threads", "16",
-            "--access-logfile", "-",
+            "--access-logfile", access_log,
             "--forwarded-allow-ips", "127.0.0.1",
         ],
     )
