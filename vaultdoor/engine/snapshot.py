@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+from cryptography.hazmat.primitives import hashes
 
 from vaultdoor.engine import model, timeutil
 from vaultdoor.engine.schedules import CompiledSchedule, compile_schedule
@@ -212,7 +213,9 @@ def fingerprint_site(site: model.Site) -> str:
         ensure_ascii=False,
         default=str,  # dates: YYYY-MM-DD
     )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(text.encode("utf-8"))
+    return digest.finalize().hex()
 
 
 def _pin_digest(pin_hash: str) -> bytes | None:
