@@ -41,6 +41,46 @@ _LURE = re.compile(
 )
 _WINDOW = 10_000  # characters of body text searched
 _QR = re.compile(r"\bscan\s+(?:the\s+|this\s+)?(?:attached\s+|enclosed\s+|below\s+)?qr\b")
+_FAMILIES = (("ask", _ASK), ("pressure", _PRESSURE), ("lure", _LURE), ("qr", _QR))
+
+
+def _any_family(families: tuple[tuple[str, re.Pattern[str]], ...]) -> re.Pattern[str]:
+    """One pattern matching wherever any family's pattern matches.
+
+    Every alternative of every family starts with ``\\b``; hoisting it in front of one big
+    alternation lets the regex engine read the text once instead of once per family.
+    """
+    alternatives = []
+    for _, pattern in families:
+        for alternative in re.split(r"\|(?=\\b)", pattern.pattern):
+            if not alternative.startswith(r"\b"):
+                raise ValueError(f"alternative without a leading \\b: {alternative[:40]}")
+            re.compile(alternative)  # a top-level alternative: its groups are balanced
+            alternatives.append(alternative[2:])
+    return re.compile(r"\b(?:" + "|".join(alternatives) + ")")
+
+
+_ANY_FAMILY = _any_family(_FAMILIES)
+
+
+def first_phrases(text: str) -> dict[str, str]:
+    """The first phrase of each family in ``text`` (lower case), families in their fixed order.
+
+    The same result as ``pattern.search(text)`` per family: the combined pattern stops at
+    every position where some family matches, and each family still missing is tried there.
+    """
+    found: dict[str, str] = {}
+    position = 0
+    while len(found) < len(_FAMILIES):
+        match = _ANY_FAMILY.search(text, position)
+        if match is None:
+            break
+        start = match.start()
+        for family, pattern in _FAMILIES:
+            if family not in found and (hit := pattern.match(text, start)):
+                found[family] = hit.group(0)
+        position = start + 1
+    return {family: found[family] for family, _ in _FAMILIES if family in found}
 
 
 class CredentialHarvestWording(Signal):
@@ -60,12 +100,7 @@ class CredentialHarvestWording(Signal):
         message = evidence.message
         # Lures sit near the top; a bounded window keeps long newsletters cheap to read.
         text = f"{message.subject}\n{message.text[:_WINDOW]}".lower()
-        hits = {
-            family: match.group(0)
-            for family, pattern in (("ask", _ASK), ("pressure", _PRESSURE), ("lure", _LURE),
-                                    ("qr", _QR))
-            if (match := pattern.search(text))
-        }
+        hits = first_phrases(text)
         if not hits:
             return
         if "ask" in hits:

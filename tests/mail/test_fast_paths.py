@@ -1,0 +1,36 @@
+"""The analyser's shortcuts give the same answers as the plain computations they replace."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vaultdoor.mail.analysis.signals import credential_wording as wording
+
+# Words that start, continue or break the phrases, so that random texts hit them often.
+_WORDS = [
+    "verify", "your", "account", "password", "sign", "in", "log-in", "and", "confirm",
+    "username", "enter", "card", "bank", "details", "suspended", "within", "24", "hours",
+    "urgent", "unusual", "activity", "tax", "refund", "shared", "a", "document", "with", "you",
+    "scan", "the", "qr", "code", "keep", "access", "mailbox", "expired", "reverify", "xqr",
+    ".", ",", "\n", "  ", "-", "email", "update", "billing", "secure", "message",
+]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_WORDS), max_size=60), st.sampled_from([" ", "", "  "]))
+def test_first_phrases_equals_one_search_per_family(words, joiner):
+    text = joiner.join(words)
+    expected = {}
+    for family, pattern in wording._FAMILIES:
+        if match := pattern.search(text):
+            expected[family] = match.group(0)
+    assert wording.first_phrases(text) == expected
+    assert list(wording.first_phrases(text)) == list(expected)  # same order of families
+
+
+def test_first_phrases_finds_a_family_overlapping_another():
+    # "account ... suspended" (pressure) starts inside "verify your account" (ask).
+    text = "please verify your account suspended tomorrow"
+    assert wording.first_phrases(text) == {
+        "ask": "verify your account", "pressure": "account suspended"}
