@@ -79,6 +79,8 @@ ACTIONS: dict[str, str] = {
     "controller.change": "a door controller's doors or settings were changed",
     "controller.code": "a one-time enrolment code was issued for a door controller",
     "controller.revoke": "a door controller and its credentials were revoked",
+    "controller.event_refused": "a door controller sent events for a door it does not drive "
+                                "(acknowledged, not stored as door events; door and count kept)",
     "alarm.raise": "an alarm was raised by a door controller (door forced, held open, spool)",
     "alarm.acknowledge": "an operator acknowledged an alarm",
     "alarm.clear": "an operator cleared an alarm",

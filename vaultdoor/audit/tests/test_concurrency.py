@@ -1,4 +1,5 @@
-"""Several server processes append at once: the chain never forks and never leaves gaps."""
+"""Several server processes append at once (one event at a time, or in batches with
+`record_many`, or both mixed): the chain never forks and never leaves gaps."""
 
 from __future__ import annotations
 
@@ -22,16 +23,28 @@ CHECKPOINT_EVERY = 25
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_writer_processes_share_one_unbroken_chain(tmp_path):
+    _run_writers(tmp_path, batches=[0] * WRITERS)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_single_and_batch_writers_mixed_share_one_unbroken_chain(tmp_path):
+    # Two writers call record() per event, two call record_many() (batches of 7 and 3, so
+    # batches straddle the checkpoint multiples).
+    _run_writers(tmp_path, batches=[0, 7, 0, 3])
+
+
+def _run_writers(tmp_path, *, batches):
     env = {**os.environ, "VAULTDOOR_AUDIT_CHECKPOINT_EVERY": str(CHECKPOINT_EVERY)}
     go = tmp_path / "go"
     name = str(connection.settings_dict["NAME"])
     writers = [
         subprocess.Popen(
             [sys.executable, "-m", "vaultdoor.audit.tests.writer", name, str(EACH),
-             str(tmp_path / f"ready-{i}"), str(go)],
+             str(tmp_path / f"ready-{i}"), str(go), str(batch)],
             env=env, stderr=subprocess.PIPE, text=True,
         )
-        for i in range(WRITERS)
+        for i, batch in enumerate(batches)
     ]
     try:
         deadline = time.monotonic() + 120

@@ -140,7 +140,7 @@ class ControllerDeltasView(ControllerView):
 class ControllerEventsView(ControllerView):
     """Store a batch of spool events (exactly once each, in order) and acknowledge them."""
 
-    @extend_schema(request=EventBatchSerializer, responses={200: dict, 403: dict})
+    @extend_schema(request=EventBatchSerializer, responses={200: dict, 400: dict})
     def post(self, request: Request) -> Response:
         controller = self.controller(request)
         body = EventBatchSerializer(data=request.data)

@@ -15,13 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from vaultdoor.access.models import DoorEvent
-from vaultdoor.audit import record
+from vaultdoor.audit import AuditEntry, record, record_many
 from vaultdoor.engine.chain import ChainEvent, parse_time
 from vaultdoor.facilities.models import Door, Zone
 from vaultdoor.people.models import Person
 
-from ..models import Controller, ControllerDoor, ControllerEvent
+from ..choices import AlarmStateChoices
+from ..models import Alarm, Controller, ControllerDoor, ControllerEvent
 from .alarms import ALARM_EVENT_TYPES, raise_alarm
+from .rows import insert_rows
 
 __all__ = [
     "MAX_BATCH",
@@ -38,8 +40,8 @@ _RESERVED = frozenset({"action", "actor", "target_type", "target_id", "request"}
 
 
 class EventRefused(ValueError):
-    """A batch was refused whole; `status` is the HTTP status that says why (400 malformed or
-    tampered, 403 outside the controller's scope). Nothing of it was stored."""
+    """A batch was refused whole; `status` is the HTTP status that says why (400 malformed,
+    out of order or tampered). Nothing of it was stored."""
 
     def __init__(self, message: str, *, status: int = 400) -> None:
         super().__init__(message)
@@ -49,14 +51,16 @@ class EventRefused(ValueError):
 @dataclass(frozen=True)
 class IngestResult:
     """What became of a batch: `acked` is the highest spool sequence number now safe to
-    delete at the edge (stored now or before)."""
+    delete at the edge (stored now or before, or refused as outside the controller's doors)."""
 
     acked: int
     stored: int
     duplicates: int
+    refused: int = 0
 
     def to_dict(self) -> dict[str, int]:
-        return {"acked": self.acked, "stored": self.stored, "duplicates": self.duplicates}
+        return {"acked": self.acked, "stored": self.stored, "duplicates": self.duplicates,
+                "refused": self.refused}
 
 
 @dataclass(frozen=True)
@@ -113,35 +117,50 @@ def _parse(controller: Controller, raw: Any, index: int) -> _Event:
 
 def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestResult:
     """Store a batch of spool events, in order, once each; refuse it whole if any event is
-    malformed, altered or names a door this controller does not drive."""
+    malformed or altered.
+
+    An event for a door this controller does not drive (a door moved to another controller
+    while its events waited in the spool, or a controller trying its luck) is never stored as
+    a door event: it is acknowledged, so the spool drains, and the batch records one
+    `controller.event_refused` audit event per such door (with the count and the event ids)
+    and opens an alarm for it, unless one is open already."""
     if len(raw_events) > MAX_BATCH:
         raise EventRefused(f"at most {MAX_BATCH} events per batch")
     events = [_parse(controller, raw, i) for i, raw in enumerate(raw_events)]
     for earlier, later in itertools.pairwise(events):
         if later.seq <= earlier.seq:
             raise EventRefused(f"events out of order: seq {later.seq} after {earlier.seq}")
-    own_doors = set(
-        ControllerDoor.objects.filter(controller=controller).values_list("door__code", flat=True)
-    )
-    for i, event in enumerate(events):
-        if event.door and event.door not in own_doors:
-            raise EventRefused(
-                f"events[{i}]: door {event.door} is not driven by controller {controller.name}",
-                status=403,
-            )
     if not events:
         return IngestResult(acked=0, stored=0, duplicates=0)
     stored = duplicates = 0
+    actor = f"controller:{controller.name}"
     with transaction.atomic():
         locked = Controller.objects.select_for_update().get(pk=controller.pk)
+        # Read under the controller's lock: the doors it drives cannot change mid-batch.
+        own_doors = set(
+            ControllerDoor.objects.filter(controller=locked).values_list("door__code", flat=True)
+        )
         last_seq, last_hash = locked.last_event_seq, locked.last_event_hash
         known = set(
             ControllerEvent.objects.filter(event_id__in=[e.id for e in events])
             .values_list("event_id", flat=True)
         )
         lookups = _Lookups(locked, events)
-        ledger: list[ControllerEvent] = []
-        door_events: list[DoorEvent] = []
+        now = timezone.now()
+        ledger: list[dict[str, Any]] = []
+        door_events: list[dict[str, Any]] = []
+        refused: dict[str, list[_Event]] = {}
+        pending: list[tuple[_Event, AuditEntry]] = []
+
+        def flush() -> None:
+            links = record_many([entry for _, entry in pending])
+            for (event, _), link in zip(pending, links, strict=True):
+                if event.type == "access.decision" and event.door:
+                    row = lookups.door_event(event, link.seq)
+                    if row is not None:
+                        door_events.append(row)
+            pending.clear()
+
         for event in events:
             if event.id in known:
                 duplicates += 1
@@ -149,28 +168,63 @@ def ingest_events(controller: Controller, raw_events: Sequence[Any]) -> IngestRe
             # A sequence number at or below the last one with a new id is a spool that
             # started again (a replaced unit): stored, and flagged like any other gap.
             gap = (bool(last_hash) and event.prev_hash != last_hash) or event.seq <= last_seq
-            seq = _store(locked, event, gap=gap)
-            ledger.append(ControllerEvent(
-                controller=locked, event_id=event.id, seq=event.seq, type=event.type,
-                door=event.door, at=event.at,
-            ))
-            if event.type == "access.decision" and event.door:
-                row = lookups.door_event(event, seq)
-                if row is not None:
-                    door_events.append(row)
+            ledger.append({
+                "controller_id": locked.pk, "event_id": event.id, "seq": event.seq,
+                "type": event.type, "door": event.door, "at": event.at, "received": now,
+            })
             last_seq, last_hash = event.seq, event.hash
+            if event.door and event.door not in own_doors:
+                refused.setdefault(event.door, []).append(event)
+                continue
+            pending.append((event, _entry(locked, event, gap=gap)))
             stored += 1
-        ControllerEvent.objects.bulk_create(ledger)
-        DoorEvent.objects.bulk_create(door_events)
+            if event.type in ALARM_EVENT_TYPES or event.type.startswith("alarm."):
+                flush()  # the alarm's own audit entry follows the event that raised it
+                raise_alarm(locked, kind=event.type, door_code=event.door, at=event.at,
+                            event_id=event.id, detail=event.data)
+        flush()
+        for door, out_of_scope in refused.items():
+            _refuse(locked, door, out_of_scope, actor)
+        insert_rows(ControllerEvent, ledger)
+        insert_rows(DoorEvent, door_events)
         Controller.objects.filter(pk=locked.pk).update(
             last_event_seq=last_seq, last_event_hash=last_hash, last_seen=timezone.now()
         )
-    return IngestResult(acked=events[-1].seq, stored=stored,
-                        duplicates=duplicates)
+    return IngestResult(acked=events[-1].seq, stored=stored, duplicates=duplicates,
+                        refused=sum(len(v) for v in refused.values()))
 
 
-def _store(controller: Controller, event: _Event, *, gap: bool) -> int | None:
-    """Record one event in the audit log (and open an alarm if it is one); its audit seq."""
+REFUSED_ALARM = "controller.event_refused"
+_REFUSED_IDS_KEPT = 100  # event ids named in one audit entry (the count is always exact)
+
+
+def _refuse(controller: Controller, door: str, events: list[_Event], actor: str) -> None:
+    """Keep the evidence of events for a door outside the controller's scope: one audit
+    entry for this door and batch, and an open alarm (one at a time per controller and door)."""
+    types: dict[str, int] = {}
+    for event in events:
+        types[event.type] = types.get(event.type, 0) + 1
+    record(
+        "controller.event_refused", actor=actor, target_type="controller",
+        target_id=controller.name, controller=controller.name, door=door, count=len(events),
+        types=types, first_edge_seq=events[0].seq, last_edge_seq=events[-1].seq,
+        first_at=events[0].at, last_at=events[-1].at,
+        event_ids=[str(e.id) for e in events[:_REFUSED_IDS_KEPT]],
+    )
+    already = Alarm.objects.filter(
+        controller=controller, kind=REFUSED_ALARM, detail__door=door,
+        state=AlarmStateChoices.OPEN,
+    ).exists()
+    if not already:
+        raise_alarm(controller, kind=REFUSED_ALARM, door_code=door, at=events[0].at, detail={
+            "door": door, "count": len(events),
+            "detail": f"events for door {door}, which controller {controller.name} does not "
+                      "drive, were refused (not stored as door events)",
+        })
+
+
+def _entry(controller: Controller, event: _Event, *, gap: bool) -> AuditEntry:
+    """The audit entry of one stored event."""
     data = {k: v for k, v in event.data.items() if k not in _RESERVED}
     context: dict[str, Any] = {
         **data, "event_id": str(event.id), "edge_seq": event.seq,
@@ -182,13 +236,9 @@ def _store(controller: Controller, event: _Event, *, gap: bool) -> int | None:
     action = "access.decision" if event.type == "access.decision" else "edge.event"
     if action == "edge.event":
         context["type"] = event.type
-    audit = record(action, actor=f"controller:{controller.name}",
-                   target_type="door" if event.door else "controller",
-                   target_id=event.door or controller.name, **context)
-    if event.type in ALARM_EVENT_TYPES or event.type.startswith("alarm."):
-        raise_alarm(controller, kind=event.type, door_code=event.door, at=event.at,
-                    event_id=event.id, detail=event.data)
-    return getattr(audit, "seq", None)
+    return AuditEntry(action, actor=f"controller:{controller.name}",
+                      target_type="door" if event.door else "controller",
+                      target_id=event.door or controller.name, context=context)
 
 
 def update_status(controller: Controller, status: Mapping[str, Any] | None) -> None:
@@ -226,21 +276,22 @@ class _Lookups:
             site_id=site_id, code__in={str(e.data.get("person") or "") for e in decisions}
         ).values_list("code", "pk"))
 
-    def door_event(self, event: _Event, audit_seq: int | None) -> DoorEvent | None:
+    def door_event(self, event: _Event, audit_seq: int | None) -> dict[str, Any] | None:
         """The queryable row the console's event log and dashboard read (as for server-side
-        decisions); the audit entry stays the proof."""
+        decisions; attname -> value for `insert_rows`); the audit entry stays the proof."""
         door_id = self.doors.get(event.door)
         if door_id is None:
             return None
         data = event.data
         direction = data.get("direction") if data.get("direction") in ("in", "out") else "in"
-        return DoorEvent(
-            site_id=self.site_id, at=event.at, door_id=door_id,
-            zone_id=self.zones.get(str(data.get("zone") or "")),
-            person_id=self.people.get(str(data.get("person") or "")),
-            direction=direction, decision=str(data.get("decision", ""))[:10],
-            reason=str(data.get("reason", ""))[:40], warnings=list(data.get("warnings") or []),
-            companions=list(data.get("companions") or []),
-            credential=str(data.get("presented", ""))[:100],
-            actor=f"controller:{self.controller.name}"[:150], audit_seq=audit_seq,
-        )
+        return {
+            "site_id": self.site_id, "at": event.at, "door_id": door_id,
+            "zone_id": self.zones.get(str(data.get("zone") or "")),
+            "person_id": self.people.get(str(data.get("person") or "")),
+            "direction": direction, "decision": str(data.get("decision", ""))[:10],
+            "reason": str(data.get("reason", ""))[:40],
+            "warnings": list(data.get("warnings") or []),
+            "companions": list(data.get("companions") or []),
+            "credential": str(data.get("presented", ""))[:100],
+            "actor": f"controller:{self.controller.name}"[:150], "audit_seq": audit_seq,
+        }

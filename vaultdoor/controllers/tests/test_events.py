@@ -1,5 +1,6 @@
 """Event ingestion: exactly once by event id, in order, into the audit log; only for the
-sending controller's doors; altered events refused. Alarms: raised, acknowledged, cleared."""
+sending controller's doors (others acknowledged, not stored, kept as evidence); altered events
+refused. Alarms: raised, acknowledged, cleared."""
 
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ def test_events_are_stored_once_in_order(enrolled, api, spool):
     events = [decision(spool) for _ in range(5)]
     first = post(api, token, events[:3])
     assert first.status_code == 200, first.content
-    assert first.json() == {"acked": 3, "stored": 3, "duplicates": 0}
+    assert first.json() == {"acked": 3, "stored": 3, "duplicates": 0, "refused": 0}
     # The edge lost our answer and sends again, overlapping: each event still once.
     again = post(api, token, events)
-    assert again.json() == {"acked": 5, "stored": 2, "duplicates": 3}
+    assert again.json() == {"acked": 5, "stored": 2, "duplicates": 3, "refused": 0}
     stored = list(ControllerEvent.objects.filter(controller=controller).order_by("pk"))
     assert [e.seq for e in stored] == [1, 2, 3, 4, 5]
     audit = list(AuditEvent.objects.filter(action="access.decision").order_by("seq"))
@@ -66,19 +67,50 @@ def test_status_is_recorded(enrolled, api, spool):
     assert controller.clock_skew_ms > 0 and controller.is_online()
 
 
-def test_events_for_a_door_it_does_not_drive_are_refused(enrolled, api, spool):
-    _, token = enrolled
-    events = [decision(spool), decision(spool, door="D-LOCKERS")]
+def test_events_for_a_door_it_does_not_drive_are_acknowledged_not_stored(enrolled, api, spool):
+    controller, token = enrolled
+    events = [decision(spool), decision(spool, door="D-LOCKERS"), decision(spool),
+              spool.append("door.forced_open", door="D-LOCKERS", data={"reader": "x"}),
+              decision(spool)]
     response = post(api, token, events)
-    assert response.status_code == 403
-    assert "D-LOCKERS" in response.json()["detail"]
-    assert not ControllerEvent.objects.exists()  # the whole batch, not half of it
+    assert response.status_code == 200, response.content
+    assert response.json() == {"acked": 5, "stored": 3, "duplicates": 0, "refused": 2}
+    # Nothing about D-LOCKERS is stored as a door event, decision or alarm of that door...
+    stored = AuditEvent.objects.filter(action__in=["access.decision", "edge.event"])
+    assert sorted(a.context["edge_seq"] for a in stored) == [1, 3, 5]
+    assert {a.target_id for a in stored} == {"D-MAIN"}
+    assert not DoorEvent.objects.filter(door__code="D-LOCKERS").exists()
+    assert not Alarm.objects.filter(kind="door.forced_open").exists()
+    # ...but the refusal is evidence: one audit entry for the door, with the count and ids.
+    (refusal,) = AuditEvent.objects.filter(action="controller.event_refused")
+    assert refusal.context["door"] == "D-LOCKERS"
+    assert refusal.context["count"] == 2
+    assert refusal.context["types"] == {"access.decision": 1, "door.forced_open": 1}
+    assert refusal.context["event_ids"] == [events[1].id, events[3].id]
+    assert refusal.seq > max(a.seq for a in stored)
+    (alarm,) = Alarm.objects.filter(kind="controller.event_refused")
+    assert alarm.detail["door"] == "D-LOCKERS" and alarm.state == "open"
+    # The chain of the controller runs on through the refused events: no gap is flagged.
+    assert not any(a.context.get("edge_chain_gap") for a in stored)
+    controller.refresh_from_db()
+    assert controller.last_event_seq == 5
+    # Sent again (the answer was lost): acknowledged as duplicates, no second refusal.
+    again = post(api, token, events)
+    assert again.json() == {"acked": 5, "stored": 0, "duplicates": 5, "refused": 0}
+    assert AuditEvent.objects.filter(action="controller.event_refused").count() == 1
+    # A later batch with more of them: audited again, the open alarm is not repeated.
+    assert post(api, token, [decision(spool, door="D-LOCKERS")]).json()["refused"] == 1
+    assert AuditEvent.objects.filter(action="controller.event_refused").count() == 2
+    assert Alarm.objects.filter(kind="controller.event_refused").count() == 1
 
 
-def test_another_controllers_door_is_refused(enrolled, add_controller, api, spool):
+def test_another_controllers_door_is_never_stored(enrolled, add_controller, api, spool):
     _, token = enrolled
     add_controller("ctl-2", ("D-LOCKERS",))
-    assert post(api, token, [decision(spool, door="D-LOCKERS")]).status_code == 403
+    response = post(api, token, [decision(spool, door="D-LOCKERS")])
+    assert response.json()["refused"] == 1
+    assert not AuditEvent.objects.filter(action="access.decision").exists()
+    assert not DoorEvent.objects.exists()
 
 
 def test_an_altered_event_is_refused(enrolled, api, spool):
