@@ -103,6 +103,7 @@ def is_known_suffix(host: str) -> bool:
     return bool(host) and _PSL.publicsuffix(host, accept_unknown=False) is not None
 
 
+@lru_cache(maxsize=8192)
 def domain_label(domain: str) -> str:
     """The owner-chosen part of a domain: ``lakeside-cs`` in ``lakeside-cs.test``."""
     suffix = public_suffix(domain)

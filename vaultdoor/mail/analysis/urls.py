@@ -22,6 +22,7 @@ __all__ = [
     "make_link",
     "normalise_url",
     "split_url",
+    "url_domain",
 ]
 
 # Defanged spellings that security people (and phishers dodging filters) write.
@@ -206,6 +207,12 @@ def _link_facts(raw: str) -> tuple[str, str, str, str, str, bool]:
         url, parts.scheme, parts.userinfo, host, registrable_domain(host) if host else "",
         defanged or refanged.lower().startswith(("hxxp", "h**p")),
     )
+
+
+def url_domain(raw: str) -> str:
+    """The registrable domain a raw URL goes to: ``make_link(raw).registrable_domain``, without
+    building the link."""
+    return _link_facts(raw[:_MAX_URL_LENGTH])[4]
 
 
 def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:

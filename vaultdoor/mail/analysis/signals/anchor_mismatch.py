@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..domains import domain_label
 from ..report import Finding
-from ..urls import embedded_targets, extract_text_urls, make_link
+from ..urls import embedded_targets, extract_text_urls, url_domain
 from .base import Evidence, Signal
 
 MAX_WRAPPER_DEPTH = 4  # click wrappers nested deeper than this are not believed
@@ -20,23 +21,28 @@ def final_target(url: str, depth: int = MAX_WRAPPER_DEPTH) -> tuple[str, bool]:
     """
     current = url
     for _ in range(depth + 1):
-        targets = {make_link(t).registrable_domain: t for t in embedded_targets(current)}
+        targets = {url_domain(t): t for t in embedded_targets(current)}
         if not targets:
-            return make_link(current).registrable_domain, True
+            return url_domain(current), True
         if len(targets) > 1:
             return "", False
         current = next(iter(targets.values()))
     return "", False
 
 
+@lru_cache(maxsize=4096)
 def shown_domain(text: str) -> str:
-    """The registrable domain a link's visible text names, if it names one."""
+    """The registrable domain a link's visible text names, if it names one.
+
+    Cached: newsletters repeat their anchor texts ("www.shop.example/offers") message after
+    message.
+    """
     if "." not in text:
         return ""
     urls = extract_text_urls(text, limit=1)
     if not urls:
         return ""
-    return make_link(urls[0]).registrable_domain
+    return url_domain(urls[0])
 
 
 class AnchorHrefMismatch(Signal):
@@ -84,5 +90,5 @@ class AnchorHrefMismatch(Signal):
             return False
         envelope = message.envelope_from.rpartition("@")[2]
         return actual in message.list_unsubscribe_domains or (
-            bool(envelope) and make_link("http://" + envelope).registrable_domain == actual
+            bool(envelope) and url_domain("http://" + envelope) == actual
         )

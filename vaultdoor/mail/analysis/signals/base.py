@@ -32,15 +32,24 @@ class Evidence:
         own = context.org_domains or frozenset(message.recipient_domains)
         return cls(message, context, own, trusted_results(message.auth_headers, own))
 
-    @property
+    @cached_property
     def sender_domain(self) -> str:
         """Registrable domain of the From address ("" when there is none)."""
         return self.message.sender.registrable_domain if self.message.sender else ""
 
+    @cached_property
+    def _own_hosts(self) -> dict[str, bool]:
+        return {}  # host or domain -> is_own, per message: signals ask about each link host
+
     def is_own(self, domain_or_host: str) -> bool:
         """Whether a host or domain belongs to the organisation."""
-        domain = registrable_domain(domain_or_host) if domain_or_host else ""
-        return bool(domain) and any(same_or_subdomain(domain, own) for own in self.own_domains)
+        known = self._own_hosts.get(domain_or_host)
+        if known is None:
+            domain = registrable_domain(domain_or_host) if domain_or_host else ""
+            known = bool(domain) and any(same_or_subdomain(domain, own)
+                                         for own in self.own_domains)
+            self._own_hosts[domain_or_host] = known
+        return known
 
     def sender_authenticated(self) -> bool:
         """Whether the receiving MTA vouched for the From domain (DMARC or aligned DKIM pass)."""
