@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -23,7 +24,7 @@ def status() -> None:
 
     setup()
     from vaultdoor.vault.keys import VaultKeyError, keyring
-    from vaultdoor.vault.models import Customer, RotationRun
+    from vaultdoor.vault.models import Customer, RetiredKey, RotationRun
     from vaultdoor.vault.services.rotation import rotation_status
 
     try:
@@ -35,6 +36,11 @@ def status() -> None:
         "loaded_versions": sorted(ring.keks), "current_version": ring.current,
         "records_by_version": {str(k): v for k, v in rotation_status().items()},
         "erased": Customer.objects.filter(erased=True).count(),
+        "retired_versions": list(RetiredKey.objects.values_list("version", flat=True)),
+        "warnings": [f"retired version {v} is still loaded: remove it from "
+                     "VAULTDOOR_VAULT_KEYS and restart"
+                     for v in RetiredKey.objects.filter(version__in=list(ring.keks))
+                     .values_list("version", flat=True)],
         "rotation_in_progress": None if unfinished is None else {
             "target_version": unfinished.target_version, "rewrapped": unfinished.rewrapped},
     })
@@ -93,6 +99,84 @@ def rotate_keys(batch_size: int, stop_after: int | None) -> None:
         fail(f"{exc}; progress so far is kept, fix the key and run again")
     print_json({"target_version": result.target_version, "rewrapped": result.rewrapped_now,
                 "rewrapped_total": result.rewrapped_total, "resumed": result.resumed})
+
+
+@vault.command("retire-key")
+@click.argument("version", type=click.IntRange(1))
+@click.option("--reason", required=True, help="Why (a change or erasure-policy reference).")
+@click.option("--mark-only", is_flag=True,
+              help="Record the retirement without touching a key file (the key lives in a "
+                   "key manager, or you destroy the file yourself).")
+def retire_key(version: int, reason: str, mark_only: bool) -> None:
+    """Retire key-encryption key VERSION for good, so backups wrapped under it are unreadable.
+
+    Refused while any record is still wrapped under VERSION (run rotate-keys to the end
+    first) or while VERSION is the newest key. Otherwise the key file is overwritten and
+    deleted, and the retirement is recorded and audited. Then remove VERSION from
+    VAULTDOOR_VAULT_KEYS (when set) and restart. Copies of the key outside this file (a
+    backup of the key folder, a key manager) are yours to destroy.
+    """
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.vault.keys import VaultKeyError
+    from vaultdoor.vault.services.rotation import KeyRetirementRefused
+    from vaultdoor.vault.services.rotation import retire_key as retire
+
+    try:
+        result = retire(version, reason=reason, actor="cli", mark_only=mark_only)
+    except KeyRetirementRefused as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    except VaultKeyError as exc:
+        fail(str(exc))
+    print_json({"retired_version": result.version, "file": result.file,
+                "file_destroyed": result.file_destroyed})
+    from vaultdoor import config
+
+    if config.env("VAULT_KEYS"):
+        click.echo(f"now remove {version}=... from VAULTDOOR_VAULT_KEYS and restart every "
+                   "vaultdoor process", err=True)
+
+
+@vault.command("reapply-erasures")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--public-key", "public_keys", multiple=True, required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="PEM public key trusted for the export's checkpoints (repeatable).")
+def reapply_erasures(export: Path, public_keys: tuple[Path, ...]) -> None:
+    """After restoring the database from a backup: erase again every customer that an audit
+    export (made after the backup, kept outside it) says was erased.
+
+    The export is verified first (hash chain and signed checkpoints, as `vaultdoor audit
+    verify --file`); nothing changes unless it verifies. Each re-erasure is audited.
+    """
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.audit.offline import ExportFormatError, verify_export
+    from vaultdoor.audit.signing import SigningKeyError, load_public_key
+    from vaultdoor.engine.chain import ChainBroken
+    from vaultdoor.vault.services.erasure import erasures_in_export
+    from vaultdoor.vault.services.erasure import reapply_erasures as reapply
+
+    try:
+        keys = [load_public_key(path) for path in public_keys]
+    except SigningKeyError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    try:
+        with open(export, encoding="utf-8", newline="\n") as handle:
+            verify_export(handle, keys)
+        with open(export, encoding="utf-8", newline="\n") as handle:
+            found = erasures_in_export(handle)
+    except OSError as exc:
+        fail(f"cannot read {export}: {exc.strerror or exc}", status=EXIT_INVALID)
+    except UnicodeDecodeError:
+        fail(f"{export}: not UTF-8 text (not a vaultdoor audit export)", status=EXIT_INVALID)
+    except (ExportFormatError, ChainBroken) as exc:
+        fail(f"{export} does not verify, nothing was erased: {exc}", status=EXIT_INVALID)
+    result = reapply(found, actor="cli")
+    print_json({"erasures_in_export": result.found, "erased_now": result.erased_now,
+                "already_erased": result.already_erased, "not_in_database": result.not_here})
 
 
 @vault.group("queue")

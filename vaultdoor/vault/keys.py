@@ -12,6 +12,7 @@ directory when unset) is separate from every KEK: rotating KEKs never touches se
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vaultdoor import config
 
-__all__ = ["KeyRing", "VaultKeyError", "generate_kek_file", "index_key", "keyring", "reset_keys"]
+__all__ = ["KeyRing", "VaultKeyError", "destroy_key_file", "generate_kek_file", "index_key",
+           "kek_file", "keyring", "reset_keys"]
 
 KEY_BYTES = 32
 _KEK_FILE = re.compile(r"^vault-kek-(\d+)$")
@@ -117,6 +119,52 @@ def _dev_keys() -> dict[int, bytes]:
         config.secret_file("vault-kek-1", nbytes=KEY_BYTES)
         found = {1: folder / "vault-kek-1"}
     return {v: _decode_key(p.read_bytes(), f"vault key version {v}") for v, p in found.items()}
+
+
+def kek_file(version: int) -> Path | None:
+    """The file KEK `version` is read from (listed in VAULTDOOR_VAULT_KEYS, or the data
+    directory's `vault-kek-<n>`); None when no such version is configured."""
+    spec = config.env("VAULT_KEYS")
+    if not spec:
+        path = _secrets_dir() / f"vault-kek-{version}"
+        return path if path.exists() else None
+    for item in (part.strip() for part in spec.split(",")):
+        version_text, _, reference = item.partition("=")
+        if version_text.strip() == str(version):
+            reference = reference.strip()
+            for prefix in ("file://", "file:"):
+                if reference.startswith(prefix):
+                    return Path(reference[len(prefix):]).expanduser()
+    return None
+
+
+def destroy_key_file(path: Path) -> None:
+    """Overwrite a key file with random bytes, flush it to disk, then delete it.
+
+    This destroys the copy in this file only: copies elsewhere (a backup of the key folder, a
+    key manager, a snapshot of the file system, an SSD's remapped blocks) are the operator's to
+    destroy. Raises `VaultKeyError` naming the file if it cannot be written or removed."""
+    try:
+        size = max(path.stat().st_size, KEY_BYTES * 2)
+        with open(path, "r+b") as handle:
+            handle.write(secrets.token_bytes(size))
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    except OSError as exc:
+        raise VaultKeyError(f"cannot destroy key file {path}: {exc.strerror}") from exc
+    reset_keys()
+
+
+def check_destroyable(path: Path) -> None:
+    """Raise `VaultKeyError` unless `path` can be overwritten and removed (checked before
+    anything is changed, so a refusal leaves everything as it was)."""
+    if not path.is_file():
+        raise VaultKeyError(f"key file {path} does not exist")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        raise VaultKeyError(
+            f"cannot destroy key file {path}: no permission to overwrite and remove it "
+            "(run as the key's owner, or destroy it yourself and use --mark-only)")
 
 
 @lru_cache(maxsize=1)

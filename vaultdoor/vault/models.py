@@ -13,7 +13,8 @@ from django.db import models
 
 from .choices import AlertKind, QueueKind
 
-__all__ = ["Customer", "Queue", "Reveal", "RevealSuspension", "RotationRun", "VaultAlert"]
+__all__ = ["Customer", "Queue", "RetiredKey", "Reveal", "RevealSuspension", "RotationRun",
+           "VaultAlert"]
 
 
 class Queue(models.Model):
@@ -131,3 +132,23 @@ class RotationRun(models.Model):
 
     class Meta:
         ordering = ["-started"]
+
+
+class RetiredKey(models.Model):
+    """A key-encryption key version taken out of service for good (`vaultdoor vault
+    retire-key`): no record was wrapped under it any more, and its key file was destroyed
+    (or the operator destroyed it, `file_destroyed` false). Backups whose data keys are
+    wrapped only under retired versions cannot be decrypted. A retired version never wraps
+    again."""
+
+    version = models.PositiveIntegerField(unique=True)
+    retired_at = models.DateTimeField()
+    retired_by = models.CharField(max_length=150)
+    reason = models.CharField(max_length=500)
+    file_destroyed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["version"]
+
+    def __str__(self) -> str:
+        return f"vault key version {self.version} (retired)"

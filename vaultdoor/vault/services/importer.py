@@ -21,6 +21,7 @@ from vaultdoor.audit import record
 from ..keys import index_key, keyring
 from ..models import Queue
 from .records import CustomerData, encrypt_columns, insert_customers, validate
+from .rotation import ensure_not_retired
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportResult", "RowError", "import_customers"]
 
@@ -103,6 +104,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
     if errors:
         raise ImportFailed(errors)
     ring, key = keyring(), index_key()
+    ensure_not_retired(ring)
     by_queue: dict[str, int] = {}
     with transaction.atomic():
         for start in range(0, len(clean_rows), _BATCH):

@@ -194,7 +194,11 @@ def create_customer(queue: Queue, data: CustomerData, *, actor: str = "system") 
     clean, errors = validate(data)
     if errors:
         raise CustomerInvalid(errors)
-    row = build_customer(queue, clean)
+    from .rotation import ensure_not_retired
+
+    ring = keyring()
+    ensure_not_retired(ring)
+    row = build_customer(queue, clean, ring=ring)
     with transaction.atomic():
         row.save(force_insert=True)
         record("vault.customer_created", actor=actor, target_type="vault.customer",
