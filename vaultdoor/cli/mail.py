@@ -213,9 +213,12 @@ def campaign() -> None:
 @click.option("--per-minute", type=click.IntRange(1, 6000), default=30, show_default=True)
 @click.option("--department", default="", help="Target the active people of a department.")
 @click.option("--role", "role_code", default="", help="Target the active people of a role.")
+@click.option("--at", "at", default=None, metavar="WHEN",
+              help="Schedule it: an ISO 8601 time (with its offset) or 'now'. Without it the "
+                   "campaign is a draft until `schedule` or `send`.")
 def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                     landing_url: str, smtp: str, per_minute: int, department: str,
-                    role_code: str) -> None:
+                    role_code: str, at: str | None) -> None:
     """Create a campaign and add its targets (people with an account mail address)."""
     from vaultdoor.cli import _django
     from vaultdoor.mail.gateway import parse_hostport
@@ -227,10 +230,12 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
         fail(str(exc), status=EXIT_INVALID)
     if not (department or role_code):
         fail("name a --department or a --role to target", status=EXIT_INVALID)
+    when = _when(at) if at else None
     _django.setup()
     from django.db import IntegrityError, transaction
 
-    from vaultdoor.mail.campaigns import add_targets
+    from vaultdoor.audit import record
+    from vaultdoor.mail.campaigns import CampaignError, add_targets, schedule_campaign
     from vaultdoor.mail.models import Campaign
 
     try:
@@ -239,9 +244,137 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                 name=name, subject=subject, from_address=from_address, html_body=body,
                 landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute)
             added = add_targets(created, department=department, role_code=role_code)
+            record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
+                   target_id=str(created.pk), name=name, targets=added,
+                   department=department, role=role_code)
+            if when is not None:
+                schedule_campaign(created, when, actor=_operator())
     except IntegrityError:
         fail(f"a campaign named {name!r} exists already", status=EXIT_INVALID)
-    click.echo(f"campaign {name!r}: {added} target(s)")
+    except CampaignError as exc:
+        fail(f"--at: {exc}", status=EXIT_INVALID)
+    click.echo(f"campaign {name!r}: {added} target(s)"
+               + (f", scheduled for {when.isoformat()}" if when is not None else ""))
+
+
+def _operator() -> str:
+    """Who runs the command, for the audit log."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:150]
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _when(value: str):
+    """An aware datetime from 'now' or ISO 8601 with an offset (a naive time is refused: the
+    server's and the operator's time zones may differ)."""
+    from datetime import UTC, datetime
+
+    if value.strip().lower() == "now":
+        return datetime.now(UTC)
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        fail(f"--at: not an ISO 8601 time: {value!r}", status=EXIT_INVALID)
+    if when.tzinfo is None:
+        fail(f"--at: give the time with its UTC offset (e.g. {value}+00:00)", status=EXIT_INVALID)
+    return when
+
+
+def _campaign(name: str):
+    from vaultdoor.mail.models import Campaign
+
+    found = Campaign.objects.filter(name=name).first()
+    if found is None:
+        fail(f"no campaign named {name!r}", status=EXIT_INVALID)
+    return found
+
+
+@campaign.command("schedule")
+@click.argument("name")
+@click.option("--at", "at", required=True, metavar="WHEN",
+              help="ISO 8601 time with its offset, or 'now'.")
+def campaign_schedule(name: str, at: str) -> None:
+    """Schedule a draft campaign; `campaign run` sends it from then on, throttled."""
+    when = _when(at)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import CampaignError, schedule_campaign
+
+    found = _campaign(name)
+    try:
+        schedule_campaign(found, when, actor=_operator())
+    except CampaignError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    click.echo(f"campaign {name!r} scheduled for {when.isoformat()}")
+
+
+@campaign.command("cancel")
+@click.argument("name")
+def campaign_cancel(name: str) -> None:
+    """Stop a campaign: nothing more is sent; clicks and reports are still tracked."""
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import CampaignError, cancel_campaign
+
+    found = _campaign(name)
+    try:
+        cancel_campaign(found, actor=_operator())
+    except CampaignError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    click.echo(f"campaign {name!r} cancelled")
+
+
+@campaign.command("retry-unconfirmed")
+@click.argument("name")
+def campaign_retry(name: str) -> None:
+    """Release targets whose sending was cut off mid-transaction, to be sent again (they may
+    receive the message twice)."""
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import release_unconfirmed
+
+    click.echo(f"released {release_unconfirmed(_campaign(name), actor=_operator())}")
+
+
+@campaign.command("run")
+@click.option("--click-base", default=None, metavar="URL",
+              help="Base URL of the vaultdoor server. Default: VAULTDOOR_MAIL_CLICK_BASE.")
+@click.option("--until-idle", is_flag=True,
+              help="Exit once no due campaign has anyone left to send to (for cron), or "
+                   "when an SMTP server refuses connections. Default: run until stopped.")
+@click.option("--poll", type=click.FloatRange(0.5, 300), default=5.0, show_default=True,
+              help="Seconds between looks for newly due campaigns.")
+def campaign_run(click_base: str | None, until_idle: bool, poll: float) -> None:
+    """Send due (scheduled) campaigns, each throttled to its messages a minute.
+
+    Safe to stop and start again, and to run twice at once: each target is claimed before its
+    message goes, so nobody gets a campaign twice."""
+    import signal
+    import threading
+
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail.campaigns import run_campaigns
+    from vaultdoor.mail.mail_settings import gateway_settings
+
+    done = threading.Event()
+    if not until_idle:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: done.set())
+    stats = run_campaigns(click_base=click_base or gateway_settings()["click_base"],
+                          until_idle=until_idle, poll=poll, stop=done.is_set,
+                          sleep=lambda s: done.wait(s), log=click.echo)
+    click.echo(f"sent {stats.sent}, failed {stats.failed}, deferred {stats.deferred}, "
+               f"unconfirmed {stats.unconfirmed}, connection errors {stats.connect_errors}")
+    if stats.connect_errors and until_idle:
+        raise SystemExit(EXIT_FAILED)
 
 
 @campaign.command("send")
@@ -253,7 +386,7 @@ def campaign_send(name: str, click_base: str | None) -> None:
     from vaultdoor.cli import _django
 
     _django.setup()
-    from vaultdoor.mail.campaigns import send_campaign
+    from vaultdoor.mail.campaigns import CampaignError, send_campaign
     from vaultdoor.mail.mail_settings import gateway_settings
     from vaultdoor.mail.models import Campaign
 
@@ -262,6 +395,8 @@ def campaign_send(name: str, click_base: str | None) -> None:
         fail(f"no campaign named {name!r}", status=EXIT_INVALID)
     try:
         sent = send_campaign(found, click_base=click_base or gateway_settings()["click_base"])
+    except CampaignError as exc:
+        fail(str(exc), status=EXIT_INVALID)
     except OSError as exc:
         fail(f"cannot send through {found.smtp_host}:{found.smtp_port}: {exc}")
     click.echo(f"sent {sent}")
@@ -286,3 +421,7 @@ def campaign_status(name: str, as_json: bool) -> None:
         print_json({"campaign": name, **summary})
     else:
         click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+
+
+# `vaultdoor mail campaigns ...` reads as well as `vaultdoor mail campaign ...`.
+mail.add_command(campaign, name="campaigns")

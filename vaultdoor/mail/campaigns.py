@@ -12,18 +12,33 @@ import html
 import smtplib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db import transaction
+from django.db.models import F, Max, Min, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from vaultdoor.audit import record
+
+from .choices import CampaignStatusChoices
 from .models import Campaign, CampaignTarget
 from .tokens import click_token
 
-__all__ = ["CAMPAIGN_PREFIX", "add_targets", "campaign_summary", "note_fetch", "send_campaign"]
+__all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "add_targets",
+           "campaign_summary", "cancel_campaign", "due_campaigns", "next_slot", "note_fetch",
+           "note_report", "release_unconfirmed", "run_campaigns", "schedule_campaign",
+           "send_campaign"]
 
 CAMPAIGN_PREFIX = "campaign:"
+
+
+class CampaignError(ValueError):
+    """A campaign action that its current state does not allow."""
 
 
 def add_targets(campaign: Campaign, *, department: str = "", role_code: str = "",
@@ -70,36 +85,308 @@ def _message(campaign: Campaign, target: CampaignTarget, click_base: str) -> Ema
     return message
 
 
+class Outcome:
+    """What one attempt to send to one target came to."""
+
+    SENT = "sent"
+    FAILED = "failed"            # refused for good (5xx): never retried
+    DEFERRED = "deferred"        # refused for now (4xx): released, tried again later
+    UNCONFIRMED = "unconfirmed"  # the connection broke mid-transaction: never retried
+    TAKEN = "taken"              # another sender claimed it first
+
+
+def _claim(target: CampaignTarget, now: datetime) -> bool:
+    """Take a target for sending, atomically: of two senders racing, only one wins."""
+    return bool(CampaignTarget.objects.filter(
+        pk=target.pk, claimed_at__isnull=True, sent_at__isnull=True,
+    ).update(claimed_at=now))
+
+
+def _deliver(smtp: smtplib.SMTP, campaign: Campaign, target: CampaignTarget, *,
+             click_base: str, now: datetime) -> str:
+    """Claim the target, then send it one message: at most once, whatever fails.
+
+    The claim is written before the SMTP transaction. A refusal the server states (4xx, 5xx)
+    means nothing was delivered: a 4xx releases the claim to try later, a 5xx is final. A
+    connection that breaks mid-transaction leaves it unknown whether the message went, so the
+    target stays claimed and is not sent again (`release_unconfirmed` is the operator's call).
+    """
+    if not _claim(target, now):
+        return Outcome.TAKEN
+    targets = CampaignTarget.objects.filter(pk=target.pk)
+    try:
+        smtp.send_message(_message(campaign, target, click_base),
+                          from_addr=campaign.from_address, to_addrs=[target.address])
+    except smtplib.SMTPRecipientsRefused as exc:
+        code = min((c for c, _ in exc.recipients.values()), default=550)
+        return _refused(target, code, str(exc), now)
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        return _refused(target, exc.smtp_code, str(exc), now)
+    except (smtplib.SMTPException, OSError) as exc:
+        targets.update(send_error=f"unconfirmed: {exc}"[:300])
+        return Outcome.UNCONFIRMED
+    targets.update(sent_at=timezone.now(), send_error="")
+    return Outcome.SENT
+
+
+MAX_ATTEMPTS = 5
+
+
+def _refused(target: CampaignTarget, code: int, detail: str, now: datetime) -> str:
+    """A refusal the server stated: nothing was delivered. A temporary one (4xx) is tried
+    again later, backing off (2, 4, 8, 16 minutes), and given up after MAX_ATTEMPTS."""
+    targets = CampaignTarget.objects.filter(pk=target.pk)
+    attempts = target.attempts + 1
+    if 400 <= code < 500 and attempts < MAX_ATTEMPTS:
+        targets.update(claimed_at=None, attempts=attempts,
+                       retry_at=now + timedelta(minutes=2 ** attempts),
+                       send_error=f"deferred: {detail}"[:300])
+        return Outcome.DEFERRED
+    if 400 <= code < 500:
+        detail = f"gave up after {attempts} temporary refusals: {detail}"
+    targets.update(send_error=detail[:300], attempts=attempts)
+    return Outcome.FAILED
+
+
+def _connect(campaign: Campaign, timeout: float) -> smtplib.SMTP:
+    return smtplib.SMTP(campaign.smtp_host, campaign.smtp_port, timeout=timeout)
+
+
+def _start(campaign: Campaign, now: datetime) -> None:
+    """Mark a campaign as sending (once), audited."""
+    if Campaign.objects.filter(pk=campaign.pk).exclude(
+            status__in=[CampaignStatusChoices.SENDING, CampaignStatusChoices.FINISHED,
+                        CampaignStatusChoices.CANCELLED]).update(
+            status=CampaignStatusChoices.SENDING, started_at=Coalesce("started_at", Value(now))):
+        record("mail.campaign_start", target_type="mail.campaign", target_id=str(campaign.pk),
+               name=campaign.name, targets=campaign.targets.count())
+    campaign.refresh_from_db(fields=["status", "started_at"])
+
+
+def _finish_if_done(campaign: Campaign, now: datetime) -> bool:
+    """A sending campaign with no unclaimed target left is finished (audited with counts)."""
+    if campaign.targets.filter(claimed_at__isnull=True, sent_at__isnull=True).exists():
+        return False
+    if Campaign.objects.filter(pk=campaign.pk, status=CampaignStatusChoices.SENDING).update(
+            status=CampaignStatusChoices.FINISHED, finished_at=now):
+        summary = campaign_summary(campaign)
+        record("mail.campaign_finish", target_type="mail.campaign", target_id=str(campaign.pk),
+               name=campaign.name, sent=summary["sent"], failed=summary["failed"],
+               unconfirmed=summary["unconfirmed"])
+    campaign.refresh_from_db(fields=["status", "finished_at"])
+    return True
+
+
+def _pending(campaign: Campaign, now: datetime | None = None) -> QuerySet:
+    """Targets nobody has claimed; with `now`, only those not waiting to retry."""
+    pending = campaign.targets.filter(claimed_at__isnull=True, sent_at__isnull=True)
+    if now is not None:
+        pending = pending.filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    return pending.order_by("pk")
+
+
 def send_campaign(campaign: Campaign, *, click_base: str,
                   sleep: Callable[[float], None] = time.sleep, timeout: float = 30.0) -> int:
-    """Send to every target not sent yet, at most `per_minute` a minute, over one SMTP
+    """Send now to every target not claimed yet, at most `per_minute` a minute, over one SMTP
     connection to the campaign's profile; the number sent. A refused recipient is noted on
-    its target and the others still go."""
-    pending = list(campaign.targets.filter(sent_at__isnull=True).order_by("pk"))
+    its target and the others still go; a broken connection stops the run (what was sent
+    stays sent, and running it again sends only to the rest)."""
+    if campaign.status == CampaignStatusChoices.CANCELLED:
+        raise CampaignError(f"campaign {campaign.name!r} was cancelled")
+    pending = list(_pending(campaign))
     if not pending:
         return 0
-    if campaign.started_at is None:
-        campaign.started_at = timezone.now()
-        campaign.save(update_fields=["started_at"])
     gap = 60.0 / max(campaign.per_minute, 1)
     sent = 0
-    with smtplib.SMTP(campaign.smtp_host, campaign.smtp_port, timeout=timeout) as smtp:
+    with _connect(campaign, timeout) as smtp:
+        _start(campaign, timezone.now())
         for n, target in enumerate(pending):
             if n:
                 sleep(gap)
-            try:
-                smtp.send_message(_message(campaign, target, click_base),
-                                  from_addr=campaign.from_address, to_addrs=[target.address])
-            except smtplib.SMTPRecipientsRefused as exc:
-                target.send_error = str(exc)[:300]
-                target.save(update_fields=["send_error"])
-                continue
-            target.sent_at = timezone.now()
-            target.save(update_fields=["sent_at"])
-            sent += 1
-    campaign.finished_at = timezone.now()
-    campaign.save(update_fields=["finished_at"])
+            outcome = _deliver(smtp, campaign, target, click_base=click_base,
+                               now=timezone.now())
+            sent += outcome == Outcome.SENT
+            if outcome == Outcome.UNCONFIRMED:
+                break
+    _finish_if_done(campaign, timezone.now())
     return sent
+
+
+def due_campaigns(now: datetime) -> QuerySet:
+    """Scheduled campaigns whose time has come, and those already sending."""
+    return Campaign.objects.filter(
+        Q(status=CampaignStatusChoices.SCHEDULED, scheduled_at__lte=now)
+        | Q(status=CampaignStatusChoices.SENDING)).order_by("scheduled_at", "pk")
+
+
+def next_slot(campaign: Campaign) -> datetime | None:
+    """When the campaign may send its next message: one every 60/per_minute seconds after the
+    last claim (kept in the database, so a restarted runner keeps the pace); None if it has
+    never sent."""
+    last = campaign.targets.aggregate(last=Max("claimed_at"))["last"]
+    if last is None:
+        return None
+    return last + timedelta(seconds=60.0 / max(campaign.per_minute, 1))
+
+
+@dataclass
+class RunStats:
+    """What one `run_campaigns` call did."""
+
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    unconfirmed: int = 0
+    connect_errors: int = 0
+    finished: list[str] = field(default_factory=list)
+
+
+def run_campaigns(*, click_base: str, until_idle: bool = False,
+                  clock: Callable[[], datetime] = timezone.now,
+                  sleep: Callable[[float], None] = time.sleep, poll: float = 5.0,
+                  timeout: float = 30.0, stop: Callable[[], bool] = lambda: False,
+                  log: Callable[[str], None] = lambda _line: None) -> RunStats:
+    """Send every due campaign, each throttled to its `per_minute`, until stopped.
+
+    Resumable and idempotent: the pace and who was sent are read from the database, and each
+    target is claimed before its message goes, so a restarted runner (or two at once) never
+    sends twice to one target. With `until_idle`, return once no due campaign has a target
+    left to send (a campaign scheduled for later does not keep it waiting) or when a server
+    refuses connections (tried again on the next run).
+    """
+    stats = RunStats()
+    connections: dict[int, tuple[smtplib.SMTP, datetime]] = {}
+    down: dict[int, datetime] = {}
+    try:
+        while not stop():
+            now = clock()
+            wake: datetime | None = None
+            for campaign in due_campaigns(now):
+                if campaign.pk in down and down[campaign.pk] > now:
+                    wake = min(wake or down[campaign.pk], down[campaign.pk])
+                    continue
+                slot = next_slot(campaign)
+                if slot is not None and slot > now:
+                    wake = min(wake or slot, slot)
+                    continue
+                target = _pending(campaign, now).first()
+                if target is None and _pending(campaign).exists():
+                    retry = _pending(campaign).exclude(retry_at=None).aggregate(
+                        at=Min("retry_at"))["at"]
+                    if retry is not None:
+                        wake = min(wake or retry, retry)
+                    continue
+                if target is None:
+                    if campaign.status == CampaignStatusChoices.SCHEDULED:
+                        _start(campaign, now)
+                    if _finish_if_done(campaign, now):
+                        stats.finished.append(campaign.name)
+                        log(f"campaign {campaign.name!r} finished")
+                    continue
+                smtp = _connection(connections, campaign, now, timeout)
+                if smtp is None:
+                    stats.connect_errors += 1
+                    down[campaign.pk] = now + timedelta(seconds=max(poll, 1.0) * 6)
+                    log(f"campaign {campaign.name!r}: cannot connect to "
+                        f"{campaign.smtp_host}:{campaign.smtp_port}; trying again later")
+                    if until_idle:
+                        return stats
+                    continue
+                _start(campaign, now)
+                outcome = _deliver(smtp, campaign, target, click_base=click_base, now=now)
+                if outcome == Outcome.UNCONFIRMED:
+                    _drop(connections, campaign.pk)
+                    log(f"campaign {campaign.name!r}: connection lost sending to "
+                        f"{target.address}; not retried (unconfirmed)")
+                if outcome != Outcome.TAKEN:
+                    setattr(stats, outcome, getattr(stats, outcome) + 1)
+                nxt = now + timedelta(seconds=60.0 / max(campaign.per_minute, 1))
+                wake = min(wake or nxt, nxt)
+            if until_idle and not any(_pending(c, clock()).exists()
+                                      for c in due_campaigns(clock())):
+                for campaign in due_campaigns(clock()):
+                    if _finish_if_done(campaign, clock()):
+                        stats.finished.append(campaign.name)
+                return stats
+            now = clock()
+            for pk, (_smtp, used) in list(connections.items()):
+                if (now - used).total_seconds() > 20:
+                    _drop(connections, pk)
+            pause = poll if wake is None else min(max((wake - now).total_seconds(), 0.0), poll)
+            if pause > 0:
+                sleep(pause)
+    finally:
+        for pk in list(connections):
+            _drop(connections, pk)
+    return stats
+
+
+def _connection(connections: dict, campaign: Campaign, now: datetime,
+                timeout: float) -> smtplib.SMTP | None:
+    held = connections.get(campaign.pk)
+    if held is not None:
+        connections[campaign.pk] = (held[0], now)
+        return held[0]
+    try:
+        smtp = _connect(campaign, timeout)
+    except OSError:
+        return None
+    connections[campaign.pk] = (smtp, now)
+    return smtp
+
+
+def _drop(connections: dict, pk: int) -> None:
+    smtp, _used = connections.pop(pk)
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
+
+
+def schedule_campaign(campaign: Campaign, at: datetime, *, actor: str,
+                      request: Any = None) -> None:
+    """Have the runner start the campaign at `at` (audited). Only a draft or scheduled
+    campaign can be (re)scheduled."""
+    if campaign.status not in (CampaignStatusChoices.DRAFT, CampaignStatusChoices.SCHEDULED):
+        state = campaign.get_status_display().lower()
+        raise CampaignError(f"campaign {campaign.name!r} is {state}; only a draft or "
+                            "scheduled one can be scheduled")
+    if not campaign.targets.exists():
+        raise CampaignError(f"campaign {campaign.name!r} has no targets")
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatusChoices.SCHEDULED, scheduled_at=at)
+        record("mail.campaign_schedule", actor=actor, target_type="mail.campaign",
+               target_id=str(campaign.pk), request=request, name=campaign.name,
+               at=at.isoformat(), per_minute=campaign.per_minute)
+    campaign.refresh_from_db()
+
+
+def cancel_campaign(campaign: Campaign, *, actor: str, request: Any = None) -> None:
+    """Stop a campaign: nothing more is sent (what was sent stays sent, tracking goes on)."""
+    if campaign.status in (CampaignStatusChoices.FINISHED, CampaignStatusChoices.CANCELLED):
+        raise CampaignError(f"campaign {campaign.name!r} is already "
+                            f"{campaign.get_status_display().lower()}")
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatusChoices.CANCELLED, finished_at=timezone.now())
+        record("mail.campaign_cancel", actor=actor, target_type="mail.campaign",
+               target_id=str(campaign.pk), request=request, name=campaign.name,
+               unsent=_pending(campaign).count())
+    campaign.refresh_from_db()
+
+
+def release_unconfirmed(campaign: Campaign, *, actor: str, request: Any = None) -> int:
+    """Let the runner try again the targets whose sending was cut off mid-transaction (they
+    may get the message twice: the operator decides). The number released, audited."""
+    with transaction.atomic():
+        released = campaign.targets.filter(
+            sent_at__isnull=True, send_error__startswith="unconfirmed:",
+        ).update(claimed_at=None, send_error="")
+        record("mail.campaign_retry", actor=actor, target_type="mail.campaign",
+               target_id=str(campaign.pk), request=request, name=campaign.name,
+               released=released)
+    return released
 
 
 def note_fetch(ref: str, *, human: bool) -> None:
@@ -119,15 +406,22 @@ def note_fetch(ref: str, *, human: bool) -> None:
 
 
 def campaign_summary(campaign: Campaign) -> dict[str, int]:
-    """Targets, sent, clicked (people only), reported and scanner fetches."""
-    targets = campaign.targets.all()
-    return {
-        "targets": targets.count(),
-        "sent": targets.filter(sent_at__isnull=False).count(),
-        "clicked": targets.filter(clicked_at__isnull=False).count(),
-        "reported": targets.filter(reported_at__isnull=False).count(),
-        "scanner_fetches": sum(targets.values_list("scanner_fetches", flat=True)),
-    }
+    """Targets, sent, clicked (people only), reported, scanner fetches, and the targets whose
+    sending failed for good or was cut off (unconfirmed: not retried)."""
+    from django.db.models import Count, Sum
+
+    counts = campaign.targets.aggregate(
+        targets=Count("pk"),
+        sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+        reported=Count("pk", filter=Q(reported_at__isnull=False)),
+        scanner_fetches=Coalesce(Sum("scanner_fetches"), 0),
+        failed=Count("pk", filter=Q(sent_at__isnull=True, claimed_at__isnull=False)
+                     & ~Q(send_error="") & ~Q(send_error__startswith="unconfirmed:")),
+        unconfirmed=Count("pk", filter=Q(sent_at__isnull=True,
+                                         send_error__startswith="unconfirmed:")),
+    )
+    return {k: int(v or 0) for k, v in counts.items()}
 
 
 def note_report(raw: bytes, reporter: str) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
-__all__ = ["ClickKindChoices", "QuarantineStatusChoices", "ReportChannelChoices",
-           "ReportStatusChoices"]
+__all__ = ["CampaignStatusChoices", "ClickKindChoices", "QuarantineStatusChoices",
+           "ReportChannelChoices", "ReportStatusChoices"]
 
 
 class QuarantineStatusChoices(models.TextChoices):
@@ -41,3 +41,14 @@ class ReportStatusChoices(models.TextChoices):
     PHISHING = "phishing", "Phishing"
     SPAM = "spam", "Spam"
     BENIGN = "benign", "Benign"
+
+
+class CampaignStatusChoices(models.TextChoices):
+    """Where an awareness campaign is: being prepared, waiting for its time, sending, done,
+    or stopped by an operator (what was sent stays sent)."""
+
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    SENDING = "sending", "Sending"
+    FINISHED = "finished", "Finished"
+    CANCELLED = "cancelled", "Cancelled"

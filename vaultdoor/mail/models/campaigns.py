@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from ..choices import CampaignStatusChoices
+
 __all__ = ["Campaign", "CampaignTarget"]
 
 
@@ -22,6 +24,10 @@ class Campaign(models.Model):
     smtp_host = models.CharField(max_length=253, default="127.0.0.1")
     smtp_port = models.PositiveIntegerField(default=25)
     per_minute = models.PositiveIntegerField(default=30, help_text="Sending throttle.")
+    status = models.CharField(max_length=20, choices=CampaignStatusChoices.choices,
+                              default=CampaignStatusChoices.DRAFT)
+    scheduled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When `vaultdoor mail campaign run` starts sending.")
     created = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -42,7 +48,15 @@ class CampaignTarget(models.Model):
                                blank=True, related_name="campaign_targets")
     address = models.CharField(max_length=254)
     name = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When a sender took this target, before the SMTP transaction: a claimed "
+                  "target is never sent again (at most once), whatever happens next.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Temporary (4xx) refusals so far.")
+    retry_at = models.DateTimeField(null=True, blank=True,
+                                    help_text="After a temporary refusal: not before then.")
     send_error = models.CharField(max_length=300, blank=True)
     clicked_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +69,7 @@ class CampaignTarget(models.Model):
             models.UniqueConstraint(fields=["campaign", "address"],
                                     name="mail_campaigntarget_unique_address"),
         ]
+        indexes = [models.Index(fields=["campaign", "claimed_at"], name="mail_target_claimed")]
 
     def __str__(self) -> str:
         return f"{self.campaign} -> {self.address}"

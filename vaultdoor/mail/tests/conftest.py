@@ -138,3 +138,26 @@ def click_url(url: str, *, verdict: str = "clean", age: float = 3600.0,
 
     return "/m/c/" + click_token(ref, recipient, url, verdict=verdict,
                                  delivered_at=time.time() - age)
+
+
+@pytest.fixture
+def billing(transactional_db, django_user_model):
+    """Three people: two in Billing with mail addresses, one in Sales."""
+    from vaultdoor.facilities.models import Site
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.people.models import Person
+
+    site = Site.objects.create(code="lakeside", name="Lakeside", timezone="Europe/London")
+    people = []
+    for code, name, department in (("E1", "Rosa Delgado", "Billing"),
+                                   ("E2", "Omar Haddad", "Billing"),
+                                   ("E3", "Ana Lima", "Sales")):
+        person = Person.objects.create(site=site, code=code, name=name, kind="employee",
+                                       department=department)
+        user = django_user_model.objects.create_user(
+            code.lower(), email=f"{name.split()[0].lower()}@{ORG}")
+        account = account_for(user)
+        account.person = person
+        account.save()
+        people.append(person)
+    return people

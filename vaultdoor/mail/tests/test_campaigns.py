@@ -19,29 +19,6 @@ BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Geck
            "Chrome/130.0 Safari/537.36")
 
 
-@pytest.fixture
-def billing(transactional_db, django_user_model):
-    """Three people: two in Billing with mail addresses, one in Sales."""
-    from vaultdoor.facilities.models import Site
-    from vaultdoor.identity.services.accounts import account_for
-    from vaultdoor.people.models import Person
-
-    site = Site.objects.create(code="lakeside", name="Lakeside", timezone="Europe/London")
-    people = []
-    for code, name, department in (("E1", "Rosa Delgado", "Billing"),
-                                   ("E2", "Omar Haddad", "Billing"),
-                                   ("E3", "Ana Lima", "Sales")):
-        person = Person.objects.create(site=site, code=code, name=name, kind="employee",
-                                       department=department)
-        user = django_user_model.objects.create_user(
-            code.lower(), email=f"{name.split()[0].lower()}@{ORG}")
-        account = account_for(user)
-        account.person = person
-        account.save()
-        people.append(person)
-    return people
-
-
 def test_only_the_persons_click_counts(client, sink, billing):
     campaign = Campaign.objects.create(
         name="Q4 invoice lure", subject="Overdue invoice", from_address="ap@vendor-billing.example",
@@ -75,7 +52,7 @@ def test_only_the_persons_click_counts(client, sink, billing):
     assert rosa.clicked_at is not None
     summary = campaign_summary(campaign)
     assert summary == {"targets": 2, "sent": 2, "clicked": 1, "reported": 0,
-                       "scanner_fetches": 3}
+                       "scanner_fetches": 3, "failed": 0, "unconfirmed": 0}
     assert LinkClick.objects.filter(kind="human").count() == 1
 
     # Omar reports it instead.
