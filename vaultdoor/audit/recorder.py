@@ -117,6 +117,8 @@ def _insert_many(rows: list[ChainEvent], using: str) -> None:
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     limit = connection.features.max_query_params
     size = max(1, min(_BULK_ROWS, limit // len(fields))) if limit else _BULK_ROWS
+    last_at: Any = None
+    last_db_at: Any = None
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = rows[start:start + size]
@@ -124,8 +126,16 @@ def _insert_many(rows: list[ChainEvent], using: str) -> None:
             for event in chunk:
                 for name, conv in zip(names, convert, strict=True):
                     value = getattr(event, name)
-                    values.append(value if conv is None
-                                  else conv.get_db_prep_save(value, connection))
+                    if conv is not None:
+                        # A batch shares one time: convert it once.
+                        if name == "at" and value is last_at:
+                            value = last_db_at
+                        else:
+                            converted = conv.get_db_prep_save(value, connection)
+                            if name == "at":
+                                last_at, last_db_at = value, converted
+                            value = converted
+                    values.append(value)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - our own names
                 + ", ".join([one] * len(chunk)), values,

@@ -47,11 +47,10 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) ->
     plan = []
     for f in fields:
         if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
-            default: Any = now
-        elif f.has_default():
-            default = f.get_default
-        else:
-            default = None
+            # The same time for every row: converted once, then passed as it is.
+            plan.append((f.attname, None, f.get_db_prep_save(now, connection)))
+            continue
+        default: Any = f.get_default if f.has_default() else None
         plan.append((f.attname, None if _plain(f) else f, default))
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     limit = connection.features.max_query_params
