@@ -38,6 +38,8 @@ ACTIONS: dict[str, str] = {
     "auth.second_factor_verified": "a sign-in passed its second factor (and how)",
     "auth.second_factor_added": "a TOTP authenticator or passkey was enrolled",
     "auth.second_factor_removed": "a TOTP authenticator or passkey was removed",
+    "auth.second_factors_reset": "every second factor of an account was removed by an "
+                                 "administrator (the next sign-in enrols anew)",
     "auth.recovery_code_used": "a single-use recovery code was spent",
     "auth.recovery_codes_issued": "a new set of recovery codes was issued",
     "auth.step_up": "a user proved a second factor again for a sensitive action",

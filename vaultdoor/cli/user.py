@@ -121,6 +121,35 @@ def unlock(username: str) -> None:
     click.echo(f"{username}: {'unlocked' if removed else 'was not locked'}")
 
 
+@user.command("reset-factors")
+@click.argument("username")
+@click.option("--reason", required=True, help="why (kept in the audit log), at least 5 characters")
+def reset_factors(username: str, reason: str) -> None:
+    """Remove every second factor of an account (a lost phone) and end its sessions; the next
+    sign-in enrols anew. Check who is asking first."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.identity.services.factors import reset_second_factors
+    from vaultdoor.identity.services.sessions import end_sessions
+
+    if len(reason.strip()) < 5:
+        fail("--reason: say why, in at least 5 characters", status=EXIT_INVALID)
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        fail(f"no user named {username!r}", status=EXIT_INVALID)
+    account = account_for(found)
+    with transaction.atomic():
+        ended = end_sessions(account)
+        counts = reset_second_factors(account, actor="cli", reason=reason.strip(),
+                                      sessions_ended=ended)
+    print_json({"username": username, **counts, "sessions_ended": ended})
+
+
 @click.group()
 def token() -> None:
     """API tokens for integrations: scoped, expiring, stored hashed."""

@@ -34,4 +34,5 @@ urlpatterns = [
     path("controllers/", include("vaultdoor.controllers.urls")),
     path("mail/", include("vaultdoor.mail.console_urls")),
     path("vetting/", include("vaultdoor.vetting.urls")),
+    path("accounts/", include("vaultdoor.identity.console_urls")),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-__all__ = ["CodeForm", "LoginForm", "NewPasswordForm", "PasswordChangeForm"]
+__all__ = ["CodeForm", "LoginForm", "NewPasswordForm", "PasswordChangeForm", "ResetFactorsForm"]
 
 
 class LoginForm(forms.Form):
@@ -57,4 +57,26 @@ class PasswordChangeForm(NewPasswordForm):
         value = self.cleaned_data["current_password"]
         if self.user is None or not self.user.check_password(value):
             raise ValidationError("That is not your current password.", code="wrong")
+        return value
+
+
+class ResetFactorsForm(forms.Form):
+    """An administrator confirms removing every second factor of an account by typing its
+    user id, and says why (kept in the audit log)."""
+
+    reason = forms.CharField(max_length=300, min_length=5,
+                             help_text="Why, e.g. 'phone lost, identity checked by call-back'.")
+    new_password = forms.BooleanField(
+        required=False, label="Also disable the current password and issue a one-time "
+                              "enrolment link (when the password may be known to someone else)")
+    confirm = forms.CharField(max_length=150, label="Type the user id to confirm")
+
+    def __init__(self, *args, username: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.username = username
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip()
+        if value != self.username:
+            raise ValidationError(f"type {self.username} to confirm", code="confirm")
         return value

@@ -87,16 +87,23 @@ def _api_endpoints():
 
 
 @pytest.fixture
-def seeded(db):
+def seeded(db, django_user_model):
     from vaultdoor.testing.seed import seed_example_site
 
     seed_example_site()
     sync_roles()
+    # an account to open: the console's account pages take one's id
+    account_for(django_user_model.objects.create_user("matrix-target"))
 
 
 def test_permission_matrix(seeded, client, django_user_model):
     pages, endpoints = _console_pages(), _api_endpoints()
     assert len(pages) >= 15 and len(endpoints) >= 11
+    from vaultdoor.identity.models import Account
+
+    first = Account.objects.order_by("pk").values_list("pk", flat=True)[0]
+    assert {"/accounts/", f"/accounts/{first}/", f"/accounts/{first}/reset-second-factors/"
+            } <= {url for url, _ in pages}
     unexpected = []
     for role in RoleChoices:
         user = django_user_model.objects.create_user(f"r-{role.value}")

@@ -4,7 +4,7 @@ Termination revokes everything in one transaction: the person's status (every do
 them), their badges, PINs and biometric enrolments, their own access levels, their console
 account, sessions, API tokens and second factors. Each revocation is its own audit event;
 all of them carry the same `correlation_id`, and `lifecycle.terminate` sums them up.
-Sessions and tokens are ended through the identity app's services.
+Sessions, tokens and second factors are ended through the identity app's services.
 """
 
 from __future__ import annotations
@@ -139,19 +139,12 @@ def _revoke_account(account: Any, at: dt.datetime) -> dict[str, dict[str, Any]]:
                                          expires__gt=at).update(expires=at)
     ended = end_sessions(account)
     revoked = revoke_tokens(account)
-    # TODO(identity): no service removes every second factor of an account yet; these are
-    # the same deletions the portal's RemoveFactorView makes, one per kind.
-    authenticators = account.totp_devices.all().delete()[0]
-    passkeys = account.webauthn_credentials.all().delete()[0]
-    recovery = account.recovery_codes.all().delete()[0]
+    # Second factors go last, through identity's reset (it records its own event).
     return {
         "lifecycle.account_disabled": {"username": user.get_username(),
                                        "enrolment_links_expired": links},
         "lifecycle.sessions_ended": {"count": ended},
         "lifecycle.tokens_revoked": {"count": revoked},
-        "lifecycle.second_factors_removed": {"authenticators": authenticators,
-                                             "passkeys": passkeys,
-                                             "recovery_entries": recovery},
     }
 
 
@@ -190,6 +183,11 @@ def terminate(person: Person, *, actor: str, reason: str, request: Any = None,
             steps.update(_revoke_account(account, at))
         for action, context in steps.items():
             record(action, **common, **context)
+        if account is not None:
+            from vaultdoor.identity.services.factors import reset_second_factors
+
+            steps["lifecycle.second_factors_removed"] = reset_second_factors(
+                account, action="lifecycle.second_factors_removed", **common)
         summary = {action.split(".", 1)[1]: context for action, context in steps.items()}
         termination = Termination.objects.create(
             person=person, at=at, by=actor[:150], reason=reason[:300],

@@ -1,0 +1,165 @@
+"""Console pages for administrators: the accounts, one account's second factors, sessions,
+tokens and lockout, and resetting its second factors (needs a fresh second factor).
+
+Mounted by the console under /accounts/ (`console:accounts:*`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from vaultdoor.console.filters import FilterForm
+from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
+
+from .. import clock
+from ..choices import FailureKind
+from ..forms import ResetFactorsForm
+from ..models import Account
+from ..services.enrolment import issue_link
+from ..services.factors import reset_second_factors
+from ..services.lockout import locked_until
+from ..services.sessions import end_sessions
+from ..stepup import has_recent_second_factor, step_up_redirect
+
+__all__ = ["AccountDetailView", "AccountListView", "ResetFactorsView"]
+
+VIEW = "identity.view_account"
+CHANGE = "identity.change_account"
+
+
+class AccountFilterForm(FilterForm):
+    """Search accounts by user id, name or the linked person's id."""
+
+    search_fields = ("user__username", "user__first_name", "user__last_name", "person__code",
+                     "person__name")
+
+
+def _with_counts(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("user", "person").annotate(
+        authenticators=Count("totp_devices", filter=Q(totp_devices__confirmed=True),
+                             distinct=True),
+        passkeys=Count("webauthn_credentials", distinct=True),
+    )
+
+
+class AccountListView(ObjectListView):
+    """Every console account: who, which role, whether it has a second factor."""
+
+    model = Account
+    permission_required = (VIEW,)
+    filter_form = AccountFilterForm
+    table_template = "identity/console/tables/accounts.html"
+    nav = "accounts"
+    title = "Accounts"
+
+    def queryset_for(self) -> QuerySet:
+        return _with_counts(Account.objects.all()).order_by("user__username")
+
+
+class AccountDetailView(ObjectDetailView):
+    """One account: its person, role, second factors, sessions, API tokens and lockout."""
+
+    model = Account
+    permission_required = (VIEW,)
+    template_name = "identity/console/account.html"
+    nav = "accounts"
+
+    def queryset_for(self) -> QuerySet:
+        return _with_counts(Account.objects.all())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        account = self.object
+        username = account.user.get_username()
+        now = clock.now()
+        context.update(
+            title=username,
+            devices=list(account.totp_devices.filter(confirmed=True)),
+            passkey_list=list(account.webauthn_credentials.all()),
+            recovery_left=account.recovery_codes.filter(used_at=None).count(),
+            session_count=account.sessions.count(),
+            tokens=list(account.api_tokens.filter(revoked_at=None, expires__gt=now)),
+            locks=[(kind.label, until) for kind in FailureKind
+                   if (until := locked_until(username, kind.value, now)) is not None],
+        )
+        return context
+
+
+class ResetFactorsView(ConsoleView, DetailView):
+    """Confirm, then remove every second factor of an account and end its sessions.
+
+    For a lost or stolen authenticator: the holder's next sign-in leads through enrolment.
+    Needs `identity.change_account` and a second factor of one's own within 15 minutes.
+    Only a superuser may reset a superuser's factors.
+    """
+
+    model = Account
+    permission_required = (VIEW, CHANGE)
+    template_name = "identity/console/reset_factors.html"
+    nav = "accounts"
+    title = "Reset second factors"
+
+    def get_queryset(self) -> QuerySet:
+        qs = _with_counts(Account.objects.all())
+        if not self.request.user.is_superuser:
+            qs = qs.filter(user__is_superuser=False)
+        return qs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        account = self.object
+        context.setdefault("form", ResetFactorsForm(username=account.user.get_username()))
+        context.update(
+            account=account,
+            recovery_left=account.recovery_codes.filter(used_at=None).count(),
+            session_count=account.sessions.count(),
+            stepped_up=has_recent_second_factor(self.request),
+            own=account.user_id == self.request.user.pk,
+        )
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.object = self.get_object()
+        account = self.object
+        if not has_recent_second_factor(request):
+            return step_up_redirect(request)
+        form = ResetFactorsForm(request.POST, username=account.user.get_username())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        own = account.user_id == request.user.pk
+        new_password = form.cleaned_data["new_password"] and not own
+        actor = request.user.get_username()
+        with transaction.atomic():
+            # The holder's sessions end too (a stolen phone may come with a signed-in
+            # browser), except the administrator's own current one on their own account.
+            ended = end_sessions(account, keep=request.session.session_key if own else None)
+            link = None
+            if new_password:
+                account.user.set_unusable_password()
+                account.user.save(update_fields=["password"])
+                link = issue_link(account, created_by=actor)
+            counts = reset_second_factors(account, actor=actor, request=request,
+                                          reason=form.cleaned_data["reason"],
+                                          sessions_ended=ended, sign_in_reset=new_password)
+        removed = sum(counts.values())
+        done = (f"{account.user.get_username()}: {removed} second-factor record"
+                f"{'s' if removed != 1 else ''} removed, {ended} session"
+                f"{'s' if ended != 1 else ''} ended.")
+        if link is not None:
+            # Shown once, in this response only (never in a message cookie or the log).
+            url = request.build_absolute_uri(reverse("identity:welcome", args=[link]))
+            response = render(request, "identity/console/reset_done.html", {
+                **self.navigation(), "account": account, "done": done, "link": url,
+                "title": self.title})
+            response["Cache-Control"] = "no-store"
+            return response
+        messages.success(request, f"{done} The next sign-in enrols a new authenticator.")
+        return HttpResponseRedirect(reverse("console:accounts:account", args=[account.pk]))
