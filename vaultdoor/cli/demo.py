@@ -43,4 +43,19 @@ def admin(username: str) -> None:
     click.echo(f"  one-time password: {password}")
     click.echo("  (a new password is generated each time; it is not stored anywhere else)")
     click.echo("  (the first sign-in sets up an authenticator app: every console user needs one)")
+    _vault_logins()
     click.echo("")
+
+
+def _vault_logins() -> None:
+    from vaultdoor.demo.vault import reset_vault_users
+
+    logins = reset_vault_users()
+    if not logins:
+        return
+    click.echo("")
+    click.echo("  to try the customer vault (/vault/), sign in as one of these instead:")
+    for login in logins:
+        click.echo(f"    {login.username} ({login.role}): one-time password {login.password}")
+    click.echo("  search by phone +1 202 555 0100, reveal a field with a reason; every customer")
+    click.echo("  is fictional (555 numbers, example.com, published test card numbers)")

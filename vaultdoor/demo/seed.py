@@ -1,4 +1,5 @@
-"""Seed the database with the demo centre and replay its last 24 hours through the engine."""
+"""Seed the database with the demo centre and replay its last 24 hours through the engine;
+add the vault's demo customers and accounts (vaultdoor/demo/vault.py)."""
 
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
     from vaultdoor.access.services.decide import decide_swipe
     from vaultdoor.access.services.importer import import_site
     from vaultdoor.access.services.pinkey import server_pin_hasher
+    from vaultdoor.demo.vault import seed_vault
     from vaultdoor.engine.sitefile import site_from_data
     from vaultdoor.facilities.models import Site
 
     if if_empty and Site.objects.exists():
         echo("demo: a site is already there; leaving it as it is")
+        seed_vault(echo=echo)  # a demo seeded before the vault existed gets its customers
         return
     plan = build_centre(agents=agents, seed=seed)
     echo(f"demo: building {plan.site['site']['name']} with {agents} agents "
@@ -57,6 +60,7 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
     echo(f"demo: {len(swipes)} swipes replayed: {summary}")
     record("demo.seed", actor="demo", target_type="site", target_id=DEMO_SITE_ID,
            agents=agents, seed=seed, swipes=len(swipes), outcomes=outcomes)
+    seed_vault(echo=echo, today=(now or dt.datetime.now(dt.UTC)).date())
     echo(f"demo: site '{DEMO_SITE_ID}' is ready")
 
 
