@@ -216,9 +216,13 @@ def campaign() -> None:
 @click.option("--at", "at", default=None, metavar="WHEN",
               help="Schedule it: an ISO 8601 time (with its offset) or 'now'. Without it the "
                    "campaign is a draft until `schedule` or `send`.")
+@click.option("--landing-page", "landing_page", default=None, metavar="NAME",
+              help="A hosted landing page (see `landing-page`): submissions are tracked.")
+@click.option("--no-open-tracking", is_flag=True, help="Leave out the tracking image.")
 def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                     landing_url: str, smtp: str, per_minute: int, department: str,
-                    role_code: str, at: str | None) -> None:
+                    role_code: str, at: str | None, landing_page: str | None,
+                    no_open_tracking: bool) -> None:
     """Create a campaign and add its targets (people with an account mail address)."""
     from vaultdoor.cli import _django
     from vaultdoor.mail.gateway import parse_hostport
@@ -236,13 +240,19 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
 
     from vaultdoor.audit import record
     from vaultdoor.mail.campaigns import CampaignError, add_targets, schedule_campaign
-    from vaultdoor.mail.models import Campaign
+    from vaultdoor.mail.models import Campaign, LandingPage
 
+    page = None
+    if landing_page:
+        page = LandingPage.objects.filter(name=landing_page).first()
+        if page is None:
+            fail(f"--landing-page: no landing page named {landing_page!r}", status=EXIT_INVALID)
     try:
         with transaction.atomic():
             created = Campaign.objects.create(
                 name=name, subject=subject, from_address=from_address, html_body=body,
-                landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute)
+                landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
+                landing_page=page, track_opens=not no_open_tracking)
             added = add_targets(created, department=department, role_code=role_code)
             record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
                    target_id=str(created.pk), name=name, targets=added,
@@ -255,6 +265,40 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
         fail(f"--at: {exc}", status=EXIT_INVALID)
     click.echo(f"campaign {name!r}: {added} target(s)"
                + (f", scheduled for {when.isoformat()}" if when is not None else ""))
+
+
+@campaign.command("landing-page")
+@click.argument("name")
+@click.option("--title", required=True, help="The page's heading, e.g. 'Sign in to Payroll'.")
+@click.option("--intro", default="", help="Plain text above the form.")
+@click.option("--field", "fields", multiple=True, metavar="LABEL",
+              help="An input's label (repeatable; 'password' in it makes a password input). "
+                   "Default: Email and Password.")
+@click.option("--button", default="Sign in", show_default=True)
+def campaign_landing_page(name: str, title: str, intro: str, fields: tuple[str, ...],
+                          button: str) -> None:
+    """Create or change a hosted landing page. What people type in it is never sent to the
+    server nor stored: only that they submitted."""
+    labels = [f.strip() for f in fields if f.strip()] or ["Email", "Password"]
+    if len(labels) > 6 or any(len(label) > 80 for label in labels):
+        fail("--field: at most 6 labels of at most 80 characters", status=EXIT_INVALID)
+    if not title.strip() or len(title) > 200:
+        fail("--title: 1 to 200 characters", status=EXIT_INVALID)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from django.db import transaction
+
+    from vaultdoor.audit import record
+    from vaultdoor.mail.models import LandingPage
+
+    with transaction.atomic():
+        page, created = LandingPage.objects.update_or_create(
+            name=name, defaults={"title": title.strip(), "intro": intro,
+                                 "fields": "\n".join(labels), "button": button[:60]})
+        record("mail.landing_page_change", actor=_operator(), target_type="mail.landingpage",
+               target_id=str(page.pk), name=name, created=created, fields=labels)
+    click.echo(f"landing page {name!r} {'created' if created else 'changed'}")
 
 
 def _operator() -> str:

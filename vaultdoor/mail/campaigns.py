@@ -27,12 +27,12 @@ from vaultdoor.audit import record
 
 from .choices import CampaignStatusChoices
 from .models import Campaign, CampaignTarget
-from .tokens import click_token
+from .tokens import campaign_token, click_token
 
 __all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "add_targets",
            "campaign_summary", "cancel_campaign", "due_campaigns", "next_slot", "note_fetch",
-           "note_report", "release_unconfirmed", "run_campaigns", "schedule_campaign",
-           "send_campaign"]
+           "note_open", "note_report", "note_submit", "release_unconfirmed", "run_campaigns",
+           "schedule_campaign", "send_campaign"]
 
 CAMPAIGN_PREFIX = "campaign:"
 
@@ -68,12 +68,27 @@ def add_targets(campaign: Campaign, *, department: str = "", role_code: str = ""
     return added
 
 
+def landing_path(campaign: Campaign, target: CampaignTarget) -> str:
+    """The path of the target's hosted landing page (handed out only by the click view's
+    redirect after a person's click: never in the message itself)."""
+    return f"/m/l/{campaign_token('landing', campaign.pk, target.pk)}"
+
+
 def _message(campaign: Campaign, target: CampaignTarget, click_base: str) -> EmailMessage:
+    base = click_base.rstrip("/")
+    goes_to = (f"{base}{landing_path(campaign, target)}" if campaign.landing_page_id
+               else campaign.landing_url)
     token = click_token(f"{CAMPAIGN_PREFIX}{campaign.pk}:{target.pk}", target.address,
-                        campaign.landing_url, verdict="clean")
-    link = f"{click_base.rstrip('/')}/m/c/{token}"
+                        goes_to, verdict="clean")
+    link = f"{base}/m/c/{token}"
     body = (campaign.html_body.replace("{{ link }}", html.escape(link, quote=True))
             .replace("{{ name }}", html.escape(target.name or target.address)))
+    if campaign.track_opens:
+        pixel = (f'<img src="{html.escape(base)}/m/o/'
+                 f'{campaign_token("open", campaign.pk, target.pk)}" width="1" height="1" '
+                 'alt="">')
+        at = body.lower().rfind("</body>")
+        body = body[:at] + pixel + body[at:] if at >= 0 else body + pixel
     message = EmailMessage()
     message["From"] = campaign.from_address
     message["To"] = target.address
@@ -400,20 +415,58 @@ def note_fetch(ref: str, *, human: bool) -> None:
         return
     targets = CampaignTarget.objects.filter(pk=target_id, campaign_id=campaign_id)
     if human:
-        targets.filter(clicked_at__isnull=True).update(clicked_at=timezone.now())
+        now = timezone.now()
+        # A click is also an open (images are often blocked: the pixel alone undercounts).
+        targets.filter(opened_at__isnull=True).update(opened_at=now)
+        targets.filter(clicked_at__isnull=True).update(clicked_at=now)
     else:
         targets.update(scanner_fetches=F("scanner_fetches") + 1)
 
 
+# An image fetched this soon after sending is a scanner's or a privacy proxy's, not a person
+# opening the message (Apple Mail Privacy Protection fetches every image on delivery).
+OPEN_EARLY_SECONDS = 30.0
+
+
+def note_open(target: CampaignTarget, *, fetch: str, now: datetime | None = None) -> bool:
+    """The tracking image was fetched; whether it counted as the person opening the message.
+    Only a browser-like fetch (not HEAD, a prefetch or a scanner's user agent) long enough
+    after sending counts; the rest add to `scanner_fetches`."""
+    now = now or timezone.now()
+    targets = CampaignTarget.objects.filter(pk=target.pk)
+    early = target.sent_at is None or (now - target.sent_at).total_seconds() < OPEN_EARLY_SECONDS
+    if fetch != "browser" or early:
+        targets.update(scanner_fetches=F("scanner_fetches") + 1)
+        return False
+    targets.filter(opened_at__isnull=True).update(opened_at=now)
+    return True
+
+
+def note_submit(target: CampaignTarget, *, fetch: str, now: datetime | None = None) -> bool:
+    """The landing page's form was submitted; whether it counted. Only a browser's submission
+    by someone whose click counted (the landing URL is only handed out after one) is a
+    person's; a scanner or sandbox replaying the form adds to `scanner_fetches`. Nothing of
+    what was typed is an argument here: it is never read."""
+    now = now or timezone.now()
+    targets = CampaignTarget.objects.filter(pk=target.pk)
+    if fetch != "browser" or target.clicked_at is None:
+        targets.update(scanner_fetches=F("scanner_fetches") + 1)
+        return False
+    targets.filter(submitted_at__isnull=True).update(submitted_at=now)
+    return True
+
+
 def campaign_summary(campaign: Campaign) -> dict[str, int]:
-    """Targets, sent, clicked (people only), reported, scanner fetches, and the targets whose
-    sending failed for good or was cut off (unconfirmed: not retried)."""
+    """Targets, sent, opened, clicked and submitted (people only), reported, scanner fetches,
+    and the targets whose sending failed for good or was cut off (unconfirmed: not retried)."""
     from django.db.models import Count, Sum
 
     counts = campaign.targets.aggregate(
         targets=Count("pk"),
         sent=Count("pk", filter=Q(sent_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
         clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+        submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
         reported=Count("pk", filter=Q(reported_at__isnull=False)),
         scanner_fetches=Coalesce(Sum("scanner_fetches"), 0),
         failed=Count("pk", filter=Q(sent_at__isnull=True, claimed_at__isnull=False)

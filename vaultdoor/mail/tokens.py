@@ -13,11 +13,14 @@ from functools import lru_cache
 
 from django.core import signing
 
-__all__ = ["ClickToken", "InvalidToken", "ReportToken", "click_token", "read_click_token",
-           "read_report_token", "report_token"]
+__all__ = ["CampaignToken", "ClickToken", "InvalidToken", "ReportToken", "campaign_token",
+           "click_token", "read_campaign_token", "read_click_token", "read_report_token",
+           "report_token"]
 
 CLICK_SALT = "vaultdoor.mail.click"
 REPORT_SALT = "vaultdoor.mail.report"
+CAMPAIGN_SALTS = {"open": "vaultdoor.mail.campaign.open",
+                  "landing": "vaultdoor.mail.campaign.landing"}
 MAX_URL = 8192
 
 
@@ -87,3 +90,25 @@ def read_report_token(token: str) -> ReportToken:
         return ReportToken(ref=str(data["m"]), recipient=str(data["r"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise InvalidToken("this report link is not valid") from exc
+
+
+@dataclass(frozen=True)
+class CampaignToken:
+    """What a campaign's open pixel or landing page URL carries: the campaign and target."""
+
+    campaign_id: int
+    target_id: int
+
+
+def campaign_token(kind: str, campaign_id: int, target_id: int) -> str:
+    """A token for a campaign target's open pixel (`open`) or landing page (`landing`); each
+    kind has its own salt, so neither is accepted as the other or as a click token."""
+    return _current(CAMPAIGN_SALTS[kind]).sign_object({"c": campaign_id, "t": target_id})
+
+
+def read_campaign_token(kind: str, token: str) -> CampaignToken:
+    try:
+        data = _current(CAMPAIGN_SALTS[kind]).unsign_object(token[:2000])
+        return CampaignToken(campaign_id=int(data["c"]), target_id=int(data["t"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise InvalidToken("this link is not valid") from exc

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import links, portal
+from .views import campaign_pages, links, portal
 
 app_name = "mail"
 
 urlpatterns = [
     path("c/<str:token>", links.ClickView.as_view(), name="click"),
     path("r/<str:token>", links.ReportLinkView.as_view(), name="report_link"),
+    path("o/<str:token>", campaign_pages.OpenPixelView.as_view(), name="open_pixel"),
+    path("l/<str:token>", campaign_pages.LandingView.as_view(), name="landing"),
     path("mine/", portal.MyMailView.as_view(), name="mine"),
 ]

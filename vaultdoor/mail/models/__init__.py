@@ -1,7 +1,7 @@
 """The mail gateway's records: who corresponds with whom, deliveries, quarantine, clicks and
 reports."""
 
-from .campaigns import Campaign, CampaignTarget
+from .campaigns import Campaign, CampaignTarget, LandingPage
 from .clicks import LinkClick
 from .correspondence import Correspondence, DatabaseCorrespondence
 from .messages import Delivery, QuarantinedMessage
@@ -13,6 +13,7 @@ __all__ = [
     "Correspondence",
     "DatabaseCorrespondence",
     "Delivery",
+    "LandingPage",
     "LinkClick",
     "PhishReport",
     "QuarantinedMessage",

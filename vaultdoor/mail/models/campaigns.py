@@ -7,7 +7,40 @@ from django.utils import timezone
 
 from ..choices import CampaignStatusChoices
 
-__all__ = ["Campaign", "CampaignTarget"]
+__all__ = ["Campaign", "CampaignTarget", "LandingPage"]
+
+
+class LandingPage(models.Model):
+    """The page a campaign's link leads to after a person's click: an imitation sign-in form.
+
+    What people type never reaches the server: the form's inputs have no `name`, so the
+    browser sends none of it, and the view reads no field of what is posted anyway. Only the
+    fact of a submission is recorded. After it (or the "this was a test" link) the page says
+    it was an exercise and points to the person's training."""
+
+    name = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=200, help_text="The page's heading, e.g. 'Sign in'.")
+    intro = models.TextField(blank=True, help_text="Plain text above the form.")
+    fields = models.TextField(
+        default="Email\nPassword",
+        help_text="One input label a line; a label with 'password' in it is a password input.")
+    button = models.CharField(max_length=60, default="Sign in")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def inputs(self) -> list[dict[str, str]]:
+        """The form's inputs: label, type and an id (never a name)."""
+        shown = []
+        for n, label in enumerate(x.strip() for x in self.fields.splitlines()):
+            if label:
+                kind = "password" if "password" in label.lower() else "text"
+                shown.append({"label": label[:80], "type": kind, "id": f"field-{n}"})
+        return shown[:6]
 
 
 class Campaign(models.Model):
@@ -21,6 +54,13 @@ class Campaign(models.Model):
     from_address = models.CharField(max_length=254)
     html_body = models.TextField()
     landing_url = models.URLField(max_length=500)
+    landing_page = models.ForeignKey(
+        LandingPage, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
+        help_text="Hosted landing page (submissions tracked); without one, a click leads to "
+                  "`landing_url`.")
+    track_opens = models.BooleanField(
+        default=True, help_text="Add a tracking image (opens are a lower bound: many mail "
+                                "clients block images, and privacy proxies fetch them early).")
     smtp_host = models.CharField(max_length=253, default="127.0.0.1")
     smtp_port = models.PositiveIntegerField(default=25)
     per_minute = models.PositiveIntegerField(default=30, help_text="Sending throttle.")
@@ -58,7 +98,11 @@ class CampaignTarget(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True,
                                     help_text="After a temporary refusal: not before then.")
     send_error = models.CharField(max_length=300, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
     clicked_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Submitted the landing page's form (what was typed is "
+                                         "never sent nor stored).")
     reported_at = models.DateTimeField(null=True, blank=True)
     scanner_fetches = models.PositiveIntegerField(
         default=0, help_text="Fetches of the link that were not a person's click.")

@@ -52,7 +52,8 @@ def test_only_the_persons_click_counts(client, sink, billing):
     assert rosa.clicked_at is not None
     summary = campaign_summary(campaign)
     assert summary == {"targets": 2, "sent": 2, "clicked": 1, "reported": 0,
-                       "scanner_fetches": 3, "failed": 0, "unconfirmed": 0}
+                       "scanner_fetches": 3, "failed": 0, "unconfirmed": 0, "opened": 1,
+                       "submitted": 0}
     assert LinkClick.objects.filter(kind="human").count() == 1
 
     # Omar reports it instead.

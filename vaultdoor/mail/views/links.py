@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views import View
 
+from ..campaigns import CAMPAIGN_PREFIX
 from ..choices import ClickKindChoices
 from ..clicktime import EARLY_SECONDS, UrlCheck, check_url, classify_fetch, csp_origin
 from ..mail_settings import gateway_settings
@@ -66,6 +68,13 @@ class ClickView(View):
             clicked = read_click_token(token)
         except InvalidToken:
             return None
+        if clicked.ref.startswith(CAMPAIGN_PREFIX):
+            # Our own simulated phish: the target is the campaign's landing page, chosen by the
+            # security team; only the fetch is judged (a warning would spoil the exercise).
+            parts = urlsplit(clicked.url)
+            openable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+            return clicked, UrlCheck(url=clicked.url, host=(parts.hostname or "")[:253],
+                                     openable=openable)
         # The organisation's domains, else the recipient's (as the analyser does per message).
         domains = gateway_settings()["org_domains"] or (clicked.recipient.rpartition("@")[2],)
         return clicked, check_url(clicked.url, tuple(d for d in domains if d))
