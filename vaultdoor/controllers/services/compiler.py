@@ -29,6 +29,7 @@ from .keys import snapshot_signing_key
 __all__ = [
     "DELTA_HISTORY",
     "controller_settings",
+    "door_vetting",
     "filter_site",
     "full_update",
     "refresh",
@@ -67,6 +68,7 @@ def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
         dataclasses.replace(
             p, role=p.role if p.role in role_ids else None,
             access_levels=tuple(a for a in p.access_levels if a in level_ids),
+            vetting=door_vetting(p.vetting),
         )
         for p in site.people
         if level_ids.intersection(p.access_levels) or role_levels.get(p.role or "")
@@ -79,6 +81,16 @@ def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
         schedules=tuple(s for s in site.schedules if s.id in schedule_ids),
         access_levels=levels, roles=roles, people=people,
     )
+
+
+def door_vetting(vetting: em.Vetting) -> em.Vetting:
+    """The least of a background check that decides the same at a door: whether it counts
+    as cleared, and until when. A controller never holds findings, their categories, the
+    completion date or whether a check is pending, adverse or never started; all of those
+    become one "not cleared" (`not_started`), which denies exactly where they did."""
+    if vetting.status == "cleared" and em.DISQUALIFYING_FINDINGS.isdisjoint(vetting.findings):
+        return em.Vetting(status="cleared", expires=vetting.expires)
+    return em.Vetting()
 
 
 def controller_settings(controller: Controller) -> dict[str, Any]:

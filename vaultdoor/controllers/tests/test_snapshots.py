@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from vaultdoor.audit.models import AuditEvent
 from vaultdoor.controllers.models import SnapshotUpdate
@@ -10,6 +15,8 @@ from vaultdoor.controllers.services import compiler
 from vaultdoor.controllers.services.keys import snapshot_signing_key
 from vaultdoor.edge.envelope import Update
 from vaultdoor.edge.wire import SiteState
+from vaultdoor.engine import model as em
+from vaultdoor.engine.snapshot import PeopleCompiler
 from vaultdoor.people.models import Person
 
 from .conftest import as_controller
@@ -131,3 +138,40 @@ def test_bad_parameters_are_a_400(enrolled, api):
     _, token = enrolled
     response = as_controller(api, token).get("/api/v1/controllers/deltas?since=x")
     assert response.status_code == 400
+
+
+_VETTING_STATUSES = ("not_started", "pending", "cleared", "adverse", "expired")
+_CATEGORIES = ("identity_theft", "fraud", "violent_crime", "other")
+
+
+@hypothesis.given(
+    status=st.sampled_from(_VETTING_STATUSES),
+    findings=st.lists(st.sampled_from(_CATEGORIES), max_size=3, unique=True),
+    expires=st.none() | st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 1, 1)),
+    completed=st.none() | st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 1, 1)),
+)
+def test_door_vetting_decides_the_same_and_carries_no_findings(status, findings, expires,
+                                                               completed):
+    full = em.Vetting(status=status, completed=completed, expires=expires,
+                      findings=tuple(findings))
+    reduced = compiler.door_vetting(full)
+    assert reduced.findings == () and reduced.completed is None
+    assert reduced.status in {"cleared", "not_started"}
+    people = PeopleCompiler(em.Site(id="s", name="s", timezone="Europe/London"))
+    before, after = (
+        people.person(em.Person(id="p", name="p", kind="employee", status="active", vetting=v))
+        for v in (full, reduced)
+    )
+    assert (before.cleared, before.cleared_until if before.cleared else None) == (
+        after.cleared, after.cleared_until if after.cleared else None)
+
+
+def test_controller_snapshot_holds_no_vetting_findings(add_controller):
+    controller, _ = add_controller("lobby-ctl", ("D-MAIN",))
+    state = _state(compiler.refresh(controller))
+    text = json.dumps(state.entities["people"])
+    for category in _CATEGORIES:
+        assert category not in text
+    fraud = json.loads(state.entities["people"]["E1004"])  # adverse, a fraud finding
+    assert fraud["vetting"]["status"] == "not_started"
+    assert fraud["vetting"]["findings"] == []
