@@ -34,7 +34,17 @@ from ..services.reveal import (
     reveal_field,
 )
 from ..services.search import search_query
-from .serializers import MaskedCustomerSerializer, ReasonSerializer, RevealSerializer
+from .serializers import (
+    ExportSerializer,
+    MaskedCustomerPageSerializer,
+    MaskedCustomerSerializer,
+    ReasonSerializer,
+    RefusalSerializer,
+    RevealResultSerializer,
+    RevealSerializer,
+)
+
+_REFUSALS = {403: RefusalSerializer, 404: RefusalSerializer}
 
 __all__ = ["CustomerDetailView", "CustomerEraseView", "CustomerExportView", "CustomerListView",
            "CustomerRevealView"]
@@ -71,9 +81,14 @@ class CustomerListView(APIView):
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(parameters=[OpenApiParameter(kind, str, required=False)
-                               for kind in SEARCH_KINDS],
-                   responses=MaskedCustomerSerializer(many=True))
+    @extend_schema(parameters=[*(OpenApiParameter(kind, str, required=False,
+                                                   description=f"exact {kind} (normalised)")
+                                 for kind in SEARCH_KINDS),
+                               OpenApiParameter("limit", int, required=False,
+                                                description="page size, default 50, at most 200"),
+                               OpenApiParameter("offset", int, required=False)],
+                   responses={200: MaskedCustomerPageSerializer, 403: RefusalSerializer},
+                   operation_id="customers_list")
     def get(self, request: Request) -> Response:
         rows = visible_customers(request.user).select_related("queue").order_by("created", "id")
         for kind in SEARCH_KINDS:
@@ -93,7 +108,7 @@ class CustomerDetailView(APIView):
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(responses=MaskedCustomerSerializer)
+    @extend_schema(responses={200: MaskedCustomerSerializer, **_REFUSALS})
     def get(self, request: Request, pk: str) -> Response:
         try:
             return Response(masked(request.user, find_customer(request.user, pk)))
@@ -106,7 +121,8 @@ class CustomerRevealView(APIView):
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(request=RevealSerializer, responses={200: dict})
+    @extend_schema(request=RevealSerializer,
+                   responses={200: RevealResultSerializer, 410: RefusalSerializer, **_REFUSALS})
     @sensitive_variables()
     def post(self, request: Request, pk: str) -> Response:
         body = RevealSerializer(data=request.data)
@@ -130,7 +146,8 @@ class CustomerExportView(APIView):
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(request=ReasonSerializer, responses={200: dict})
+    @extend_schema(request=ReasonSerializer,
+                   responses={200: ExportSerializer, 410: RefusalSerializer, **_REFUSALS})
     @sensitive_variables()
     def post(self, request: Request, pk: str) -> Response:
         body = ReasonSerializer(data=request.data)
@@ -153,7 +170,8 @@ class CustomerEraseView(APIView):
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(request=ReasonSerializer, responses={204: None})
+    @extend_schema(request=ReasonSerializer,
+                   responses={204: None, 410: RefusalSerializer, **_REFUSALS})
     def post(self, request: Request, pk: str) -> Response:
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -93,3 +93,51 @@ def test_anonymous_gets_nothing(client, customer):
     assert client.get("/api/v1/customers/").status_code in (401, 403)
     assert client.post(f"/api/v1/customers/{customer.pk}/reveal", {"field": "name"},
                        content_type="application/json").status_code in (401, 403)
+
+
+def test_the_openapi_schema_describes_the_vault_as_it_answers(client, make_user, queue,
+                                                              customer):
+    """The five endpoints are in /api/v1/schema/, and real answers carry exactly the
+    properties the schema names (list page, reveal, export, refusal)."""
+    from django.urls import reverse
+
+    schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
+    paths = schema["paths"]
+    assert {"/api/v1/customers/", "/api/v1/customers/{id}", "/api/v1/customers/{id}/reveal",
+            "/api/v1/customers/{id}/export", "/api/v1/customers/{id}/erase"} <= set(paths)
+    components = schema["components"]["schemas"]
+
+    def props(name):
+        return set(components[name]["properties"])
+
+    def ref(path, method, status):
+        body = paths[path][method]["responses"][str(status)]["content"]["application/json"]
+        return body["schema"]["$ref"].rsplit("/", 1)[-1]
+
+    listing = paths["/api/v1/customers/"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {
+        "phone", "email", "account", "card", "limit", "offset"}
+    for status in (403, 404):
+        assert ref("/api/v1/customers/{id}/reveal", "post", status) == "Refusal"
+    assert ref("/api/v1/customers/{id}/export", "post", 410) == "Refusal"
+
+    supervisor = make_user("supervisor", supervises=[queue])
+    _login(client, supervisor)
+    page = client.get("/api/v1/customers/").json()
+    assert set(page) == props(ref("/api/v1/customers/", "get", 200))
+    assert set(page["results"][0]) == props("MaskedCustomer")
+    revealed = client.post(f"/api/v1/customers/{customer.pk}/reveal",
+                           {"field": "email", "reason": REASON},
+                           content_type="application/json").json()
+    assert set(revealed) == props(ref("/api/v1/customers/{id}/reveal", "post", 200))
+    export = client.post(f"/api/v1/customers/{customer.pk}/export", {"reason": REASON},
+                         content_type="application/json").json()
+    assert set(export) == props(ref("/api/v1/customers/{id}/export", "post", 200))
+    assert set(export["fields"]) == props("ExportFields")
+    refusal = client.post(f"/api/v1/customers/{customer.pk}/reveal",
+                          {"field": "email", "reason": "short"},
+                          content_type="application/json").json()
+    assert set(refusal) == props("Refusal")
+    from vaultdoor.vault.api.serializers import REFUSAL_CODES
+
+    assert refusal["code"] == "reason_required" and refusal["code"] in REFUSAL_CODES
