@@ -418,7 +418,10 @@ def note_fetch(ref: str, *, human: bool) -> None:
         now = timezone.now()
         # A click is also an open (images are often blocked: the pixel alone undercounts).
         targets.filter(opened_at__isnull=True).update(opened_at=now)
-        targets.filter(clicked_at__isnull=True).update(clicked_at=now)
+        if targets.filter(clicked_at__isnull=True).update(clicked_at=now):
+            from .training import assign_for
+
+            assign_for(targets.select_related("campaign").first(), reason="clicked")
     else:
         targets.update(scanner_fetches=F("scanner_fetches") + 1)
 
@@ -452,7 +455,10 @@ def note_submit(target: CampaignTarget, *, fetch: str, now: datetime | None = No
     if fetch != "browser" or target.clicked_at is None:
         targets.update(scanner_fetches=F("scanner_fetches") + 1)
         return False
-    targets.filter(submitted_at__isnull=True).update(submitted_at=now)
+    if targets.filter(submitted_at__isnull=True).update(submitted_at=now):
+        from .training import assign_for
+
+        assign_for(targets.select_related("campaign").first(), reason="submitted")
     return True
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
-__all__ = ["CampaignStatusChoices", "ClickKindChoices", "QuarantineStatusChoices",
-           "ReportChannelChoices", "ReportStatusChoices"]
+__all__ = ["AssignTrainingChoices", "CampaignStatusChoices", "ClickKindChoices",
+           "QuarantineStatusChoices", "ReportChannelChoices", "ReportStatusChoices",
+           "TrainingReasonChoices"]
 
 
 class QuarantineStatusChoices(models.TextChoices):
@@ -52,3 +53,19 @@ class CampaignStatusChoices(models.TextChoices):
     SENDING = "sending", "Sending"
     FINISHED = "finished", "Finished"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class AssignTrainingChoices(models.TextChoices):
+    """Who in a campaign gets its training module."""
+
+    CLICKED = "clicked", "Everyone who clicked"
+    SUBMITTED = "submitted", "Only those who submitted the landing page"
+    NONE = "none", "Nobody"
+
+
+class TrainingReasonChoices(models.TextChoices):
+    """Why someone was assigned a training module."""
+
+    CLICKED = "clicked", "Clicked a simulated phishing link"
+    SUBMITTED = "submitted", "Submitted a simulated phishing page"
+    MANUAL = "manual", "Assigned by the security team"

@@ -1,5 +1,6 @@
-"""Mail pages for everyone, included at /m/: click-time and report links (token-protected),
-and the signed-in person's own recent mail with one-click reporting."""
+"""Mail pages for everyone, included at /m/: click-time and report links, campaign tracking
+image and landing pages (token-protected), and the signed-in person's portal pages: their
+recent mail with one-click reporting, their training and their reports."""
 
 from __future__ import annotations
 
@@ -15,4 +16,7 @@ urlpatterns = [
     path("o/<str:token>", campaign_pages.OpenPixelView.as_view(), name="open_pixel"),
     path("l/<str:token>", campaign_pages.LandingView.as_view(), name="landing"),
     path("mine/", portal.MyMailView.as_view(), name="mine"),
+    path("training/", portal.MyTrainingView.as_view(), name="my_training"),
+    path("training/<int:pk>/", portal.TrainingModuleView.as_view(), name="training_module"),
+    path("reports/", portal.MyReportsView.as_view(), name="my_reports"),
 ]

@@ -125,9 +125,10 @@ def test_permission_matrix(seeded, client, django_user_model):
                              ).status_code
         if status != 403:
             unexpected.append((role.value, "POST /api/v1/access/decisions", status, False))
-        # the self-service portal is every account's
-        if client.get(reverse("identity:portal")).status_code != 200:
-            unexpected.append((role.value, "/auth/account/", "not 200", True))
+        # the self-service portal is every account's (with its mail and training pages)
+        for portal in ("identity:portal", "mail:mine", "mail:my_training", "mail:my_reports"):
+            if client.get(reverse(portal)).status_code != 200:
+                unexpected.append((role.value, reverse(portal), "not 200", True))
         client.logout()
     assert unexpected == []
 
@@ -137,4 +138,5 @@ def test_anonymous_gets_nothing(seeded, client):
         assert client.get(url).status_code == 302, url
     for url, _ in _api_endpoints():
         assert client.get(url).status_code in (401, 403), url
-    assert client.get(reverse("identity:portal")).status_code == 302
+    for portal in ("identity:portal", "mail:mine", "mail:my_training", "mail:my_reports"):
+        assert client.get(reverse(portal)).status_code == 302, portal

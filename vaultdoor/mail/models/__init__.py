@@ -6,6 +6,7 @@ from .clicks import LinkClick
 from .correspondence import Correspondence, DatabaseCorrespondence
 from .messages import Delivery, QuarantinedMessage
 from .reports import PhishReport
+from .training import TrainingAssignment, TrainingModule
 
 __all__ = [
     "Campaign",
@@ -17,4 +18,6 @@ __all__ = [
     "LinkClick",
     "PhishReport",
     "QuarantinedMessage",
+    "TrainingAssignment",
+    "TrainingModule",
 ]

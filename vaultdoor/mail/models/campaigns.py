@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from ..choices import CampaignStatusChoices
+from ..choices import AssignTrainingChoices, CampaignStatusChoices
 
 __all__ = ["Campaign", "CampaignTarget", "LandingPage"]
 
@@ -58,6 +58,12 @@ class Campaign(models.Model):
         LandingPage, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
         help_text="Hosted landing page (submissions tracked); without one, a click leads to "
                   "`landing_url`.")
+    training_module = models.ForeignKey(
+        "mail.TrainingModule", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="campaigns", help_text="Assigned after a click or submission; empty: the "
+                                            "built-in phishing basics module.")
+    assign_training = models.CharField(max_length=20, choices=AssignTrainingChoices.choices,
+                                       default=AssignTrainingChoices.CLICKED)
     track_opens = models.BooleanField(
         default=True, help_text="Add a tracking image (opens are a lower bound: many mail "
                                 "clients block images, and privacy proxies fetch them early).")

@@ -1,0 +1,148 @@
+"""Training assignments after a campaign click or submission, and the portal's "my training"
+and "my reports" pages: each person sees only their own, completion is audited."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from vaultdoor.audit.models import AuditEvent
+from vaultdoor.mail.campaigns import add_targets, note_fetch, note_submit
+from vaultdoor.mail.models import (
+    Campaign,
+    CampaignTarget,
+    PhishReport,
+    TrainingAssignment,
+    TrainingModule,
+)
+from vaultdoor.mail.training import BUILTIN_CODE, assign_results
+
+from .conftest import ORG
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _campaign(**extra) -> Campaign:
+    campaign = Campaign.objects.create(
+        name=extra.pop("name", "invoice"), subject="Overdue invoice",
+        from_address="ap@vendor.example", html_body="{{ link }}",
+        landing_url="https://training.example/", **extra)
+    add_targets(campaign, department="billing")
+    return campaign
+
+
+def _click(campaign: Campaign, address: str) -> CampaignTarget:
+    target = campaign.targets.get(address=address)
+    note_fetch(f"campaign:{campaign.pk}:{target.pk}", human=True)
+    target.refresh_from_db()
+    return target
+
+
+def test_a_click_assigns_the_builtin_module_once(billing):
+    campaign = _campaign()
+    rosa = _click(campaign, f"rosa@{ORG}")
+    note_fetch(f"campaign:{campaign.pk}:{rosa.pk}", human=True)  # clicks again
+    note_fetch(f"campaign:{campaign.pk}:{rosa.pk}", human=False)  # a scanner: nothing
+    assignment = TrainingAssignment.objects.get()
+    assert assignment.person == billing[0] and assignment.module.code == BUILTIN_CODE
+    assert assignment.reason == "clicked" and assignment.target == rosa
+    assert assignment.due_at is not None and assignment.completed_at is None
+    assert AuditEvent.objects.filter(action="mail.training_assign").count() == 1
+    # Omar only had a scanner fetch: nothing assigned.
+    omar = campaign.targets.get(address=f"omar@{ORG}")
+    note_fetch(f"campaign:{campaign.pk}:{omar.pk}", human=False)
+    assert not TrainingAssignment.objects.filter(person=billing[1]).exists()
+
+
+def test_submitted_only_rule_and_own_module(billing):
+    module = TrainingModule.objects.create(code="creds", title="Never type passwords",
+                                           body="One.\n\nTwo.")
+    campaign = _campaign(training_module=module, assign_training="submitted")
+    rosa = _click(campaign, f"rosa@{ORG}")
+    assert not TrainingAssignment.objects.exists()
+    assert note_submit(rosa, fetch="browser")
+    assignment = TrainingAssignment.objects.get()
+    assert (assignment.module, assignment.reason) == (module, "submitted")
+    none = _campaign(name="none", assign_training="none")
+    _click(none, f"omar@{ORG}")
+    assert TrainingAssignment.objects.count() == 1
+
+
+def test_backfill_after_the_rule_changed(billing):
+    campaign = _campaign(assign_training="none")
+    _click(campaign, f"rosa@{ORG}")
+    _click(campaign, f"omar@{ORG}")
+    assert not TrainingAssignment.objects.exists()
+    Campaign.objects.filter(pk=campaign.pk).update(assign_training="clicked")
+    campaign.refresh_from_db()
+    assert assign_results(campaign, actor="alice") == 2
+    assert assign_results(campaign, actor="alice") == 0
+    assert AuditEvent.objects.filter(action="mail.training_assign", actor="alice").count() == 2
+
+
+def _login(client, person):
+    user = person.account.user
+    client.force_login(user)
+    return user
+
+
+def test_portal_my_training_read_and_complete(client, billing):
+    campaign = _campaign()
+    _click(campaign, f"rosa@{ORG}")
+    _click(campaign, f"omar@{ORG}")
+    rosa_assignment = TrainingAssignment.objects.get(person=billing[0])
+    omar_assignment = TrainingAssignment.objects.get(person=billing[1])
+    _login(client, billing[0])
+    page = client.get(reverse("mail:my_training"))
+    assert page.status_code == 200
+    assert b"Spotting phishing: the basics" in page.content
+    module = client.get(reverse("mail:training_module", args=[rosa_assignment.pk]))
+    assert module.status_code == 200 and b"mark complete" in module.content
+    # Omar's assignment is not Rosa's to see or complete.
+    other = reverse("mail:training_module", args=[omar_assignment.pk])
+    assert client.get(other).status_code == 404
+    assert client.post(other).status_code == 404
+    done = client.post(reverse("mail:training_module", args=[rosa_assignment.pk]))
+    assert done.status_code == 302
+    rosa_assignment.refresh_from_db()
+    omar_assignment.refresh_from_db()
+    assert rosa_assignment.completed_at is not None and omar_assignment.completed_at is None
+    event = AuditEvent.objects.get(action="mail.training_complete")
+    assert event.actor == "e1" and event.target_id == str(rosa_assignment.pk)
+    listing = client.get(reverse("mail:my_training"))
+    assert b"Completed: Spotting phishing" in listing.content
+    assert b"Nothing to do" in listing.content
+    client.post(reverse("mail:training_module", args=[rosa_assignment.pk]))
+    assert AuditEvent.objects.filter(action="mail.training_complete").count() == 1
+
+
+def test_portal_my_reports_shows_outcomes_of_my_reports_only(client, billing):
+    rosa, omar = billing[0], billing[1]
+    PhishReport.objects.create(reporter=f"rosa@{ORG}", person=rosa, channel="forward",
+                               subject="Your parcel is waiting", status="phishing")
+    PhishReport.objects.create(reporter=f"rosa@{ORG}", channel="one_click",
+                               subject="Team lunch", status="benign")
+    PhishReport.objects.create(reporter=f"omar@{ORG}", person=omar, channel="forward",
+                               subject="Omar's secret report")
+    campaign = _campaign()
+    CampaignTarget.objects.filter(campaign=campaign, person=rosa).update(
+        reported_at=campaign.created)
+    _login(client, rosa)
+    page = client.get(reverse("mail:my_reports"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Your parcel is waiting" in body and "Phishing: confirmed" in body
+    assert "Team lunch" in body and "Safe: a legitimate message." in body
+    assert "Omar&#x27;s secret report" not in body and "Omar's secret report" not in body
+    assert "Overdue invoice" in body and "well spotted" in body
+
+
+def test_portal_pages_need_login_and_nothing_else(client, django_user_model):
+    for name in ("mail:my_training", "mail:my_reports"):
+        assert client.get(reverse(name)).status_code == 302
+    assert client.get(reverse("mail:training_module", args=[1])).status_code == 302
+    # An account without a person record sees empty pages, not errors.
+    client.force_login(django_user_model.objects.create_user("loner"))
+    assert client.get(reverse("mail:my_training")).status_code == 200
+    assert client.get(reverse("mail:my_reports")).status_code == 200
+    assert client.get(reverse("mail:training_module", args=[1])).status_code == 404
