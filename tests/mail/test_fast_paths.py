@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vaultdoor.mail.analysis import urls
 from vaultdoor.mail.analysis.signals import credential_wording as wording
 
 # Words that start, continue or break the phrases, so that random texts hit them often.
@@ -34,3 +35,25 @@ def test_first_phrases_finds_a_family_overlapping_another():
     text = "please verify your account suspended tomorrow"
     assert wording.first_phrases(text) == {
         "ask": "verify your account", "pressure": "account suspended"}
+
+
+def _words_with_dots_or_slashes(text: str) -> list[str]:
+    # The plain loop that urls._dotted_words replaces, minus words it proves cannot match.
+    return [w for w in text.split() if "." in w or "//" in w]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*"ab.w/: \n\t\x1c\x85\u00a0\u2028-)", "www.", "http://", "x.com",
+                                 "e.g.", "end.", "hxxp://", "[.]"]), max_size=40).map("".join))
+def test_text_urls_the_same_as_reading_every_word(text):
+    expected = []
+    for word in _words_with_dots_or_slashes(text):
+        expected.extend(urls.urls_in_word(word))
+    assert urls.extract_text_urls(text, limit=10_000) == expected
+    assert [w for w in urls._dotted_words(text) if w not in _words_with_dots_or_slashes(text)] == []
+
+
+def test_text_urls_edge_words():
+    assert urls.extract_text_urls("the end. www.. next") == ["www"]
+    assert urls.extract_text_urls("see x.com.\u2028and\x1chttp://a.example/p") == [
+        "x.com", "http://a.example/p"]

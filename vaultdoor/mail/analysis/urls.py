@@ -7,6 +7,7 @@ written by adversaries, and one odd URL must not stop the scan of a message.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote
@@ -23,6 +24,7 @@ __all__ = [
     "normalise_url",
     "split_url",
     "url_domain",
+    "urls_in_word",
 ]
 
 # Defanged spellings that security people (and phishers dodging filters) write.
@@ -239,33 +241,72 @@ def _plausible_host(host: str) -> bool:
     return is_known_suffix(host) and "." in host
 
 
+_SPACE = re.compile(r"\s")  # the characters str.split() splits at, exactly
+
+
+def _dots_and_slashes(text: str) -> Iterator[int]:
+    """Positions of "." and "//" in ``text``, in order (str.find: far faster than a regex)."""
+    dot, slashes = text.find("."), text.find("//")
+    while dot != -1 or slashes != -1:
+        if slashes == -1 or (dot != -1 and dot < slashes):
+            yield dot
+            dot = text.find(".", dot + 1)
+        else:
+            yield slashes
+            slashes = text.find("//", slashes + 1)
+
+
+def _dotted_words(text: str) -> Iterator[str]:
+    """The words of ``text`` (as ``text.split()`` cuts them) that could hold a URL, in order.
+
+    URLs never contain white space, and every pattern here needs "//" or a dot with something
+    after it, so a word whose only dot ends it ("end.") is skipped. The words are found from
+    their dots instead of by splitting a long body into thousands of words.
+    """
+    backwards = text[::-1]
+    end = 0
+    for position in _dots_and_slashes(text):
+        if position < end:
+            continue  # another dot of the word just read
+        space_before = _SPACE.search(backwards, len(text) - position)
+        start = len(text) - space_before.start() if space_before else 0
+        space_after = _SPACE.search(text, position)
+        end = space_after.start() if space_after else len(text)
+        word = text[start:end]
+        if "//" in word or word.find(".") < len(word) - 1:
+            yield word
+
+
 def extract_text_urls(text: str, *, limit: int = 500) -> list[str]:
     """URLs written in running text: with a scheme, ``www.``, defanged, or as a bare host name.
 
     Addresses like ``sales@example.com`` are not URLs and are skipped.
     """
     found: list[str] = []
-    # URLs never contain white space, so the text is cut into words first (fast, in C) and
-    # the patterns only run on the few words with a dot or a scheme in them.
-    for word in text.split():
-        if "." not in word and "//" not in word:
-            continue
-        taken: list[tuple[int, int]] = []
-        for match in _URL_IN_TEXT.finditer(word):
-            url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
-            if url:
-                found.append(url)
-                taken.append(match.span())
-        for match in _BARE_HOST_IN_TEXT.finditer(word):
-            start = match.start()
-            if any(a <= start < b for a, b in taken):
-                continue
-            host = match.group(1)
-            if ip_address(host) is not None or not _plausible_host(host):
-                continue
-            found.append(match.group(0).rstrip(_TRAILING_PUNCTUATION))
+    for word in _dotted_words(text):
+        found.extend(urls_in_word(word))
         if len(found) >= limit:
             return found[:limit]
+    return found
+
+
+def urls_in_word(word: str) -> list[str]:
+    """The URLs in one word (no white space) of running text."""
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for match in _URL_IN_TEXT.finditer(word):
+        url = match.group(0).rstrip(_TRAILING_PUNCTUATION)
+        if url:
+            found.append(url)
+            taken.append(match.span())
+    for match in _BARE_HOST_IN_TEXT.finditer(word):
+        start = match.start()
+        if any(a <= start < b for a, b in taken):
+            continue
+        host = match.group(1)
+        if ip_address(host) is not None or not _plausible_host(host):
+            continue
+        found.append(match.group(0).rstrip(_TRAILING_PUNCTUATION))
     return found
 
 
