@@ -117,3 +117,24 @@ def test_other_changes_compile_the_whole_site(monkeypatch):
                   for d in site.doors)
     ctl.install(state(dataclasses.replace(site, doors=doors)), header(2))
     assert calls == [1, 1]
+
+
+def test_the_edge_keeps_people_only_in_compiled_form():
+    """Installed and patched snapshots hold no engine `Person` trees (memory), yet decide
+    like a full compile that does."""
+    site = example_site()
+    ctl = EdgeController(pin_hasher=HASHER, last_contact=NOW)
+    first = state(site)
+    ctl.install(first, header(1))
+    assert ctl.snapshot.site.people == ()
+    assert set(ctl.snapshot.people) == {p.id for p in site.people}
+    assert "people" not in first.parsed or not first.parsed["people"]
+    edits = [{"person": "E1002", "status": "active", "card_status": "lost",
+              "vetting": "cleared", "drop": False},
+             {"person": "E1003", "status": "active", "card_status": "active",
+              "vetting": "cleared", "drop": True}]
+    newer = state(change(site, edits))
+    ctl.install(first.apply(first.diff(newer)), header(2))
+    assert ctl.snapshot.site.people == ()
+    assert "E1003" not in ctl.snapshot.people
+    assert decisions(ctl.snapshot) == decisions(compile_site(newer.to_site(), version=2))

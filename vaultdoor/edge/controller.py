@@ -2,7 +2,8 @@
 
 While the server has been reached within the offline grace (default 7 days) the controller
 decides every swipe from its verified snapshot with `vaultdoor.engine`, keeping the stateful
-rules (anti-passback, occupancy, two-person) for the zones behind its doors in memory. Past
+rules (anti-passback, occupancy, two-person) for the zones behind its doors (in memory, and in
+the daemon also on disk, so a restart keeps them). Past
 the grace each door follows its failure mode: fail-secure (the default, and always for doors
 into high-security zones) denies, fail-safe grants. Every decision is written to the spool
 before it is returned to the door.
@@ -11,13 +12,13 @@ before it is returned to the door.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from vaultdoor.engine import (
+    DoorState,
     MemoryState,
     PinHasher,
     Snapshot,
@@ -30,7 +31,7 @@ from vaultdoor.engine.cards import UnreadableCard, decode_hex
 
 from .envelope import SignedHeader
 from .incremental import patch_people
-from .wire import COLLECTIONS, SiteState, entity_from_wire
+from .wire import COLLECTIONS, SiteState, read_entity
 
 __all__ = ["DEFAULT_GRACE", "EdgeController"]
 
@@ -67,18 +68,20 @@ class EdgeController:
     def __init__(
         self, *, pin_hasher: PinHasher, spool: Spooler | None = None,
         clock: Callable[[], dt.datetime] = _utcnow, last_contact: dt.datetime | None = None,
+        state: DoorState | None = None,
     ) -> None:
         self.pin_hasher = pin_hasher
         self.spool = spool
         self.clock = clock
-        self.state = MemoryState()  # kept across snapshot swaps: people stay where they are
+        # Kept across snapshot swaps (people stay where they are); the daemon passes one kept
+        # on disk (`doorstate.EdgeDoorState`) so that a restart keeps it too.
+        self.state: DoorState = state if state is not None else MemoryState()
         self.last_contact = last_contact
         self._snapshot: Snapshot | None = None
         self._header: SignedHeader | None = None
         self._grace = DEFAULT_GRACE
         self._failure_modes: dict[str, str] = {}
         self._wire: SiteState | None = None
-        self._index: dict[str, Any] = {}  # person id -> engine Person of the installed site
         self._lock = threading.Lock()
 
     # -- entitlements --
@@ -90,8 +93,11 @@ class EdgeController:
         the compiled snapshot in place of compiling the whole site again."""
         snapshot = self._patched(state, header.version)
         if snapshot is None:
-            snapshot = compile_site(state.to_site(), version=header.version)
-            self._index = {p.id: p for p in snapshot.site.people}
+            # People are read and compiled one at a time and only their compiled form is
+            # kept (the canonical texts in `state` are the other copy): 100,000 engine
+            # `Person` trees would double the controller's memory.
+            snapshot = compile_site(state.to_site(people=False), version=header.version,
+                                    people=state.read_entities("people"))
         self._wire = state
         settings = state.controller
         grace_s = settings.get("offline_grace_s")
@@ -129,8 +135,9 @@ class EdgeController:
             removed = [k for k in before if k not in after]
         if len(changed) + len(removed) > PATCH_LIMIT:
             return None
-        people = [entity_from_wire("people", json.loads(after[k])) for k in changed]
-        return patch_people(snapshot, people, removed, version=version, index=self._index)
+        people = [read_entity("people", k, after[k]) for k in changed]
+        return patch_people(snapshot, people, removed, version=version,
+                            previous=lambda k: read_entity("people", k, before[k]))
 
     @property
     def snapshot(self) -> Snapshot | None:

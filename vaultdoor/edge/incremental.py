@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
 from typing import Any
 
@@ -31,49 +31,58 @@ log = logging.getLogger(__name__)
 
 def patch_people(
     old: Snapshot, changed: Iterable[model.Person], removed: Iterable[str], *, version: int,
-    index: dict[str, model.Person] | None = None,
+    previous: Callable[[str], model.Person] | None = None,
 ) -> Snapshot | None:
     """A snapshot equal to compiling `old.site` with `changed` people replaced or added and
     `removed` ids gone; None when it cannot be done safely (compile instead).
 
-    `index` (person id -> person of `old.site`), if given, saves building it and is updated
-    in place to match the new snapshot (on success only)."""
+    Without `previous`, the people are those of `old.site` and the new snapshot's site holds
+    the new people. With `previous` (person id -> that person as `old` was compiled from),
+    `old` is a lean snapshot whose site holds no people (`compile_site(..., people=...)`, as
+    the edge keeps it) and the new one is lean too."""
     try:
-        return _patch(old, list(changed), set(removed), version, index)
+        return _patch(old, list(changed), set(removed), version, previous)
     except Exception:  # any mismatch with the engine's internals: compile the full site
         log.exception("incremental snapshot update failed; compiling the full site")
         return None
 
 
 def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
-           version: int, index: dict[str, model.Person] | None) -> Snapshot | None:
+           version: int, previous: Callable[[str], model.Person] | None) -> Snapshot | None:
     engine: Any = compiled_snapshot
     site = old.site
-    by_id = index if index is not None and len(index) == len(site.people) else {
-        p.id: p for p in site.people}
+    if previous is None:
+        by_id = {p.id: p for p in site.people}
+        previous = by_id.__getitem__
+        known: Iterable[str] = by_id
+    else:
+        known = old.people.keys()
     replaced = {p.id for p in changed}
-    gone = (removed | replaced) & set(by_id)
+    gone = (removed | replaced) & set(known)
     people = dict(old.people)
     cards = dict(old.cards)
     pins = dict(old.pins)
     keypad = any(door.mode == "pin" for door in site.doors)
     for person_id in gone:
-        person = by_id[person_id]
+        person = previous(person_id)
         for card in person.cards:
             key = (card.format, card.facility, card.number)
             entry = cards.get(key)
             if entry is not None and entry.person.id == person_id:
                 del cards[key]
-        previous = people.pop(person_id, None)
-        if keypad and previous is not None:
-            for digest in previous.pin_digests:
-                if pins.get(digest) is previous:
+        was = people.pop(person_id, None)
+        if keypad and was is not None:
+            for digest in was.pin_digests:
+                if pins.get(digest) is was:
                     del pins[digest]
                 elif digest in pins and pins[digest] is None:
                     return None  # a shared PIN: who holds it now needs the full picture
-    new_people = [p for p in site.people if p.id not in gone and p.id not in removed]
-    new_people.extend(changed)
-    new_site = dataclasses.replace(site, people=tuple(new_people))
+    if site.people:
+        new_people = [p for p in site.people if p.id not in gone and p.id not in removed]
+        new_people.extend(changed)
+        new_site = dataclasses.replace(site, people=tuple(new_people))
+    else:
+        new_site = site  # lean: the people live only in the compiled indexes
     tz = old.timezone
     compiler = engine.PeopleCompiler(new_site)
     for person in changed:
@@ -86,10 +95,6 @@ def _patch(old: Snapshot, changed: list[model.Person], removed: set[str],
         if keypad:
             for digest in set(compiled.pin_digests):
                 pins[digest] = None if digest in pins else compiled
-    if index is not None:
-        for person_id in gone | removed:
-            index.pop(person_id, None)
-        index.update((p.id, p) for p in changed)
     return Snapshot(
         site=new_site, timezone=tz, version=version, doors=old.doors,
         cards=MappingProxyType(cards), pins=MappingProxyType(pins),

@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "entity_from_wire",
     "entity_to_wire",
     "iter_people",
+    "read_entity",
 ]
 
 WIRE_VERSION = 1
@@ -136,22 +138,41 @@ def entity_from_wire(collection: str, data: Mapping[str, Any]) -> Any:
 
 
 def _read_person(d: Mapping[str, Any]) -> em.Person:
+    # The few distinct words (statuses, kinds, formats, role and level ids) are interned:
+    # 100,000 people then share one "active", not 100,000 copies of it.
+    intern = sys.intern
     v = d["vetting"]
     return em.Person(
-        id=d["id"], name=d["name"], kind=d["kind"], status=d["status"], role=d["role"],
-        vetting=em.Vetting(status=v["status"], completed=_parse_day(v["completed"]),
-                           expires=_parse_day(v["expires"]), findings=tuple(v["findings"])),
-        access_levels=tuple(d["access_levels"]),
+        id=d["id"], name=d["name"], kind=intern(d["kind"]), status=intern(d["status"]),
+        role=intern(d["role"]) if isinstance(d["role"], str) else d["role"],
+        vetting=em.Vetting(status=intern(v["status"]), completed=_parse_day(v["completed"]),
+                           expires=_parse_day(v["expires"]),
+                           findings=tuple(intern(f) for f in v["findings"])),
+        access_levels=tuple(intern(a) for a in d["access_levels"]),
         cards=tuple(
-            em.Card(facility=int(c["facility"]), number=int(c["number"]), format=c["format"],
-                    status=c["status"], valid_from=_parse_instant(c["valid_from"]),
+            em.Card(facility=int(c["facility"]), number=int(c["number"]),
+                    format=intern(c["format"]), status=intern(c["status"]),
+                    valid_from=_parse_instant(c["valid_from"]),
                     valid_until=_parse_instant(c["valid_until"]))
             for c in d["cards"]
         ),
         pins=tuple(em.Pin(pin_hash=h) for h in d["pins"]),
-        biometrics=tuple(em.Biometric(consent=b["consent"], status=b["status"])
+        biometrics=tuple(em.Biometric(consent=b["consent"], status=intern(b["status"]))
                          for b in d["biometrics"]),
     )
+
+
+def read_entity(collection: str, key: str, text: str) -> Any:
+    """The engine dataclass of one entity's canonical text, checked to carry id `key`."""
+    try:
+        obj = json.loads(text)
+    except ValueError:
+        raise WireError(f"{collection}[{key}]: not JSON") from None
+    field_name = "date" if collection == "holidays" else "id"
+    if not isinstance(obj, dict) or obj.get(field_name) != key:
+        raise WireError(f"{collection}[{key}]: the entity does not carry this id")
+    obj[field_name] = key  # the key's own string: one copy of each id in memory, not two
+    return entity_from_wire(collection, obj)
 
 
 _ENTITY_READERS: dict[str, Any] = {
@@ -258,11 +279,15 @@ class SiteState:
             },
         }
 
-    def to_site(self) -> em.Site:
-        """The engine's `Site` for this state (entities in id order)."""
+    def to_site(self, *, people: bool = True) -> em.Site:
+        """The engine's `Site` for this state (entities in id order); with `people=False`,
+        a site without its people (read them one at a time with `read_entities`)."""
         site = self.header["site"]
         parts: dict[str, tuple[Any, ...]] = {}
         for coll in COLLECTIONS:
+            if coll == "people" and not people:
+                parts[coll] = ()
+                continue
             texts = self.entities.get(coll, {})
             cache = self.parsed.setdefault(coll, {})
             items = []
@@ -270,21 +295,20 @@ class SiteState:
                 text = texts[key]
                 hit = cache.get(key)
                 if hit is None or hit[0] != text:
-                    try:
-                        obj = json.loads(text)
-                    except ValueError:
-                        raise WireError(f"{coll}[{key}]: not JSON") from None
-                    ident = obj.get("date" if coll == "holidays" else "id") if isinstance(
-                        obj, dict) else None
-                    if ident != key:
-                        raise WireError(f"{coll}[{key}]: the entity does not carry this id")
-                    hit = (text, entity_from_wire(coll, obj))
+                    hit = (text, read_entity(coll, key, text))
                     cache[key] = hit
                 items.append(hit[1])
             for gone in set(cache) - set(texts):
                 del cache[gone]
             parts[coll] = tuple(items)
         return em.Site(id=site["id"], name=site["name"], timezone=site["timezone"], **parts)
+
+    def read_entities(self, collection: str) -> Iterator[Any]:
+        """The engine dataclasses of one collection in id order, read one at a time and not
+        kept (what `to_site` would hold, without holding all of them at once)."""
+        texts = self.entities.get(collection, {})
+        for key in sorted(texts):
+            yield read_entity(collection, key, texts[key])
 
     @property
     def controller(self) -> dict[str, Any]:

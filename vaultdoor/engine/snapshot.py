@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import gc
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -285,14 +285,20 @@ class _AccessTables:
         return self._tables[key]
 
 
-def compile_site(site: model.Site, *, version: int = 0) -> Snapshot:
-    """Compile a validated `Site` into a `Snapshot`; `version` is the caller's revision."""
+def compile_site(site: model.Site, *, version: int = 0,
+                 people: Iterable[model.Person] | None = None) -> Snapshot:
+    """Compile a validated `Site` into a `Snapshot`; `version` is the caller's revision.
+
+    `people`, if given, is compiled in place of `site.people` (which should then be empty),
+    one person at a time, and the people are not kept: `snapshot.site` is `site` as given, so
+    `snapshot.fingerprint` does not cover them. An edge controller streams 100,000 people
+    through here so that only their compiled form ever stays in memory."""
     # Hundreds of thousands of new, acyclic objects: the collector's passes over them while
     # they are being built would only cost time (about a third of it).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _compile(site, version)
+        return _compile(site, version, site.people if people is None else people)
     finally:
         if collecting:
             gc.enable()
@@ -346,7 +352,7 @@ class PeopleCompiler:
         ]
 
 
-def _compile(site: model.Site, version: int) -> Snapshot:
+def _compile(site: model.Site, version: int, site_people: Iterable[model.Person]) -> Snapshot:
     tz = timeutil.timezone(site.timezone)
     zones = {zone.id: zone for zone in site.zones}
     schedules = {s.id: compile_schedule(s) for s in site.schedules}
@@ -359,7 +365,7 @@ def _compile(site: model.Site, version: int) -> Snapshot:
     cards: dict[CardKey, CardEntry] = {}
     pins: dict[bytes, CompiledPerson | None] = {}
     keypad = any(door.mode == "pin" for door in site.doors)
-    for person in site.people:
+    for person in site_people:
         compiled = compiler.person(person)
         people[person.id] = compiled
         for card in person.cards:  # as `card_entries`, without a list per person
