@@ -132,6 +132,7 @@ def test_doors_keep_working_without_the_server(edge_dir, live_server):
     first = EdgeDaemon(edge_dir, long_poll_s=1.0)
     first.start()
     wait_for(lambda: first.controller.version >= 1, "the first snapshot")
+    first.swipe({"door": "D-MAIN", "card": "42:10231"})  # E1001 into the lobby
     first.stop()
     # Restart pointing at a server that is not there: the cached, verified snapshot decides.
     offline = EdgeDaemon(edge_dir, long_poll_s=1.0, timeout_s=1.0)
@@ -139,6 +140,8 @@ def test_doors_keep_working_without_the_server(edge_dir, live_server):
     offline.start(socket=False)
     try:
         assert offline.controller.version >= 1
+        # Who is where came back with the controller (anti-passback, occupancy).
+        assert offline.controller.state.location("E1001") == "lobby"
         decision = offline.swipe({"door": "D-MAIN", "card": "42:10231"})
         assert decision["decision"] == "grant"
         assert offline.spool.depth >= 1  # kept for when the server is back

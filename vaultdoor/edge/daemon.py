@@ -33,6 +33,7 @@ from .controller import EdgeController
 from .doorio.door import DoorConfig
 from .doorio.events import EdgeEvent
 from .doorio.station import DoorStation, Ticker
+from .doorstate import EdgeDoorState
 from .envelope import SignedHeader
 from .readers.simulated import SimulatedReader
 from .spool import DEFAULT_CAPACITY, Spool
@@ -73,9 +74,10 @@ class EdgeDaemon:
         self.spool = Spool(self.store.spool_path, controller=self.config.controller,
                            capacity=spool_capacity, clock=clock)
         self.client = ServerClient(self.config.server, self.store.token(), timeout=timeout_s)
+        self.door_state = EdgeDoorState(self.store.doorstate_path)
         self.controller = EdgeController(
             pin_hasher=PinHasher(self.store.pin_key()), spool=self._spool_decision,
-            clock=clock, last_contact=self.store.load_contact(),
+            clock=clock, last_contact=self.store.load_contact(), state=self.door_state,
         )
         self.sync = Synchroniser(
             self.store, self.config, self.client, install=self._install,
@@ -314,6 +316,7 @@ class EdgeDaemon:
             with contextlib.suppress(OSError):
                 self.store.save_contact(last)
         self.spool.close()
+        self.door_state.close()
 
     def run_forever(self) -> None:
         """Run until SIGTERM or SIGINT."""

@@ -7,6 +7,7 @@
 <data dir>/snapshot.json           the last verified state with its signed header
 <data dir>/contact.json            when the server was last reached (for the offline grace)
 <data dir>/spool.sqlite3           the event spool (spool.py)
+<data dir>/doorstate.sqlite3       anti-passback locations, two-person waits (doorstate.py)
 <data dir>/edge.sock               the local socket of a running controller (daemon.py)
 ```
 
@@ -97,6 +98,10 @@ class EdgeStore:
         return self.root / "spool.sqlite3"
 
     @property
+    def doorstate_path(self) -> Path:
+        return self.root / "doorstate.sqlite3"
+
+    @property
     def socket_path(self) -> Path:
         return self.root / "edge.sock"
 
@@ -112,10 +117,19 @@ class EdgeStore:
         folder.mkdir(exist_ok=True, mode=0o700)
         _write_atomic(self._secret_path("token"), token.encode())
         _write_atomic(self._secret_path("pin-key"), pin_key)
+        try:
+            before: EdgeConfig | None = self.config()
+        except (NotEnrolled, KeyError, TypeError):
+            before = None
         body = {**asdict(config), "doors": list(config.doors)}
         _write_atomic(self.config_path, json.dumps(body, indent=2).encode(), mode=0o644)
         # A new enrolment may be a new server key or controller: start its chain afresh.
         self.snapshot_path.unlink(missing_ok=True)
+        if before is None or (before.controller, before.site) != (config.controller,
+                                                                   config.site):
+            # Who is where belongs to one controller at one site, not to its successor.
+            for suffix in ("", "-wal", "-shm"):
+                self.root.joinpath(self.doorstate_path.name + suffix).unlink(missing_ok=True)
 
     def config(self) -> EdgeConfig:
         try:
