@@ -48,6 +48,8 @@ ACTIONS: dict[str, str] = {
     "auth.logout_everywhere": "every session of an account was ended",
     "auth.token_created": "an API token was created",
     "auth.token_revoked": "an API token was revoked",
+    "auth.token_refused": "an API request came with an unknown, expired or revoked token "
+                          "(at most 10 events a minute per address; the rest are logged)",
     "auth.unlocked": "an administrator lifted a lockout",
     "admin.add": "an object was added through the Django admin",
     "admin.change": "an object was changed through the Django admin",

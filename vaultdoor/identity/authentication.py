@@ -7,6 +7,7 @@ The token's scopes narrow what its owner may do, never widen it: the request's u
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,6 +20,36 @@ from .services.tokens import authenticate_token
 __all__ = ["ApiTokenAuthentication", "ApiTokenScheme", "scope_allows"]
 
 KEYWORD = b"token"
+
+logger = logging.getLogger(__name__)
+
+# Refused tokens are audited, but whoever sends them is not authenticated and must not be able
+# to flood the audit chain: at most this many events per client address and minute (the rest
+# go to the log only). Guessing is hopeless anyway: a secret is 256 random bits.
+REFUSALS_AUDITED_PER_MINUTE = 10
+
+
+def _audit_refusal(request: Any, key_id: str, reason: str) -> None:
+    from django.core.cache import cache
+
+    from vaultdoor.audit import record
+
+    address = str(request.META.get("REMOTE_ADDR", ""))
+    key = f"api-token-refused:{address}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        count = 1
+    if count <= REFUSALS_AUDITED_PER_MINUTE:
+        # The key id names the token and is no secret; the secret never enters the event.
+        # The Django request, not DRF's: asking DRF's for its user would authenticate again.
+        record("auth.token_refused", actor="api", target_type="identity.apitoken",
+               target_id=key_id[:32], request=getattr(request, "_request", request),
+               reason=reason)
+    else:
+        logger.warning("API token refused, not audited (over %d a minute from %s): %s",
+                       REFUSALS_AUDITED_PER_MINUTE, address, reason)
 
 
 def scope_allows(scopes: list[str], permission: str) -> bool:
@@ -39,9 +70,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != KEYWORD:
             return None
         if len(parts) != 2:
+            _audit_refusal(request, "", "malformed Authorization header")
             raise AuthenticationFailed("Give the token as: Authorization: Token <id>.<secret>")
-        token = authenticate_token(parts[1].decode("ascii", errors="replace"))
+        raw = parts[1].decode("ascii", errors="replace")
+        token = authenticate_token(raw)
         if token is None:
+            _audit_refusal(request, raw.partition(".")[0], "unknown, expired or revoked")
             raise AuthenticationFailed("This token is unknown, expired or revoked.")
         user = token.account.user
         scopes = list(token.scopes)

@@ -80,7 +80,11 @@ def test_token_create_and_revoke(client):
     assert data["scopes"] == ["read"]
     key_id = data["key_id"]
     assert data["token"].startswith(key_id + ".")
+    created = AuditEvent.objects.get(action="auth.token_created")
+    assert created.target_id == key_id and created.context["scopes"] == ["read"]
+    assert data["token"].split(".")[1] not in str(created.context)
     assert _run("token", "revoke", key_id).exit_code == 0
+    assert AuditEvent.objects.get(action="auth.token_revoked").target_id == key_id
     assert _run("token", "revoke", key_id).exit_code == 1
     bad = _run("token", "create", "--user", "ghost", "--name", "x", "--scope", "read")
     assert bad.exit_code == 2
@@ -95,3 +99,4 @@ def test_user_unlock(client):
     assert lockout.locked_until("mjones", FailureKind.PASSWORD)
     assert "unlocked" in _run("user", "unlock", "mjones").output
     assert lockout.locked_until("mjones", FailureKind.PASSWORD) is None
+    assert AuditEvent.objects.get(action="auth.unlocked").target_id == "mjones"

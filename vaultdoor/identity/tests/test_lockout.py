@@ -143,3 +143,18 @@ def test_second_factor_failures_count_separately(client, enrolled_user, fake_clo
     page = client.get(reverse("identity:portal"))
     assert 'id="lock-notice"' in page.content.decode()
     assert 'id="lock-notice"' not in client.get(reverse("identity:portal")).content.decode()
+
+
+def test_locked_person_is_told_in_the_portal_once_back_in(client, enrolled_user, fake_clock):
+    _user, secret = enrolled_user
+    for _ in range(10):
+        _attempt(client)
+    assert lockout.locked_until("mjones", FailureKind.PASSWORD)
+    fake_clock.advance(minutes=31)
+    assert _attempt(client, password=PASSWORD).status_code == 302
+    response = client.post(reverse("identity:verify"), {"code": totp_code(secret, fake_clock())})
+    assert response.status_code == 302
+    portal = reverse("identity:portal")
+    first = client.get(portal).content.decode()
+    assert 'id="lock-notice"' in first and "Your account was locked" in first
+    assert 'id="lock-notice"' not in client.get(portal).content.decode()  # told once

@@ -199,3 +199,19 @@ def test_cli_reset_factors(holder):
                                        "sessions_ended": 1}
     assert _factors(account) == (0, 0, 0)
     assert AuditEvent.objects.get(action="auth.second_factors_reset").actor == "cli"
+
+
+def test_portal_removal_of_one_factor_needs_step_up_and_is_audited(client, holder, fake_clock):
+    account, _ = holder
+    device = account.totp_devices.get()
+    client.force_login(account.user)
+    url = reverse("identity:remove_factor", args=["totp", device.pk])
+    assert client.post(url)["Location"].startswith(reverse("identity:step_up"))
+    assert account.totp_devices.exists()
+    session = client.session
+    session[SESSION_SECOND_FACTOR_AT] = clock.now().timestamp()
+    session.save()
+    assert client.post(url)["Location"] == reverse("identity:portal")
+    assert not account.totp_devices.exists() and account.webauthn_credentials.exists()
+    event = AuditEvent.objects.get(action="auth.second_factor_removed")
+    assert event.actor == "mjones" and event.context["kind"] == "totp"

@@ -183,3 +183,34 @@ def test_token_creation_rules(integration):
         create_token(integration, "x", [])
     with pytest.raises(TokenError):
         create_token(integration, "x", ["read"], dt.timedelta(days=400))
+
+
+def test_tokens_are_stored_as_a_hash_only(integration):
+    row, token = create_token(integration, "hr feed", ["read"])
+    key_id, secret = token.split(".")
+    stored = ApiToken.objects.get(pk=row.pk)
+    assert stored.key_id == key_id and len(stored.secret_hash) == 64
+    assert secret not in {str(v) for v in ApiToken.objects.filter(pk=row.pk).values().get()
+                          .values()}
+    assert stored.expires - stored.created == dt.timedelta(days=90)
+
+
+def test_refused_tokens_are_audited_without_the_secret_and_capped(client, integration):
+    from django.core.cache import cache
+
+    from vaultdoor.identity.authentication import REFUSALS_AUDITED_PER_MINUTE
+
+    cache.clear()
+    _, token = create_token(integration, "hr feed", ["read"])
+    key_id = token.split(".")[0]
+    url = "/api/v1/people/people"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {key_id}.wrong-secret").status_code in (
+        401, 403)
+    event = AuditEvent.objects.get(action="auth.token_refused")
+    assert event.target_id == key_id and "wrong-secret" not in str(event.context)
+    assert event.context["reason"] == "unknown, expired or revoked"
+    for _ in range(REFUSALS_AUDITED_PER_MINUTE + 5):
+        client.get(url, HTTP_AUTHORIZATION="Token nope.nope")
+    assert AuditEvent.objects.filter(action="auth.token_refused").count() == (
+        REFUSALS_AUDITED_PER_MINUTE)
+    cache.clear()
