@@ -64,16 +64,28 @@ class VaultPage(PageView):
 
 
 class CustomerListView(VaultPage):
-    """Search customers by phone, email, account or card number (exact, by blind index)."""
+    """Search customers by phone, email, account or card number (exact, by blind index).
+
+    The search is a POST: a phone or card number in the address would be written to the HTTP
+    access log, the browser's history and the next page's Referer. Search terms in a GET
+    address are ignored."""
 
     template_name = "vault/customer_list.html"
     title = "Customers"
 
+    @sensitive_variables()
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = self.render_to_response(self.get_context_data(**kwargs))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @sensitive_variables()
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        kind = self.request.GET.get("kind", "phone")
+        form = self.request.POST if self.request.method == "POST" else {}
+        kind = form.get("kind", "phone")
         kind = kind if kind in SEARCH_KINDS else "phone"
-        typed = self.request.GET.get("q", "").strip()
+        typed = form.get("q", "").strip()
         rows = visible_customers(self.request.user).select_related("queue")
         searched = bool(typed)
         if searched:

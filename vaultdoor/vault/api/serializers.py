@@ -7,10 +7,11 @@ from rest_framework import serializers
 from ..choices import FIELDS
 
 __all__ = ["ExportSerializer", "MaskedCustomerPageSerializer", "MaskedCustomerSerializer",
-           "ReasonSerializer", "RefusalSerializer", "RevealResultSerializer", "RevealSerializer"]
+           "ReasonSerializer", "RefusalSerializer", "RevealResultSerializer", "RevealSerializer",
+           "SearchResultSerializer", "SearchSerializer"]
 
-REFUSAL_CODES = ("not_found", "erased", "role", "suspended", "bulk_reveal", "vetting_required",
-                 "step_up_required", "reason_required")
+REFUSAL_CODES = ("search_in_url", "not_found", "erased", "role", "suspended", "bulk_reveal",
+                 "vetting_required", "step_up_required", "reason_required")
 
 
 class MaskedCustomerSerializer(serializers.Serializer):
@@ -80,3 +81,25 @@ class RefusalSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.ChoiceField(choices=list(REFUSAL_CODES))
+
+
+class SearchSerializer(serializers.Serializer):
+    """What to look for, each an exact match after normalisation; at least one."""
+
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    account = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    card = serializers.CharField(required=False, allow_blank=True, max_length=64)
+
+    def validate(self, attrs: dict) -> dict:
+        if not any((attrs.get(k) or "").strip() for k in ("phone", "email", "account", "card")):
+            raise serializers.ValidationError("give at least one of phone, email, account, card")
+        return attrs
+
+
+class SearchResultSerializer(serializers.Serializer):
+    """The masked customers found (at most 200; `truncated` when there were more)."""
+
+    count = serializers.IntegerField()
+    truncated = serializers.BooleanField()
+    results = MaskedCustomerSerializer(many=True)

@@ -42,12 +42,16 @@ from .serializers import (
     RefusalSerializer,
     RevealResultSerializer,
     RevealSerializer,
+    SearchResultSerializer,
+    SearchSerializer,
 )
+
+SEARCH_LIMIT = 200
 
 _REFUSALS = {403: RefusalSerializer, 404: RefusalSerializer}
 
 __all__ = ["CustomerDetailView", "CustomerEraseView", "CustomerExportView", "CustomerListView",
-           "CustomerRevealView"]
+           "CustomerRevealView", "CustomerSearchView"]
 
 
 class CanViewVault(permissions.BasePermission):
@@ -76,31 +80,58 @@ def refused(exc: Exception) -> Response:
 
 
 class CustomerListView(APIView):
-    """Masked customers of the caller's queues; `?phone=`, `?email=`, `?account=` or
-    `?card=` searches by blind index (exact match after normalisation)."""
+    """Masked customers of the caller's queues, a page at a time. Searching is
+    `POST /api/v1/customers/search`: a search term in the address (`?phone=`...) would be
+    written to the HTTP access log, so it is refused here with 400."""
 
     permission_classes = [CanViewVault]
 
-    @extend_schema(parameters=[*(OpenApiParameter(kind, str, required=False,
-                                                   description=f"exact {kind} (normalised)")
-                                 for kind in SEARCH_KINDS),
-                               OpenApiParameter("limit", int, required=False,
+    @extend_schema(parameters=[OpenApiParameter("limit", int, required=False,
                                                 description="page size, default 50, at most 200"),
                                OpenApiParameter("offset", int, required=False)],
-                   responses={200: MaskedCustomerPageSerializer, 403: RefusalSerializer},
+                   responses={200: MaskedCustomerPageSerializer, 400: RefusalSerializer,
+                              403: RefusalSerializer},
                    operation_id="customers_list")
     def get(self, request: Request) -> Response:
+        if any(kind in request.query_params for kind in SEARCH_KINDS):
+            return Response({"detail": "search with POST /api/v1/customers/search and the "
+                                       "terms in the body: a search term in the address is "
+                                       "written to access logs", "code": "search_in_url"},
+                            status=400)
         rows = visible_customers(request.user).select_related("queue").order_by("created", "id")
-        for kind in SEARCH_KINDS:
-            typed = request.query_params.get(kind)
-            if typed:
-                query = search_query(kind, typed)
-                rows = rows.filter(query) if query is not None else rows.none()
         paginator = LimitOffsetPagination()
         paginator.default_limit = 50
         paginator.max_limit = 200
         page = paginator.paginate_queryset(rows, request, view=self) or []
         return paginator.get_paginated_response([masked(request.user, row) for row in page])
+
+
+class CustomerSearchView(APIView):
+    """Exact search by blind index: `{"phone": "07911 123456"}` (or `email`, `account`,
+    `card`; several narrow the search). At most 200 matches, masked."""
+
+    permission_classes = [CanViewVault]
+
+    @extend_schema(request=SearchSerializer,
+                   responses={200: SearchResultSerializer, 400: dict, 403: RefusalSerializer},
+                   operation_id="customers_search")
+    @sensitive_variables()
+    def post(self, request: Request) -> Response:
+        body = SearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rows = visible_customers(request.user).select_related("queue").order_by("created", "id")
+        for kind in SEARCH_KINDS:
+            typed = body.validated_data.get(kind)
+            if typed:
+                query = search_query(kind, typed)
+                rows = rows.filter(query) if query is not None else rows.none()
+        found = list(rows[:SEARCH_LIMIT + 1])
+        response = Response({"count": min(len(found), SEARCH_LIMIT),
+                             "truncated": len(found) > SEARCH_LIMIT,
+                             "results": [masked(request.user, row)
+                                         for row in found[:SEARCH_LIMIT]]})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class CustomerDetailView(APIView):

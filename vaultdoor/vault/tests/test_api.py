@@ -11,6 +11,7 @@ from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
 
 pytestmark = pytest.mark.django_db
 REASON = "customer asked about a payment"
+CANARY_EMAIL = "zebedee.canary-7f3a@example.org"
 
 
 def _login(client, user, *, stepped_up=True):
@@ -30,9 +31,23 @@ def test_masked_list_and_search(client, make_user, queue, other_queue, customer)
     [row] = body["results"]
     assert row["id"] == str(customer.pk) and row["fields"]["card_number"] == "••••9015"
     assert "Zebedee" not in str(body)
-    assert client.get("/api/v1/customers/", {"phone": "+44 7911 123456"}).json()["count"] == 1
-    assert client.get("/api/v1/customers/", {"phone": "07911 000000"}).json()["count"] == 0
-    assert client.get("/api/v1/customers/", {"card": "4929123456789015"}).json()["count"] == 1
+
+    def search(**terms):
+        answer = client.post("/api/v1/customers/search", terms, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        assert answer["Cache-Control"] == "no-store"
+        return answer.json()
+
+    found = search(phone="+44 7911 123456")
+    assert found["count"] == 1 and found["results"][0]["id"] == str(customer.pk)
+    assert search(phone="07911 000000")["count"] == 0
+    assert search(card="4929123456789015")["count"] == 1
+    assert search(card="4929123456789015", email="someone-else@example.org")["count"] == 0
+    assert client.post("/api/v1/customers/search", {},
+                       content_type="application/json").status_code == 400
+    # a search term in the address is refused: it would be in the access log
+    refused = client.get("/api/v1/customers/", {"phone": "+44 7911 123456"})
+    assert refused.status_code == 400 and refused.json()["code"] == "search_in_url"
     detail = client.get(f"/api/v1/customers/{customer.pk}")
     assert detail.status_code == 200 and detail.json()["fields"]["name"] == "Z••• C•••"
     assert client.get("/api/v1/customers/not-a-uuid").status_code == 404
@@ -103,7 +118,8 @@ def test_the_openapi_schema_describes_the_vault_as_it_answers(client, make_user,
 
     schema = client.get(reverse("api:schema"), HTTP_ACCEPT="application/json").json()
     paths = schema["paths"]
-    assert {"/api/v1/customers/", "/api/v1/customers/{id}", "/api/v1/customers/{id}/reveal",
+    assert {"/api/v1/customers/", "/api/v1/customers/search", "/api/v1/customers/{id}",
+            "/api/v1/customers/{id}/reveal",
             "/api/v1/customers/{id}/export", "/api/v1/customers/{id}/erase"} <= set(paths)
     components = schema["components"]["schemas"]
 
@@ -115,8 +131,10 @@ def test_the_openapi_schema_describes_the_vault_as_it_answers(client, make_user,
         return body["schema"]["$ref"].rsplit("/", 1)[-1]
 
     listing = paths["/api/v1/customers/"]["get"]
-    assert {p["name"] for p in listing["parameters"]} == {
-        "phone", "email", "account", "card", "limit", "offset"}
+    assert {p["name"] for p in listing["parameters"]} == {"limit", "offset"}
+    searching = paths["/api/v1/customers/search"]["post"]
+    body = searching["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert props(body.rsplit("/", 1)[-1]) == {"phone", "email", "account", "card"}
     for status in (403, 404):
         assert ref("/api/v1/customers/{id}/reveal", "post", status) == "Refusal"
     assert ref("/api/v1/customers/{id}/export", "post", 410) == "Refusal"
@@ -126,6 +144,9 @@ def test_the_openapi_schema_describes_the_vault_as_it_answers(client, make_user,
     page = client.get("/api/v1/customers/").json()
     assert set(page) == props(ref("/api/v1/customers/", "get", 200))
     assert set(page["results"][0]) == props("MaskedCustomer")
+    found = client.post("/api/v1/customers/search", {"email": CANARY_EMAIL},
+                        content_type="application/json").json()
+    assert set(found) == props(ref("/api/v1/customers/search", "post", 200))
     revealed = client.post(f"/api/v1/customers/{customer.pk}/reveal",
                            {"field": "email", "reason": REASON},
                            content_type="application/json").json()
