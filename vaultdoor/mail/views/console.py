@@ -22,6 +22,9 @@ from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage
 from ..services import MailActionError, delete_quarantined, release_quarantined, triage_report
 
 __all__ = [
+    "CampaignActionView",
+    "CampaignCsvView",
+    "CampaignDetailView",
     "CampaignListView",
     "ClickListView",
     "QuarantineActionView",
@@ -246,3 +249,126 @@ class CampaignListView(ObjectListView):
                            distinct=True),
             fetches=Sum("targets__scanner_fetches"),
         ).order_by("-created")
+
+
+class CampaignDetailView(ObjectDetailView):
+    """A campaign's report: funnel, click rate by department and clicks over time as SVG
+    (no JavaScript), one row per target, the exports and the operator's actions."""
+
+    model = Campaign
+    permission_required = ("mail.view_campaign",)
+    template_name = "mail/campaign_detail.html"
+    nav = "mail_campaigns"
+
+    def queryset_for(self) -> QuerySet:
+        return Campaign.objects.select_related("landing_page", "training_module")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from vaultdoor.console.charts import bar_chart, hbar_chart
+
+        from ..campaign_report import TIMELINE_HOURS, campaign_report
+
+        context = super().get_context_data(**kwargs)
+        campaign: Campaign = self.object
+        report = campaign_report(campaign)
+        user = self.request.user
+        context.update(
+            campaign=campaign, report=report, timeline_hours=TIMELINE_HOURS,
+            funnel_chart=hbar_chart([n for _, n, _ in report.funnel],
+                                    [f"{label} ({rate:g}%)" for label, _, rate in report.funnel]),
+            department_chart=hbar_chart(
+                [round(d["click_rate"]) for d in report.departments if d["sent"]],
+                [d["department"][:24] for d in report.departments if d["sent"]]),
+            timeline_chart=(bar_chart([n for _, n in report.timeline],
+                                      [label for label, _ in report.timeline])
+                            if report.timeline else None),
+            can_change=user.has_perm("mail.change_campaign"),
+            can_assign=user.has_perm("mail.add_trainingassignment"),
+        )
+        return context
+
+
+class CampaignCsvView(ConsoleView, View):
+    """The campaign's targets and what each did, as CSV (audited: it names people)."""
+
+    model = Campaign
+    permission_required = ("mail.view_campaign",)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        from vaultdoor.audit import record
+
+        from ..campaign_report import campaign_report, report_csv
+
+        campaign = get_object_or_404(Campaign, pk=pk)
+        report = campaign_report(campaign)
+        body = report_csv(report)
+        record("mail.campaign_export", actor=request.user.get_username(),
+               target_type="mail.campaign", target_id=str(campaign.pk), request=request,
+               format="csv", rows=len(report.rows))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CampaignActionView(ConsoleView, View):
+    """POST: schedule, cancel, send unconfirmed again, or assign training (each audited)."""
+
+    http_method_names = ["post"]
+    ACTIONS = {"schedule": "mail.change_campaign", "cancel": "mail.change_campaign",
+               "retry": "mail.change_campaign", "assign-training": "mail.add_trainingassignment"}
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        # An unknown action still needs the strictest permission before its 404.
+        return (self.ACTIONS.get(self.kwargs.get("action", ""), "mail.change_campaign"),)
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        from django.utils import timezone
+
+        from ..campaigns import (
+            CampaignError,
+            cancel_campaign,
+            release_unconfirmed,
+            schedule_campaign,
+        )
+        from ..training import assign_results
+
+        if action not in self.ACTIONS:
+            return HttpResponse(status=404)
+        campaign = get_object_or_404(Campaign, pk=pk)
+        actor = request.user.get_username()
+        try:
+            if action == "schedule":
+                at = _local_time(str(request.POST.get("at", "")).strip())
+                schedule_campaign(campaign, at, actor=actor, request=request)
+                messages.success(request, f"Scheduled for {timezone.localtime(at):%Y-%m-%d %H:%M}"
+                                          "; `vaultdoor mail campaign run` sends it.")
+            elif action == "cancel":
+                cancel_campaign(campaign, actor=actor, request=request)
+                messages.success(request, "Campaign cancelled: nothing more is sent.")
+            elif action == "retry":
+                released = release_unconfirmed(campaign, actor=actor, request=request)
+                messages.success(request, f"{released} target(s) will be sent again.")
+            else:
+                assigned = assign_results(campaign, actor=actor, request=request)
+                messages.success(request, f"Training assigned to {assigned} more person(s).")
+        except (CampaignError, ValueError) as exc:
+            messages.warning(request, str(exc))
+        return HttpResponseRedirect(reverse("console:mail:campaign", args=[campaign.pk]))
+
+
+def _local_time(value: str):
+    """'' is now; else a datetime-local value in the page's (the site's) time zone."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if not value:
+        return timezone.now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"Send from: not a date and time: {value[:40]!r}") from exc
+    if parsed.tzinfo is None:
+        parsed = timezone.make_aware(parsed, timezone.get_current_timezone())
+    return parsed

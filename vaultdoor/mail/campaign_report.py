@@ -1,0 +1,118 @@
+"""A campaign's report, the same numbers for the console page, the CSV and the PDF: the funnel
+(sent, opened, clicked, submitted, reported), rates by department, people's clicks over time
+and one row per target. Only people's actions count; scanners' fetches are shown apart."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .campaigns import campaign_summary
+from .models import Campaign, CampaignTarget, TrainingAssignment
+
+__all__ = ["CSV_COLUMNS", "CampaignReport", "campaign_report", "report_csv"]
+
+FUNNEL = (("sent", "Sent"), ("opened", "Opened"), ("clicked", "Clicked"),
+          ("submitted", "Submitted"), ("reported", "Reported"))
+TIMELINE_HOURS = 48
+CSV_COLUMNS = ("name", "address", "department", "sent_at", "opened_at", "clicked_at",
+               "submitted_at", "reported_at", "scanner_fetches", "send_error", "training")
+
+
+@dataclass
+class CampaignReport:
+    """Everything a report shows."""
+
+    campaign: Campaign
+    summary: dict[str, int]
+    funnel: list[tuple[str, int, float]]         # (label, people, % of sent)
+    departments: list[dict[str, Any]]            # department, targets, clicked, rate...
+    timeline: list[tuple[str, int]]              # ("+0h", clicks) per hour since the start
+    rows: list[dict[str, Any]]
+    generated: datetime
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _training(target: CampaignTarget, assignments: dict[int, TrainingAssignment]) -> str:
+    assignment = assignments.get(target.pk)
+    if assignment is None:
+        return ""
+    return "completed" if assignment.completed_at else (
+        "overdue" if assignment.overdue else "assigned")
+
+
+def campaign_report(campaign: Campaign) -> CampaignReport:
+    summary = campaign_summary(campaign)
+    sent = summary["sent"]
+    funnel = [(label, summary[key], _rate(summary[key], sent)) for key, label in FUNNEL]
+    departments = []
+    for row in (campaign.targets.values("person__department")
+                .annotate(targets=Count("pk"),
+                          sent=Count("pk", filter=Q(sent_at__isnull=False)),
+                          clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+                          submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+                          reported=Count("pk", filter=Q(reported_at__isnull=False)))
+                .order_by("person__department")):
+        departments.append({
+            "department": row["person__department"] or "(none)", "targets": row["targets"],
+            "sent": row["sent"], "clicked": row["clicked"], "submitted": row["submitted"],
+            "reported": row["reported"], "click_rate": _rate(row["clicked"], row["sent"]),
+            "report_rate": _rate(row["reported"], row["sent"]),
+        })
+    departments.sort(key=lambda d: (-d["click_rate"], d["department"]))
+    timeline = []
+    if campaign.started_at is not None:
+        buckets = [0] * TIMELINE_HOURS
+        for clicked in campaign.targets.filter(clicked_at__isnull=False).values_list(
+                "clicked_at", flat=True):
+            hour = int((clicked - campaign.started_at).total_seconds() // 3600)
+            if 0 <= hour < TIMELINE_HOURS:
+                buckets[hour] += 1
+        timeline = [(f"+{h}h", n) for h, n in enumerate(buckets)]
+    targets = list(campaign.targets.select_related("person").order_by("name", "address"))
+    assignments = {a.target_id: a for a in TrainingAssignment.objects.filter(
+        target__campaign=campaign)}
+    rows = [{
+        "name": t.name, "address": t.address,
+        "department": t.person.department if t.person else "",
+        "sent_at": t.sent_at, "opened_at": t.opened_at, "clicked_at": t.clicked_at,
+        "submitted_at": t.submitted_at, "reported_at": t.reported_at,
+        "scanner_fetches": t.scanner_fetches, "send_error": t.send_error,
+        "training": _training(t, assignments),
+    } for t in targets]
+    return CampaignReport(campaign=campaign, summary=summary, funnel=funnel,
+                          departments=departments, timeline=timeline, rows=rows,
+                          generated=timezone.now())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run: times in ISO 8601 UTC, and text starting with a
+    formula character prefixed with an apostrophe (names and errors come from outside)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def report_csv(report: CampaignReport) -> str:
+    """One row per target, with a header; UTF-8 text (the view adds the BOM-free download)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in report.rows:
+        writer.writerow([_cell(row[column]) for column in CSV_COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,147 @@
+"""The campaign report page (SVG charts, no script), its CSV export and actions, and who may
+see or do what: deny by default, every export and action audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from vaultdoor.audit.models import AuditEvent
+from vaultdoor.identity.choices import RoleChoices
+from vaultdoor.identity.roles import role_permissions, sync_roles
+from vaultdoor.identity.services.accounts import account_for, assign_role
+from vaultdoor.mail.campaign_report import CSV_COLUMNS, campaign_report
+from vaultdoor.mail.models import Campaign, CampaignTarget
+
+pytestmark = pytest.mark.django_db
+
+ORG = "lakeside-cs.example"
+
+
+@pytest.fixture
+def campaign(db):
+    from vaultdoor.facilities.models import Site
+    from vaultdoor.people.models import Person
+
+    site = Site.objects.create(code="lakeside", name="Lakeside", timezone="Europe/London")
+    start = timezone.now() - timedelta(hours=30)
+    made = Campaign.objects.create(
+        name="invoice", subject="Overdue invoice", from_address="ap@vendor.example",
+        html_body="{{ link }}", landing_url="https://training.example/", status="finished",
+        started_at=start, finished_at=start + timedelta(minutes=5))
+    rows = [("Rosa Delgado", "Billing", 1, 2, True), ("Omar Haddad", "Billing", None, None, False),
+            ("=HYPERLINK(\"http://evil.example\")", "Sales", 3, None, True),
+            ("Ana Lima", "Sales", None, None, False)]
+    for n, (name, department, clicked_h, submitted_h, reported) in enumerate(rows):
+        person = Person.objects.create(site=site, code=f"E{n}", name=name, kind="employee",
+                                       department=department)
+        CampaignTarget.objects.create(
+            campaign=made, person=person, name=name, address=f"p{n}@{ORG}",
+            claimed_at=start, sent_at=start,
+            opened_at=start + timedelta(hours=1) if clicked_h else None,
+            clicked_at=start + timedelta(hours=clicked_h) if clicked_h else None,
+            submitted_at=start + timedelta(hours=submitted_h) if submitted_h else None,
+            reported_at=start + timedelta(hours=4) if reported else None,
+            scanner_fetches=2)
+    return made
+
+
+def _user(django_user_model, role: str):
+    sync_roles()
+    user = django_user_model.objects.create_user(f"u-{role}", email=f"{role}@{ORG}")
+    assign_role(account_for(user), role)
+    return user
+
+
+def test_report_numbers(campaign):
+    report = campaign_report(campaign)
+    assert report.summary["sent"] == 4 and report.summary["scanner_fetches"] == 8
+    assert report.funnel == [("Sent", 4, 100.0), ("Opened", 2, 50.0), ("Clicked", 2, 50.0),
+                             ("Submitted", 1, 25.0), ("Reported", 2, 50.0)]
+    assert [(d["department"], d["click_rate"]) for d in report.departments] == [
+        ("Billing", 50.0), ("Sales", 50.0)]
+    assert len(report.timeline) == 48
+    assert report.timeline[1] == ("+1h", 1) and report.timeline[3] == ("+3h", 1)
+
+
+def test_report_page_draws_svg_charts_without_script(client, campaign, django_user_model):
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    page = client.get(reverse("console:mail:campaign", args=[campaign.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for chart in ("chart-funnel", "chart-departments", "chart-timeline"):
+        assert f'id="{chart}"' in html
+    assert "Clicked (50%)" in html and "Submitted (25%)" in html
+    assert "<script>" not in html and "onclick" not in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    listing = client.get(reverse("console:mail:campaign_list"))
+    assert reverse("console:mail:campaign", args=[campaign.pk]) in listing.content.decode()
+
+
+def test_csv_export_is_audited_and_spreadsheet_safe(client, campaign, django_user_model):
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    got = client.get(reverse("console:mail:campaign_csv", args=[campaign.pk]))
+    assert got.status_code == 200 and got["Content-Type"].startswith("text/csv")
+    assert "attachment" in got["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(got.content.decode())))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 5
+    names = [r[0] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\")" in names
+    assert not any(r[0].startswith("=") for r in rows[1:])
+    rosa = next(r for r in rows if r[0] == "Rosa Delgado")
+    assert rosa[CSV_COLUMNS.index("clicked_at")].endswith("+00:00")
+    event = AuditEvent.objects.get(action="mail.campaign_export")
+    assert event.actor == "u-security_admin" and event.context["format"] == "csv"
+
+
+@pytest.mark.parametrize("role", list(RoleChoices))
+def test_who_may_see_and_act(client, campaign, django_user_model, role):
+    user = _user(django_user_model, role)
+    granted = role_permissions(role)
+    client.force_login(user)
+    for name in ("console:mail:campaign", "console:mail:campaign_csv"):
+        status = client.get(reverse(name, args=[campaign.pk])).status_code
+        assert status == (200 if "mail.view_campaign" in granted else 403), (role, name)
+    status = client.post(reverse("console:mail:campaign_action",
+                                 args=[campaign.pk, "assign-training"])).status_code
+    assert status == (302 if "mail.add_trainingassignment" in granted else 403)
+    status = client.post(reverse("console:mail:campaign_action",
+                                 args=[campaign.pk, "nonsense"])).status_code
+    assert status == (404 if "mail.change_campaign" in granted else 403)
+
+
+def test_anonymous_is_sent_to_login(client, campaign):
+    for name in ("console:mail:campaign", "console:mail:campaign_csv"):
+        assert client.get(reverse(name, args=[campaign.pk])).status_code == 302
+    assert client.post(reverse("console:mail:campaign_action",
+                               args=[campaign.pk, "cancel"])).status_code == 302
+    assert not AuditEvent.objects.filter(action__startswith="mail.campaign").exists()
+
+
+def test_schedule_and_cancel_from_the_console(client, django_user_model, campaign):
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    draft = Campaign.objects.create(name="draft", subject="s", from_address="a@b.example",
+                                    html_body="", landing_url="https://t.example/")
+    CampaignTarget.objects.create(campaign=draft, address=f"x@{ORG}")
+    url = reverse("console:mail:campaign_action", args=[draft.pk, "schedule"])
+    bad = client.post(url, {"at": "next tuesday"}, follow=True)
+    assert b"not a date and time" in bad.content
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    client.post(url, {"at": "2030-01-02T09:30"})
+    draft.refresh_from_db()
+    assert draft.status == "scheduled" and draft.scheduled_at.year == 2030
+    assert AuditEvent.objects.filter(action="mail.campaign_schedule",
+                                     actor="u-security_admin").exists()
+    client.post(reverse("console:mail:campaign_action", args=[draft.pk, "cancel"]))
+    draft.refresh_from_db()
+    assert draft.status == "cancelled"
+    # A finished campaign cannot be scheduled again.
+    again = client.post(reverse("console:mail:campaign_action", args=[campaign.pk, "schedule"]),
+                        follow=True)
+    assert b"only a draft or scheduled one" in again.content
