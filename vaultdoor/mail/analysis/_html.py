@@ -40,8 +40,8 @@ _LAYOUT_BLOCK = re.compile(
 _LAYOUT_INLINE = re.compile(
     r"</?(?:span|font|b|i|u|s|strong|em|small|big|sup|sub|code|wbr)" + _TAG_BODY, re.IGNORECASE
 )
-# Inline styles are the longest attributes and never read here.
-_STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=\s*(?:"[^"<>]*"|'[^'<>]*')""", re.IGNORECASE)
+# Inline styles are left in place: removing them cost as much as lexbor's whole parse, and
+# cut tags such as <a style="x"href="..."> (no space before href) down to "<ahref=...>".
 # html.parser (before CPython 3.11.13) rescans to the end of the document for every "<" that
 # opens a tag, comment or declaration it cannot close, which is quadratic: 60 KB of
 # '<td title="' takes minutes. Such a "<" is escaped first, in one linear pass (a lookahead
@@ -186,7 +186,7 @@ _STRIPPED_FOR_TEXT = ["script", "style", "head", "title", "template", "noscript"
 
 def _simplify(document: str) -> str:
     document = _LAYOUT_BLOCK.sub(" ", document[:_MAX_HTML])
-    return _STYLE_ATTRIBUTE.sub("", _LAYOUT_INLINE.sub("", document))
+    return _LAYOUT_INLINE.sub("", document)
 
 
 def _scan_lexbor(document: str) -> HtmlFindings:
@@ -249,7 +249,7 @@ def _scan_stdlib(document: str) -> HtmlFindings:
     # html.parser on hostile input: whatever was read before a failure still counts.
     with contextlib.suppress(Exception):
         document = _LAYOUT_BLOCK.sub(" ", document[:_MAX_HTML])
-        document = _STYLE_ATTRIBUTE.sub("", _LAYOUT_INLINE.sub("", document))
+        document = _LAYOUT_INLINE.sub("", document)
         parser.feed(_make_closable(document))
         parser.close()
     return parser.finish()

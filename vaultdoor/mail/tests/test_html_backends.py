@@ -38,6 +38,12 @@ def test_same_links_on_the_corpus(name, document):
         assert getattr(fast, field) == getattr(slow, field), (name, field)
 
 
+def test_style_glued_to_the_next_attribute_keeps_the_link():
+    document = '<p><b><a style="color:white"href="https://x.example/u">Users</a></b></p>'
+    for found in (_html._scan_lexbor(document), _html._scan_stdlib(document)):
+        assert found.anchors == [("https://x.example/u", "Users")]
+
+
 def test_anchor_text_keeps_image_alt_in_order():
     found = _html.scan_html('<a href="https://a.example/"><img alt="Logo"> Open <script>x=1'
                             "</script></a><p>after</p>")
