@@ -12,9 +12,12 @@ import unicodedata
 
 import phonenumbers
 
-__all__ = ["InvalidValue", "card_expiry", "digits", "email", "luhn_ok", "pan", "phone"]
+__all__ = ["InvalidValue", "card_expiry", "contains_pan", "digits", "email", "luhn_ok", "pan",
+           "phone"]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# a run of digits, single spaces or dashes allowed between them (`4111 1111-1111 1111`)
+_DIGIT_RUN = re.compile(r"[0-9](?:[ -]?[0-9])*")
 
 
 class InvalidValue(ValueError):
@@ -54,6 +57,17 @@ def luhn_ok(number: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def contains_pan(text: str) -> bool:
+    """Whether free text holds what looks like a whole card number: a run of 12 to 19 digits
+    (spaces or dashes between them allowed) that passes the Luhn check. Used to keep card
+    numbers out of typed reasons, which are stored and audited in clear."""
+    for match in _DIGIT_RUN.finditer(unicodedata.normalize("NFKC", text)):
+        number = digits(match.group())
+        if 12 <= len(number) <= 19 and luhn_ok(number):
+            return True
+    return False
 
 
 def pan(value: str) -> str:

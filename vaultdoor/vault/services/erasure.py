@@ -34,6 +34,7 @@ from .reveal import (
     _refused,
     alarm_if_over_limit,
     check_reveal,
+    clean_reason,
 )
 
 __all__ = ["EXPORT_FIELD", "ReapplyResult", "erase_customer", "erasures_in_export",
@@ -47,9 +48,11 @@ def erase_customer(user: Any, customer: Customer, *, reason: str, request: Any =
     """Crypto-shred one customer (their data key and every ciphertext); audited."""
     if not can(user, "erase"):
         raise NotPermitted(f"your role ({role_of(user) or 'none'}) may not erase customers")
-    cleaned = " ".join((reason or "").split())
-    if len(cleaned) < 5:
-        raise ReasonRequired("give a reason for the erasure (the request reference)")
+    try:
+        cleaned = clean_reason(reason, minimum=5)
+    except ReasonRequired as exc:
+        raise ReasonRequired(f"give a reason for the erasure (the request reference): {exc}"
+                             ) from exc
     if customer.erased:
         raise CustomerErased(f"customer {customer.pk} was already erased")
     with transaction.atomic():

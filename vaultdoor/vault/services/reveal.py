@@ -24,12 +24,13 @@ from ..choices import FIELDS, AlertKind
 from ..conf import reason_min_length, reveal_limit
 from ..masking import mask_field
 from ..models import Customer, Reveal, RevealSuspension, VaultAlert
+from ..normalise import contains_pan
 from ..policy import can, role_of, visible_customers
 from .records import CustomerErased, decrypt_customer
 
 __all__ = ["BulkRevealAlarm", "CustomerNotFound", "NotPermitted", "ReasonRequired",
            "RevealRefused", "RevealSuspended", "StepUpRequired", "VettingRequired",
-           "alarm_if_over_limit", "find_customer", "is_suspended", "masked_view",
+           "alarm_if_over_limit", "clean_reason", "find_customer", "is_suspended", "masked_view",
            "restore_reveal", "reveal_field"]
 
 
@@ -130,9 +131,19 @@ def check_reveal(user: Any, customer: Customer, field: str, reason: str, *,
         raise VettingRequired("your vetting is not cleared, so customer data stays masked")
     if not stepped_up:
         raise StepUpRequired("confirm your second factor (within the last 15 minutes) first")
+    return clean_reason(reason)
+
+
+def clean_reason(reason: str | None, minimum: int | None = None) -> str:
+    """The typed reason, whitespace tidied; `ReasonRequired` if it is too short or holds what
+    looks like a card number (a reason is stored and audited in clear)."""
+    minimum = reason_min_length() if minimum is None else minimum
     cleaned = " ".join((reason or "").split())
-    if len(cleaned) < reason_min_length():
-        raise ReasonRequired(f"type a reason of at least {reason_min_length()} characters")
+    if len(cleaned) < minimum:
+        raise ReasonRequired(f"type a reason of at least {minimum} characters")
+    if contains_pan(cleaned):
+        raise ReasonRequired("a reason must not contain a card number (it is stored and "
+                             "audited in clear): describe the request instead")
     return cleaned
 
 
@@ -207,9 +218,7 @@ def restore_reveal(supervisor: Any, user: Any, reason: str, *, request: Any = No
     if role_of(supervisor) == "supervisor" and not user.vault_queues.filter(
             supervisors=supervisor).exists():
         raise NotPermitted("you supervise none of this agent's queues")
-    cleaned = " ".join((reason or "").split())
-    if len(cleaned) < reason_min_length():
-        raise ReasonRequired(f"type a reason of at least {reason_min_length()} characters")
+    cleaned = clean_reason(reason)
     now = now or timezone.now()
     with transaction.atomic():
         lifted = RevealSuspension.objects.filter(user=user, lifted_at__isnull=True).update(

@@ -139,3 +139,32 @@ def test_pan_mask_never_shows_more_than_six_and_four(number):
     masked = mask_pan(number, see_bin=True)
     assert sum(ch.isdigit() for ch in masked) <= 10
     assert sum(ch.isdigit() for ch in mask_pan(number, see_bin=False)) == 4
+
+
+def _no_digit(ch: str) -> bool:
+    import unicodedata
+
+    return not any(c.isdigit() for c in unicodedata.normalize("NFKC", ch))
+
+
+_WORDS = st.text(alphabet=st.characters().filter(_no_digit), max_size=40)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=11, max_size=18), _WORDS, _WORDS,
+       st.sampled_from(["", " ", "-"]))
+def test_a_card_number_in_free_text_is_always_found(body, before, after, separator):
+    number = _luhn_complete(body)
+    grouped = separator.join(number[i:i + 4] for i in range(0, len(number), 4))
+    text = f"{before} {grouped} {after}"
+    assert normalise.contains_pan(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=200))
+def test_contains_pan_never_fails_and_needs_twelve_digits(text):
+    found = normalise.contains_pan(text)
+    import unicodedata
+
+    if sum(ch in "0123456789" for ch in unicodedata.normalize("NFKC", text)) < 12:
+        assert not found

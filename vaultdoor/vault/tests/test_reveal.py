@@ -175,3 +175,25 @@ def test_subject_access_exports_count_toward_the_bulk_limit(make_user, queue, se
         subject_access_export(supervisor, customers[0], reason=REASON, stepped_up=True)
     with pytest.raises(RevealSuspended):
         reveal_field(supervisor, customers[0], "name", REASON, stepped_up=True)
+
+
+@pytest.mark.parametrize("reason", ["customer read out 4929 1234 5678 9015 to confirm",
+                                    "card 4929-1234-5678-9015 disputed",
+                                    # full-width digits, as a phone keyboard may type
+                                    "card " + "".join(chr(0xFF10 + int(d))
+                                                      for d in "4929123456789015")])
+def test_a_reason_holding_a_card_number_is_refused(make_user, queue, customer, reason):
+    """A reason is stored and audited in clear, so it may not carry a card number."""
+    from vaultdoor.vault.models import Reveal
+
+    agent = make_user("agent", queues=[queue])
+    with pytest.raises(ReasonRequired, match="must not contain a card number"):
+        reveal_field(agent, customer, "email", reason, stepped_up=True)
+    supervisor = make_user("supervisor", supervises=[queue])
+    with pytest.raises(ReasonRequired, match="must not contain a card number"):
+        erase_customer(supervisor, customer, reason=reason)
+    assert not Reveal.objects.exists()
+    assert "4929" not in str([e.context for e in AuditEvent.objects.all()])
+    # a reference number that is not a card number is fine (fails Luhn)
+    assert reveal_field(agent, customer, "email", "ticket 4929 1234 5678 9016 follow-up",
+                        stepped_up=True)
