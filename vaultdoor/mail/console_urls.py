@@ -23,6 +23,8 @@ urlpatterns = [
     path("campaigns/<int:pk>/", console.CampaignDetailView.as_view(), name="campaign"),
     path("campaigns/<int:pk>/report.csv", console.CampaignCsvView.as_view(),
          name="campaign_csv"),
+    path("campaigns/<int:pk>/report.pdf", console.CampaignPdfView.as_view(),
+         name="campaign_pdf"),
     path("campaigns/<int:pk>/<str:action>/", console.CampaignActionView.as_view(),
          name="campaign_action"),
 ]

@@ -104,7 +104,7 @@ def test_who_may_see_and_act(client, campaign, django_user_model, role):
     user = _user(django_user_model, role)
     granted = role_permissions(role)
     client.force_login(user)
-    for name in ("console:mail:campaign", "console:mail:campaign_csv"):
+    for name in ("console:mail:campaign", "console:mail:campaign_csv", "console:mail:campaign_pdf"):
         status = client.get(reverse(name, args=[campaign.pk])).status_code
         assert status == (200 if "mail.view_campaign" in granted else 403), (role, name)
     status = client.post(reverse("console:mail:campaign_action",
@@ -116,7 +116,7 @@ def test_who_may_see_and_act(client, campaign, django_user_model, role):
 
 
 def test_anonymous_is_sent_to_login(client, campaign):
-    for name in ("console:mail:campaign", "console:mail:campaign_csv"):
+    for name in ("console:mail:campaign", "console:mail:campaign_csv", "console:mail:campaign_pdf"):
         assert client.get(reverse(name, args=[campaign.pk])).status_code == 302
     assert client.post(reverse("console:mail:campaign_action",
                                args=[campaign.pk, "cancel"])).status_code == 302
@@ -145,3 +145,51 @@ def test_schedule_and_cancel_from_the_console(client, django_user_model, campaig
     again = client.post(reverse("console:mail:campaign_action", args=[campaign.pk, "schedule"]),
                         follow=True)
     assert b"only a draft or scheduled one" in again.content
+
+
+def test_pdf_export(client, campaign, django_user_model):
+    from pypdf import PdfReader
+
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    got = client.get(reverse("console:mail:campaign_pdf", args=[campaign.pk]))
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    assert got.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(got.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Awareness campaign: invoice" in text
+    assert "Rosa Delgado" in text and "Click rate by department" in text
+    assert "2 (50%)" in text  # clicked
+    assert reader.metadata.title == "Campaign report: invoice"
+    event = AuditEvent.objects.get(action="mail.campaign_export")
+    assert event.context["format"] == "pdf"
+
+
+def test_pdf_without_a_unicode_font_still_renders(campaign, tmp_path):
+    from pypdf import PdfReader
+
+    from vaultdoor.mail.campaign_pdf import FONT_CANDIDATES, report_pdf
+
+    Campaign.objects.filter(pk=campaign.pk).update(name="Łódź invoice")
+    campaign.refresh_from_db()
+    report = campaign_report(campaign)
+    plain = PdfReader(io.BytesIO(report_pdf(report, fonts=(tmp_path / "none.ttf",))))
+    assert "Awareness campaign: ?ód? invoice" in plain.pages[0].extract_text()
+    unicode_pdf = report_pdf(report)
+    if any(path.is_file() for path in FONT_CANDIDATES):
+        text = PdfReader(io.BytesIO(unicode_pdf)).pages[0].extract_text()
+        assert "Łódź invoice" in text
+
+
+def test_pdf_with_many_targets_spans_pages(campaign):
+    from pypdf import PdfReader
+
+    from vaultdoor.mail.campaign_pdf import report_pdf
+
+    for n in range(120):
+        CampaignTarget.objects.create(campaign=campaign, address=f"bulk{n}@{ORG}",
+                                      name=f"Bulk {n}")
+    reader = PdfReader(io.BytesIO(report_pdf(campaign_report(campaign))))
+    assert len(reader.pages) >= 3
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert all(f"Bulk {n} " in text for n in range(120))
+    assert "page 3" in reader.pages[2].extract_text()
