@@ -61,8 +61,9 @@ def test_demo_doors_work_without_the_server_and_their_events_arrive_later(tmp_pa
         doors = status()["doors"]
         assert doors
         online = {(door, card): swipe(door, card) for door in doors[:3] for card in CARDS}
-        assert any(d["decision"] == "grant" for d in online.values()) or all(
-            d["reason"] in {"outside_schedule", "no_access"} for d in online.values())
+        # Decided from the snapshot (whatever the demo's schedules say at this hour).
+        assert not {d["reason"] for d in online.values()} & {
+            "no_snapshot", "offline_fail_secure", "offline_fail_safe", "unknown_door"}
         wait_for(lambda: status()["spool_depth"] == 0, "the online events to be forwarded", 60)
 
         server.kill()
