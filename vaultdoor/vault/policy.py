@@ -15,11 +15,13 @@ from .models import Customer, Queue
 
 __all__ = ["CAPABILITIES", "can", "role_of", "visible_customers", "visible_queues"]
 
-# view: masked records; reveal: one field in clear; see_bin: card's first six digits;
-# export: subject-access export; erase: crypto-shred; restore: lift a reveal suspension.
+# view: masked records; reveal: one field in clear; reveal_pan: the whole card number in
+# clear (agents see only its last four digits, even when revealing); see_bin: card's first six
+# digits; export: subject-access export; erase: crypto-shred; restore: lift a suspension.
 CAPABILITIES: dict[str, frozenset[str]] = {
     "agent": frozenset({"view", "reveal"}),
-    "supervisor": frozenset({"view", "reveal", "see_bin", "export", "erase", "restore"}),
+    "supervisor": frozenset({"view", "reveal", "reveal_pan", "see_bin", "export", "erase",
+                             "restore"}),
     "security_admin": frozenset({"view", "see_bin", "erase", "restore"}),
     "auditor": frozenset({"view"}),
 }

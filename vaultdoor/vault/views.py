@@ -111,6 +111,7 @@ class CustomerDetailView(VaultPage):
                                zip(FIELDS.items(), masked_view(user, customer).values(),
                                    strict=True)],
                        can_reveal=can(user, "reveal") and not customer.erased,
+                       can_reveal_pan=can(user, "reveal_pan"),
                        can_erase=can(user, "erase") and not customer.erased,
                        suspended=is_suspended(user))
         return context
@@ -129,7 +130,8 @@ class RevealView(VaultPage):
         return field
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self._field()
+        if self._field() == "card_number" and not can(request.user, "reveal_pan"):
+            raise PermissionDenied("your role sees only the last four digits of a card number")
         if not has_recent_second_factor(request):
             return step_up_redirect(request)
         return super().get(request, *args, **kwargs)

@@ -70,7 +70,9 @@ def test_seed_adds_queues_customers_and_accounts(data_dir):
     masked = masked_view(agent, found)
     assert masked["card_number"] == "••••1111" and "Alex" not in masked["name"]
     assert masked_view(supervisor, found)["card_number"] == "411111••••••1111"
-    assert reveal_field(agent, found, "card_number", "customer asked to confirm the card",
+    assert reveal_field(agent, found, "email", "customer asked to confirm the address",
+                        stepped_up=True) == "alex.example.01@example.com"
+    assert reveal_field(supervisor, found, "card_number", "customer asked to confirm the card",
                         stepped_up=True) == "4111111111111111"
 
     # the printed one-time passwords work, and change every time

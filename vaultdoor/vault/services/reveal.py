@@ -124,6 +124,9 @@ def check_reveal(user: Any, customer: Customer, field: str, reason: str, *,
     if not can(user, capability):
         raise NotPermitted(f"your role ({role_of(user) or 'none'}) may not {capability} "
                            "customer data")
+    if field in ("card_number", "*") and not can(user, "reveal_pan"):
+        raise NotPermitted(f"your role ({role_of(user) or 'none'}) sees only the last four "
+                           "digits of a card number (PCI DSS 3.4.1)")
     if is_suspended(user):
         raise RevealSuspended("your reveal right is suspended after a burst of reveals; "
                               "a supervisor must restore it")

@@ -68,16 +68,19 @@ def test_agent_reveals_one_field_with_step_up_and_reason(live_server, django_use
     # had signed in at the start of the shift, so the reveal asks for a fresh one.
     _age_second_factor(page)
 
-    # reveal the card number: step up with TOTP first, then a reason
-    page.click("#reveal-card_number")
+    # an agent has no way to the whole card number (last four digits only)
+    assert page.locator("#reveal-card_number").count() == 0
+
+    # reveal the account number: step up with TOTP first, then a reason
+    page.click("#reveal-account_number")
     page.wait_for_load_state("networkidle")
     assert "/auth/step-up/" in page.url
     session.submit_totp("aagent")
-    assert "/reveal/" in page.url and "field=card_number" in page.url
-    page.fill("#id_reason", "caller confirming the card on file")
+    assert "/reveal/" in page.url and "field=account_number" in page.url
+    page.fill("#id_reason", "caller confirming the account on file")
     page.click("#reveal-submit")
     page.wait_for_load_state("networkidle")
-    assert page.locator("#revealed-value").inner_text() == "4929123456789015"
+    assert page.locator("#revealed-value").inner_text() == "88442211"
     page.screenshot(path="/tmp/vaultdoor-vault-reveal.png")
     assert session.csp_violations() == []
     assert session.errors() == []
@@ -97,8 +100,8 @@ def test_agent_reveals_one_field_with_step_up_and_reason(live_server, django_use
     page.goto(f"{live_server.url}/audit/{seq}/")
     page.wait_for_load_state("networkidle")
     detail = page.content()
-    assert str(customer.pk) in detail and "card_number" in detail
-    assert "caller confirming the card on file" in detail
-    assert "4929123456789015" not in detail
+    assert str(customer.pk) in detail and "account_number" in detail
+    assert "caller confirming the account on file" in detail
+    assert "88442211" not in detail
     page.screenshot(path="/tmp/vaultdoor-vault-audit.png", full_page=True)
     assert session.csp_violations() == []

@@ -70,7 +70,9 @@ def test_no_canary_in_database_logs_or_audit(queue, make_user, tmp_path, caplog)
     row = Customer.objects.exclude(card_bidx="").get()
     masked = masked_view(agent, row)
     assert "Canarysmythe" not in str(masked)
-    assert reveal_field(agent, row, "card_number", "customer asked to confirm the card",
+    assert reveal_field(agent, row, "account_number", "customer asked about the account",
+                        stepped_up=True) == "73194628"
+    assert reveal_field(supervisor, row, "card_number", "customer asked to confirm the card",
                         stepped_up=True) == "4556737586899855"
     assert subject_access_export(supervisor, row, reason="subject access request 7",
                                  stepped_up=True)["fields"]["notes"] == "canarynote-5d2b"

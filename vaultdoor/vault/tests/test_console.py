@@ -35,21 +35,26 @@ def test_search_and_masked_view(client, make_user, queue, customer):
     assert "No customer in your queues matches" not in client.get(
         "/vault/", {"kind": "email", "q": "nobody@example.org"}).content.decode()
     detail = client.get(f"/vault/customers/{customer.pk}/").content.decode()
-    assert "reveal-card_number" in detail and "4929" not in detail
+    assert "reveal-card_number" not in detail and "4929" not in detail  # agents: last 4 only
+    assert "reveal-account_number" in detail
 
 
 def test_reveal_needs_step_up_then_reason(client, make_user, queue, customer):
     agent = make_user("agent", queues=[queue])
     _login(client, agent, stepped_up=False)
-    url = f"/vault/customers/{customer.pk}/reveal/?field=card_number"
+    assert client.get(f"/vault/customers/{customer.pk}/reveal/?field=card_number"
+                      ).status_code in (302, 403)
+    url = f"/vault/customers/{customer.pk}/reveal/?field=account_number"
     answer = client.get(url)
     assert answer.status_code == 302 and answer["Location"].startswith("/auth/step-up/")
     _login(client, agent)
     assert client.get(url).status_code == 200
-    refused = client.post(url, {"field": "card_number", "reason": "short"})
+    assert client.get(f"/vault/customers/{customer.pk}/reveal/?field=card_number"
+                      ).status_code == 403
+    refused = client.post(url, {"field": "account_number", "reason": "short"})
     assert refused.status_code == 403 and b'data-code="reason_required"' in refused.content
-    shown = client.post(url, {"field": "card_number", "reason": REASON})
-    assert shown.status_code == 200 and b"4929123456789015" in shown.content
+    shown = client.post(url, {"field": "account_number", "reason": REASON})
+    assert shown.status_code == 200 and b"88442211" in shown.content
     assert shown["Cache-Control"] == "no-store"
     assert AuditEvent.objects.filter(action="vault.reveal", target_id=str(customer.pk)).exists()
 

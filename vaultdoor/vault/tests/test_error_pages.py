@@ -41,7 +41,7 @@ def test_console_reveal_crash_shows_no_plaintext(make_user, queue, customer, set
     monkeypatch.setattr("vaultdoor.vault.views.render", _boom)
     client = _client(make_user("agent", queues=[queue]))
     response = client.post(f"/vault/customers/{customer.pk}/reveal/",
-                           {"field": "card_number", "reason": REASON})
+                           {"field": "account_number", "reason": REASON})
     assert response.status_code == 500
     page = response.content.decode()
     assert "simulated failure after decryption" in page  # the technical page, with frames

@@ -53,7 +53,8 @@ def test_each_missing_condition_is_refused_on_its_own(make_user, queue, customer
     user = make_user(role, cleared=missing != "vetting", queues=[queue])
     reason = {"reason": "", "reason_short": "refund"}.get(missing, REASON)
     with pytest.raises(error):
-        reveal_field(user, customer, "card_number", reason, stepped_up=missing != "step_up")
+        reveal_field(user, customer, "account_number", reason,
+                     stepped_up=missing != "step_up")
     [event] = _events("vault.reveal_refused")
     assert event.context["refusal"] == error.code
     assert not _events("vault.reveal")
@@ -197,3 +198,17 @@ def test_a_reason_holding_a_card_number_is_refused(make_user, queue, customer, r
     # a reference number that is not a card number is fine (fails Luhn)
     assert reveal_field(agent, customer, "email", "ticket 4929 1234 5678 9016 follow-up",
                         stepped_up=True)
+
+
+def test_agents_never_see_more_than_the_last_four_of_a_card(make_user, queue, customer):
+    """Masked or revealed, an agent sees a card number's last four digits only (PCI DSS
+    3.4.1); a supervisor may reveal it whole, with every condition met."""
+    agent = make_user("agent", queues=[queue])
+    with pytest.raises(NotPermitted, match="last four digits"):
+        reveal_field(agent, customer, "card_number", REASON, stepped_up=True)
+    [event] = _events("vault.reveal_refused")
+    assert event.context["refusal"] == "role" and event.context["field"] == "card_number"
+    assert masked_view(agent, customer)["card_number"] == "••••9015"
+    supervisor = make_user("supervisor", supervises=[queue])
+    assert reveal_field(supervisor, customer, "card_number", REASON,
+                        stepped_up=True) == "4929123456789015"
