@@ -1,5 +1,7 @@
 """Session policy on every request: 15 idle minutes, 12 hours at most, a forced password
-change, and no way around the second factor through the admin's login page.
+change, no way around the second factor through the admin's login page, and a fresh second
+factor (step-up) before the Django admin changes access levels, roles, people, accounts,
+groups or vetting records.
 
 It reads only the session (no database query on the common path). Sessions not made by the
 identity sign-in (tests' `force_login`) carry no clocks and are left alone; 'log out
@@ -31,6 +33,12 @@ __all__ = ["SessionPolicyMiddleware"]
 
 # Pages a user with a password to change may still open.
 _OPEN_PREFIXES = ("/auth/", "/static/")
+# Admin changes (any POST: add, change, delete, bulk actions) that need a step-up, as
+# (app label, model name or "*"): access levels and roles, people (their access levels and
+# vetting), console accounts and tokens, users and groups (permissions), vetting decisions.
+STEP_UP_ADMIN = frozenset({("access", "accesslevel"), ("access", "role"), ("people", "person"),
+                           ("identity", "*"), ("auth", "*"), ("vetting", "*")})
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SessionPolicyMiddleware:
@@ -40,6 +48,7 @@ class SessionPolicyMiddleware:
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
         self.admin_login = reverse("admin:login")
+        self.admin_index = reverse("admin:index")
 
     def __call__(self, request: Any) -> Any:
         if request.path == self.admin_login:
@@ -50,7 +59,23 @@ class SessionPolicyMiddleware:
             response = self._enforce(request, session)
             if response is not None:
                 return response
+        if request.method not in _SAFE_METHODS and request.path.startswith(self.admin_index):
+            response = self._admin_step_up(request)
+            if response is not None:
+                return response
         return self.get_response(request)
+
+    def _admin_step_up(self, request: Any) -> Any:
+        """A step-up redirect for an admin change of a sensitive model without a fresh factor."""
+        from .stepup import has_recent_second_factor, step_up_redirect
+
+        parts = request.path[len(self.admin_index):].strip("/").split("/")
+        if len(parts) < 2 or not ({(parts[0], parts[1]), (parts[0], "*")} & STEP_UP_ADMIN):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or has_recent_second_factor(request):
+            return None
+        return step_up_redirect(request)
 
     def _enforce(self, request: Any, session: Any) -> Any:
         user = request.user

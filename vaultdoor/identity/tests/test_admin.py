@@ -32,3 +32,47 @@ def test_identity_admin_pages(client, django_user_model, fake_clock):
             assert change.status_code == 200
             assert row.secret_hash not in change.content.decode()
     assert token.split(".")[1] not in ApiToken.objects.get().secret_hash
+
+
+def test_admin_changes_to_access_levels_need_a_step_up(client, django_user_model, fake_clock):
+    from vaultdoor.access.models import AccessLevel
+    from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+    from vaultdoor.testing.seed import seed_example_site
+
+    seed_example_site()
+    level = AccessLevel.objects.select_related("site", "schedule").order_by("pk").first()
+    site, original = level.site, level.name
+    root = django_user_model.objects.create_superuser("root", password="not-used-here-0")
+    client.force_login(root)
+    change = reverse("admin:access_accesslevel_change", args=[level.pk])
+    form = {"site": site.pk, "code": level.code, "name": "Renamed", "active": "on",
+            "schedule": level.schedule_id,
+            "zones": list(level.zones.values_list("pk", flat=True))}
+    response = client.post(change, form, HTTP_REFERER=change)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("identity:step_up"))
+    level.refresh_from_db()
+    assert level.name == original  # nothing changed without the step-up
+    # reading needs none; a sensitive app's bulk action does
+    assert client.get(change).status_code == 200
+    assert client.post(reverse("admin:identity_apitoken_changelist"), {
+        "action": "delete_selected", "_selected_action": []}
+    )["Location"].startswith(reverse("identity:step_up"))
+
+    session = client.session
+    session[SESSION_SECOND_FACTOR_AT] = fake_clock().timestamp()
+    session.save()
+    response = client.post(change, form)
+    assert response.status_code == 302 and "step-up" not in response["Location"], (
+        response.content.decode()[:1500])
+    level.refresh_from_db()
+    assert level.name == "Renamed"
+
+
+def test_admin_changes_elsewhere_need_no_step_up(client, django_user_model):
+
+    root = django_user_model.objects.create_superuser("root", password="not-used-here-0")
+    client.force_login(root)
+    response = client.post(reverse("admin:facilities_site_add"), {
+        "code": "s2", "name": "Site two", "timezone": "Europe/London"})
+    assert "step-up" not in response.get("Location", "")
