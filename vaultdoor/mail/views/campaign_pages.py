@@ -38,7 +38,9 @@ def _target(kind: str, token: str) -> CampaignTarget | None:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: a form posted under no-referrer carries "Origin: null",
+    # which CSRF protection refuses (the token in the URL only ever goes to this server).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
