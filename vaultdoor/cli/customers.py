@@ -31,13 +31,13 @@ def import_(file: Path) -> None:
 
     setup()
     from vaultdoor.vault.keys import VaultKeyError
-    from vaultdoor.vault.services.importer import ImportFailed, import_customers
+    from vaultdoor.vault.services.importer import ImportFailed, count_rows, import_customers
 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", status=EXIT_INVALID)
-    rows = max(0, text.count("\n") - 1 + (0 if text.endswith("\n") else 1))
+    rows = count_rows(text)
     try:
         with click.progressbar(length=rows * 2, label="validating and importing",
                                file=sys.stderr, show_pos=True) as bar:

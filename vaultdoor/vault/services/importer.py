@@ -23,7 +23,8 @@ from ..models import Queue
 from .records import CustomerData, encrypt_columns, insert_customers, validate
 from .rotation import ensure_not_retired
 
-__all__ = ["COLUMNS", "ImportFailed", "ImportResult", "RowError", "import_customers"]
+__all__ = ["COLUMNS", "ImportFailed", "ImportResult", "RowError", "count_rows",
+           "import_customers"]
 
 COLUMNS = ("queue", "name", "phones", "email", "postal_address", "date_of_birth",
            "account_number", "card_number", "card_expiry", "notes")
@@ -32,7 +33,8 @@ _BATCH = 1000
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: the CSV line (header is line 1), the column and what is wrong."""
+    """One problem: the CSV line the record starts on (header is line 1), the column and
+    what is wrong."""
 
     line: int
     column: str
@@ -59,7 +61,7 @@ class ImportResult:
 
 
 @sensitive_variables()
-def _rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
+def _rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("queue", "name") if c not in header]
@@ -69,8 +71,18 @@ def _rows(text: str) -> tuple[list[dict[str, str]], list[RowError]]:
                for c in unknown]
     if errors:
         return [], errors
-    rows = [{(k or "").strip(): (v or "") for k, v in row.items()} for row in reader]
+    rows = []
+    start = reader.line_num + 1
+    for row in reader:
+        # the line the record starts on (a quoted field may span several lines)
+        rows.append((start, {(k or "").strip(): (v or "") for k, v in row.items()}))
+        start = reader.line_num + 1
     return rows, []
+
+
+def count_rows(text: str) -> int:
+    """How many records a CSV text holds after its header (for a progress bar)."""
+    return max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
 
 
 @sensitive_variables()
@@ -84,7 +96,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
         raise ImportFailed(errors)
     queues = {q.code: q for q in Queue.objects.all()}
     clean_rows: list[tuple[Queue, CustomerData]] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         queue = queues.get(row.get("queue", "").strip())
         if queue is None:
             errors.append(RowError(number, "queue", "no such queue (create it first)"))

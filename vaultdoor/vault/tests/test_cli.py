@@ -95,3 +95,16 @@ def test_queues(django_user_model):
     assert Queue.objects.get(code="retention").kind == "campaign"
     assert CliRunner().invoke(vault, ["queue", "assign", "retention", "--agent",
                                       "nobody"]).exit_code == 2
+
+
+def test_errors_name_the_line_a_record_starts_on_and_progress_counts_records(tmp_path, queue):
+    """A quoted note may span lines: the error names the file's line, not the record's."""
+    from vaultdoor.vault.services.importer import count_rows
+
+    text = (HEADER
+            + 'billing,Ann Example,07911 123456,ann@example.org,,,,,,"two\nline note"\n'
+            + "billing,Bad Mail,07911 123456,not-an-email,,,,,,\n")
+    result = CliRunner().invoke(customers, ["import", _write(tmp_path, text)])
+    assert result.exit_code == 2
+    assert "in.csv: line 4, email: not an email address" in result.output
+    assert count_rows(text) == 2 and count_rows(HEADER) == 0 and count_rows("") == 0
