@@ -199,7 +199,7 @@ def _scan_lexbor(document: str) -> HtmlFindings:
         found.scripts += 1
         if not found.script_redirect and _SCRIPT_REDIRECT.search(script.text(deep=True) or ""):
             found.script_redirect = True
-    for node in tree.css("a[href], area[href], form, input, meta, img"):
+    for node in tree.css("a[href], area[href], form, input, meta"):
         if len(found.anchors) >= _MAX_ITEMS:
             break
         tag = node.tag
