@@ -99,6 +99,7 @@ ACTIONS: dict[str, str] = {
     "vault.erase": "a customer was erased by destroying their data key (crypto-shredding)",
     "vault.rotate": "every customer data key was re-wrapped under the newest vault key",
     "vault.key_retired": "a vault key version was retired for good (key file destroyed)",
+    "vault.alert_acknowledged": "a supervisor acknowledged a bulk-reveal alert",
     # mail defence
     "mail.scan": "a message was scanned",
     "mail.quarantine": "a message was quarantined",

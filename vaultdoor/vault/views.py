@@ -21,18 +21,21 @@ from vaultdoor.identity.stepup import has_recent_second_factor, step_up_redirect
 
 from .choices import FIELDS, SEARCH_KINDS
 from .conf import reason_min_length
-from .models import RevealSuspension
+from .models import RevealSuspension, VaultAlert
 from .policy import can, visible_customers
 from .services.erasure import erase_customer
 from .services.records import CustomerErased
 from .services.reveal import (
     CustomerNotFound,
     RevealRefused,
+    acknowledge_alert,
     find_customer,
     is_suspended,
     masked_view,
+    open_alerts,
     restore_reveal,
     reveal_field,
+    watched_users,
 )
 from .services.search import search_query
 
@@ -199,24 +202,38 @@ class CustomerEraseView(VaultPage):
 
 
 class SuspensionListView(VaultPage):
-    """Reveal rights suspended by the bulk-reveal alarm; a supervisor restores them."""
+    """Reveal alarms: open bulk-reveal alerts (acknowledge) and reveal rights suspended by the
+    alarm (restore), for the agents of a supervisor's team or, for a security admin, anyone."""
 
     template_name = "vault/suspensions.html"
     needs = "restore"
-    title = "Suspended reveal rights"
+    title = "Reveal alarms"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["suspensions"] = list(RevealSuspension.objects.filter(lifted_at__isnull=True)
-                                      .select_related("user").order_by("-created")[:200])
+        watched = watched_users(self.request.user).values("pk")
+        context["suspensions"] = list(RevealSuspension.objects.filter(
+            lifted_at__isnull=True, user__in=watched).select_related("user")
+            .order_by("-created")[:200])
+        context["alerts"] = open_alerts(self.request.user)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = get_user_model().objects.filter(pk=request.POST.get("user", "")).first()
-        if user is None:
-            raise Http404("no such user")
         try:
-            restore_reveal(request.user, user, request.POST.get("reason", ""), request=request)
+            alert_id, user_id = request.POST.get("alert", ""), request.POST.get("user", "")
+            if alert_id:
+                alert = (VaultAlert.objects.filter(pk=alert_id).select_related("user").first()
+                         if alert_id.isdigit() else None)
+                if alert is None:
+                    raise Http404("no such alert")
+                acknowledge_alert(request.user, alert, request=request)
+            else:
+                user = (get_user_model().objects.filter(pk=user_id).first()
+                        if user_id.isdigit() else None)
+                if user is None:
+                    raise Http404("no such user")
+                restore_reveal(request.user, user, request.POST.get("reason", ""),
+                               request=request)
         except RevealRefused as exc:
             context = self.get_context_data(**kwargs)
             context["error"] = str(exc)

@@ -30,8 +30,9 @@ from .records import CustomerErased, decrypt_customer
 
 __all__ = ["BulkRevealAlarm", "CustomerNotFound", "NotPermitted", "ReasonRequired",
            "RevealRefused", "RevealSuspended", "StepUpRequired", "VettingRequired",
-           "alarm_if_over_limit", "clean_reason", "find_customer", "is_suspended", "masked_view",
-           "restore_reveal", "reveal_field"]
+           "acknowledge_alert", "alarm_if_over_limit", "clean_reason", "find_customer",
+           "is_suspended", "masked_view", "open_alerts", "restore_reveal", "reveal_field",
+           "watched_users"]
 
 
 class RevealRefused(PermissionError):
@@ -230,3 +231,38 @@ def restore_reveal(supervisor: Any, user: Any, reason: str, *, request: Any = No
                target_type="auth.user", target_id=str(user.pk), request=request,
                user=user.get_username(), why=cleaned, lifted=lifted)
     return lifted
+
+
+def watched_users(user: Any) -> Any:
+    """The users whose reveal alarms and suspensions `user` handles: everyone for a security
+    admin, the agents of the queues their team works for a supervisor, nobody otherwise."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if not can(user, "restore"):
+        return users.none()
+    if role_of(user) == "supervisor":
+        return users.filter(vault_queues__supervisors=user).distinct()
+    return users.all()
+
+
+def open_alerts(user: Any) -> list[VaultAlert]:
+    """Unacknowledged bulk-reveal alerts about the users `user` watches, newest first."""
+    return list(VaultAlert.objects.filter(acknowledged_at__isnull=True,
+                                          user__in=watched_users(user).values("pk"))
+                .select_related("user").order_by("-created")[:200])
+
+
+def acknowledge_alert(supervisor: Any, alert: VaultAlert, *, request: Any = None,
+                      now: dt.datetime | None = None) -> None:
+    """Mark an alert as seen (a supervisor of the user's queues, or a security admin);
+    audited. Acknowledging does not restore the suspended right."""
+    if not watched_users(supervisor).filter(pk=alert.user_id).exists():
+        raise NotPermitted("you do not handle this user's reveal alarms")
+    with transaction.atomic():
+        updated = VaultAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+            acknowledged_at=now or timezone.now())
+        if updated:
+            record("vault.alert_acknowledged", actor=supervisor.get_username(),
+                   target_type="vault.alert", target_id=str(alert.pk), request=request,
+                   user=alert.user.get_username())

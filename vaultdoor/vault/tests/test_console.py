@@ -101,3 +101,40 @@ def test_sidebar_links_the_vault_for_vault_roles_only(client, make_user, queue):
     _login(client, make_user("facilities"))
     page = client.get("/floors/")
     assert page.status_code == 200 and b'href="/vault/"' not in page.content
+
+
+def test_reveal_alarms_page_scoped_to_the_team_with_acknowledge(client, make_user, queue,
+                                                                other_queue):
+    from vaultdoor.vault.models import VaultAlert
+
+    mine = make_user("agent", queues=[queue])
+    theirs = make_user("agent", queues=[other_queue])
+    for agent in (mine, theirs):
+        RevealSuspension.objects.create(user=agent, created="2026-01-01T00:00Z",
+                                        reason="burst")
+        VaultAlert.objects.create(kind="bulk_reveal", user=agent, created="2026-01-01T00:00Z",
+                                  detail=f"{agent.username} revealed too much")
+    supervisor = make_user("supervisor", supervises=[queue])
+    _login(client, supervisor)
+    page = client.get("/vault/suspensions/").content.decode()
+    assert f"{mine.username} revealed too much" in page and 'id="nav-reveal-alarms"' in page
+    assert theirs.username not in page  # another team's agent
+    foreign = VaultAlert.objects.get(user=theirs)
+    assert client.post("/vault/suspensions/", {"alert": foreign.pk}).status_code == 403
+    own = VaultAlert.objects.get(user=mine)
+    assert client.post("/vault/suspensions/", {"alert": own.pk}).status_code == 302
+    own.refresh_from_db()
+    assert own.acknowledged_at is not None and VaultAlert.objects.get(
+        user=theirs).acknowledged_at is None
+    [event] = AuditEvent.objects.filter(action="vault.alert_acknowledged")
+    assert event.actor == supervisor.username
+    assert "revealed too much" not in client.get("/vault/suspensions/").content.decode()
+    assert client.post("/vault/suspensions/", {"alert": "x"}).status_code == 404
+    assert client.post("/vault/suspensions/", {"user": "x", "reason": "r"}).status_code == 404
+    # a security admin handles everyone
+    _login(client, make_user("security_admin"))
+    assert theirs.username in client.get("/vault/suspensions/").content.decode()
+    # agents have no such page and no link to it
+    _login(client, mine)
+    assert client.get("/vault/suspensions/").status_code == 403
+    assert 'id="nav-reveal-alarms"' not in client.get("/vault/").content.decode()
