@@ -76,3 +76,41 @@ def test_admin_changes_elsewhere_need_no_step_up(client, django_user_model):
     response = client.post(reverse("admin:facilities_site_add"), {
         "code": "s2", "name": "Site two", "timezone": "Europe/London"})
     assert "step-up" not in response.get("Location", "")
+
+
+def _stepped_up_root(client, django_user_model, fake_clock):
+    from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+
+    root = django_user_model.objects.create_superuser("root", password="not-used-here-0")
+    client.force_login(root)
+    session = client.session
+    session[SESSION_SECOND_FACTOR_AT] = fake_clock().timestamp()
+    session.save()
+    return root
+
+
+def test_admin_password_set_and_account_changes_are_audited(client, django_user_model,
+                                                           fake_clock):
+    from vaultdoor.audit.models import AuditEvent
+
+    _stepped_up_root(client, django_user_model, fake_clock)
+    mjones = django_user_model.objects.create_user("mjones", password="old-password-here-1")
+    new = "blue-heron-quarry-71-new"
+    response = client.post(reverse("admin:auth_user_password_change", args=[mjones.pk]),
+                           {"password1": new, "password2": new, "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="auth.password_reset")
+    assert (event.actor, event.target_id, event.context["via"]) == ("root", "mjones", "admin")
+    assert new not in str(event.context)
+    assert AuditEvent.objects.filter(action="admin.change", target_type="auth.user").exists()
+
+    account = account_for(mjones)
+    response = client.post(reverse("admin:identity_account_change", args=[account.pk]), {
+        "user": mjones.pk, "person": "", "must_change_reason": "",
+        # second_factor_required left out: unticked
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account.refresh_from_db()
+    assert account.second_factor_required is False
+    change = AuditEvent.objects.get(action="admin.change", target_type="identity.account")
+    assert change.actor == "root" and change.context["fields"]
