@@ -12,7 +12,8 @@
    this process; a card is marked lost (or found again) through the ORM and the time until the
    edge decides accordingly is measured, K times;
 4. spool forwarding throughput: M spooled events sent to `POST /api/v1/controllers/events` in
-   batches of 500 until the spool is empty (each event lands in the audit log).
+   batches (the daemon's size, or `--batch`) until the spool is empty (each event lands in
+   the audit log).
 
 The last line is the summary:
 
@@ -41,6 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_decisions import generate_site  # noqa: E402
 
 from vaultdoor.edge.controller import EdgeController  # noqa: E402
+from vaultdoor.edge.daemon import BATCH  # noqa: E402
 from vaultdoor.edge.envelope import SignedHeader  # noqa: E402
 from vaultdoor.edge.spool import Spool  # noqa: E402
 from vaultdoor.edge.wire import SiteState  # noqa: E402
@@ -158,7 +160,7 @@ def wait_for(condition: Any, timeout: float, what: str) -> None:
     raise RuntimeError(f"timed out waiting for {what}")
 
 
-def bench_server(revocations: int, events: int, tmp: Path) -> dict[str, float]:
+def bench_server(revocations: int, events: int, tmp: Path, batch: int) -> dict[str, float]:
     data = tmp / "server"
     env = {**os.environ, "VAULTDOOR_DATA_DIR": str(data)}
     os.environ["VAULTDOOR_DATA_DIR"] = str(data)
@@ -170,14 +172,14 @@ def bench_server(revocations: int, events: int, tmp: Path) -> dict[str, float]:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        return _bench_against(server, port, revocations, events, tmp)
+        return _bench_against(server, port, revocations, events, tmp, batch)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
 def _bench_against(server: subprocess.Popen[bytes], port: int, revocations: int, events: int,
-                   tmp: Path) -> dict[str, float]:
+                   tmp: Path, batch: int) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vaultdoor.server.settings")
     import django
 
@@ -229,7 +231,7 @@ def _bench_against(server: subprocess.Popen[bytes], port: int, revocations: int,
     wait_for(lambda: daemon.spool.depth == 0, 30, "the spool to drain")
     daemon.stop()
     # Forwarding: fill a spool offline, then send it all.
-    quiet = EdgeDaemon(tmp / "edge")
+    quiet = EdgeDaemon(tmp / "edge", batch=batch)
     for i in range(events):
         quiet.spool.append("access.decision", door="D-MAIN", data={
             "decision": "grant", "reason": "granted", "person": "E1001", "door": "D-MAIN",
@@ -253,6 +255,8 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=2_000)
     parser.add_argument("--revocations", type=int, default=40)
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=BATCH,
+                        help="events per forwarding request (the daemon's default)")
     parser.add_argument("--no-server", action="store_true", help="skip parts 3 and 4")
     args = parser.parse_args()
     hasher = PinHasher(b"k" * 32)
@@ -275,11 +279,12 @@ def main() -> None:
             print(f"edge: decision p99 {local['spool_p99']:.2f} ms, revocation p99 - s, "
                   f"forwarding - events/s, memory {memory:.0f} MB")
             return
-        remote = bench_server(args.revocations, args.events, tmp)
+        remote = bench_server(args.revocations, args.events, tmp, args.batch)
         print(f"revocation to deny at the edge ({args.revocations} runs): "
               f"p50 {remote['revocation_p50']:.3f} s, p99 {remote['revocation_p99']:.3f} s, "
               f"max {remote['revocation_max']:.3f} s")
-        print(f"forwarded {remote['forwarded']} events at {remote['forward_rate']:.0f} events/s")
+        print(f"forwarded {remote['forwarded']} events in batches of {args.batch} at "
+              f"{remote['forward_rate']:.0f} events/s")
         print(f"edge: decision p99 {local['spool_p99']:.2f} ms, revocation p99 "
               f"{remote['revocation_p99']:.2f} s, forwarding {remote['forward_rate']:.0f} "
               f"events/s, memory {memory:.0f} MB")

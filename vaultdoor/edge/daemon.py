@@ -45,7 +45,7 @@ __all__ = ["EdgeDaemon", "SwipeRefused", "request"]
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 1000  # events per request: the per-request costs (two disk syncs, HTTP) spread thinner
 HEARTBEAT_S = 10.0
 CONTACT_PERSIST_S = 30.0
 
