@@ -215,3 +215,21 @@ def test_portal_removal_of_one_factor_needs_step_up_and_is_audited(client, holde
     assert not account.totp_devices.exists() and account.webauthn_credentials.exists()
     event = AuditEvent.objects.get(action="auth.second_factor_removed")
     assert event.actor == "mjones" and event.context["kind"] == "totp"
+
+
+def test_person_page_links_the_console_account(admin, holder, db):
+    from vaultdoor.people.models import Person
+    from vaultdoor.testing.seed import seed_example_site
+
+    seed_example_site()
+    account, _ = holder
+    person = Person.objects.order_by("pk").first()
+    account.person = person
+    account.save(update_fields=["person"])
+    client = admin("security_admin")
+    page = client.get(reverse("console:person", args=[person.pk])).content.decode()
+    assert reverse("console:accounts:account", args=[account.pk]) in page
+    other = Person.objects.exclude(pk=person.pk).order_by("pk").first()
+    elsewhere = client.get(reverse("console:person", args=[other.pk])).content.decode()
+    assert "Console account" in elsewhere and "/accounts/" not in elsewhere.split(
+        "Console account")[1][:200]
