@@ -57,3 +57,25 @@ def test_text_urls_edge_words():
     assert urls.extract_text_urls("the end. www.. next") == ["www"]
     assert urls.extract_text_urls("see x.com.\u2028and\x1chttp://a.example/p") == [
         "x.com", "http://a.example/p"]
+
+
+_URLISH = st.lists(st.sampled_from([
+    *"hHxX*pPsS:/[](){}.@ \tw", "hxxp", "hXXps://", "Hxxp[:]//", "hxXp://", "h**p", "[.]",
+    "(dot)", "{.}", "[DOT]", "www.", "http://", "example.com", "\u0130", "\u017f",
+]), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_URLISH)
+def test_refang_shortcuts_change_nothing(text):
+    plain = urls._DEFANG_DOTS.sub(".", urls._DEFANG_SCHEME.sub(
+        lambda m: f"http{m.group(1)}://", text))
+    assert urls._refang(text) == (plain, plain != text)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_URLISH)
+def test_link_facts_normalise_as_normalise_url(raw):
+    link = urls.make_link(raw)
+    assert link.url == urls.normalise_url(raw.strip())
+    assert link.host == urls.split_url(link.url).host
