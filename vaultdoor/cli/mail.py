@@ -219,10 +219,12 @@ def campaign() -> None:
 @click.option("--landing-page", "landing_page", default=None, metavar="NAME",
               help="A hosted landing page (see `landing-page`): submissions are tracked.")
 @click.option("--no-open-tracking", is_flag=True, help="Leave out the tracking image.")
+@click.option("--profile", "profile_name", default=None, metavar="NAME",
+              help="Send through this sending profile (see `profile`) instead of --smtp.")
 def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                     landing_url: str, smtp: str, per_minute: int, department: str,
                     role_code: str, at: str | None, landing_page: str | None,
-                    no_open_tracking: bool) -> None:
+                    no_open_tracking: bool, profile_name: str | None) -> None:
     """Create a campaign and add its targets (people with an account mail address)."""
     from vaultdoor.cli import _django
     from vaultdoor.mail.gateway import parse_hostport
@@ -240,8 +242,13 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
 
     from vaultdoor.audit import record
     from vaultdoor.mail.campaigns import CampaignError, add_targets, schedule_campaign
-    from vaultdoor.mail.models import Campaign, LandingPage
+    from vaultdoor.mail.models import Campaign, LandingPage, SendingProfile
 
+    profile = None
+    if profile_name:
+        profile = SendingProfile.objects.filter(name=profile_name).first()
+        if profile is None:
+            fail(f"--profile: no sending profile named {profile_name!r}", status=EXIT_INVALID)
     page = None
     if landing_page:
         page = LandingPage.objects.filter(name=landing_page).first()
@@ -252,7 +259,7 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
             created = Campaign.objects.create(
                 name=name, subject=subject, from_address=from_address, html_body=body,
                 landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
-                landing_page=page, track_opens=not no_open_tracking)
+                landing_page=page, track_opens=not no_open_tracking, profile=profile)
             added = add_targets(created, department=department, role_code=role_code)
             record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
                    target_id=str(created.pk), name=name, targets=added,
@@ -299,6 +306,53 @@ def campaign_landing_page(name: str, title: str, intro: str, fields: tuple[str, 
         record("mail.landing_page_change", actor=_operator(), target_type="mail.landingpage",
                target_id=str(page.pk), name=name, created=created, fields=labels)
     click.echo(f"landing page {name!r} {'created' if created else 'changed'}")
+
+
+@campaign.command("profile")
+@click.argument("name")
+@click.option("--smtp", "smtp", required=True, metavar="HOST:PORT")
+@click.option("--security", type=click.Choice(["starttls", "tls", "none"]), default="starttls",
+              show_default=True, help="STARTTLS, TLS from the start, or none (private relay).")
+@click.option("--username", default="", help="Log in as this user (AUTH).")
+@click.option("--password-file", default="", metavar="file:PATH",
+              help="A file: reference to the password (never the password itself).")
+@click.option("--ca-file", default="", type=click.Path(dir_okay=False),
+              help="CA bundle of a relay with a private CA (default: the system's).")
+def campaign_profile(name: str, smtp: str, security: str, username: str, password_file: str,
+                     ca_file: str) -> None:
+    """Create or change a sending profile: the SMTP server campaigns are sent through."""
+    from vaultdoor.mail.gateway import parse_hostport
+
+    try:
+        host, port = parse_hostport(smtp)
+    except ValueError as exc:
+        fail(f"--smtp: {exc}", status=EXIT_INVALID)
+    if username and not password_file.startswith("file:"):
+        fail("--password-file: give a file: reference (file:/path) with --username",
+             status=EXIT_INVALID)
+    if password_file and not Path(password_file.removeprefix("file://")
+                                  .removeprefix("file:")).expanduser().is_file():
+        fail(f"--password-file: no such file: {password_file}", status=EXIT_INVALID)
+    if ca_file and not Path(ca_file).is_file():
+        fail(f"--ca-file: no such file: {ca_file}", status=EXIT_INVALID)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from django.db import transaction
+
+    from vaultdoor.audit import record
+    from vaultdoor.mail.models import SendingProfile
+
+    with transaction.atomic():
+        profile, created = SendingProfile.objects.update_or_create(
+            name=name, defaults={"host": host, "port": port, "security": security,
+                                 "username": username, "password_file": password_file,
+                                 "ca_file": ca_file})
+        record("mail.sending_profile_change", actor=_operator(),
+               target_type="mail.sendingprofile", target_id=str(profile.pk), name=name,
+               created=created, host=host, port=port, security=security,
+               username=username)
+    click.echo(f"sending profile {name!r} {'created' if created else 'changed'}")
 
 
 def _operator() -> str:
@@ -442,7 +496,9 @@ def campaign_send(name: str, click_base: str | None) -> None:
     except CampaignError as exc:
         fail(str(exc), status=EXIT_INVALID)
     except OSError as exc:
-        fail(f"cannot send through {found.smtp_host}:{found.smtp_port}: {exc}")
+        where = (f"{found.profile.host}:{found.profile.port}" if found.profile
+                 else f"{found.smtp_host}:{found.smtp_port}")
+        fail(f"cannot send through {where}: {exc}")
     click.echo(f"sent {sent}")
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import html
 import smtplib
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -25,13 +27,14 @@ from django.utils import timezone
 
 from vaultdoor.audit import record
 
-from .choices import CampaignStatusChoices
-from .models import Campaign, CampaignTarget
+from .choices import CampaignStatusChoices, SmtpSecurityChoices
+from .models import Campaign, CampaignTarget, SendingProfile
 from .tokens import campaign_token, click_token
 
-__all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "add_targets",
+__all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "SendingError", "add_targets",
            "campaign_summary", "cancel_campaign", "due_campaigns", "next_slot", "note_fetch",
-           "note_open", "note_report", "note_submit", "release_unconfirmed", "run_campaigns",
+           "note_open", "note_report", "note_submit", "profile_password", "release_unconfirmed",
+           "run_campaigns",
            "schedule_campaign", "send_campaign"]
 
 CAMPAIGN_PREFIX = "campaign:"
@@ -163,8 +166,51 @@ def _refused(target: CampaignTarget, code: int, detail: str, now: datetime) -> s
     return Outcome.FAILED
 
 
+class SendingError(OSError):
+    """The campaign's SMTP server could not be reached, secured or logged in to (an OSError,
+    so callers treat it as the server being unavailable)."""
+
+
+def profile_password(profile: SendingProfile) -> str:
+    """The profile's password, read from its `file:` reference (never stored inline)."""
+    reference = profile.password_file.strip()
+    if not reference.startswith("file:"):
+        raise SendingError(f"sending profile {profile.name!r}: the password must be a file: "
+                           "reference, not a value")
+    path = Path(reference.removeprefix("file://").removeprefix("file:")).expanduser()
+    try:
+        return path.read_text(encoding="utf-8").strip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SendingError(f"sending profile {profile.name!r}: cannot read the password "
+                           f"file {path}: {exc}") from exc
+
+
 def _connect(campaign: Campaign, timeout: float) -> smtplib.SMTP:
-    return smtplib.SMTP(campaign.smtp_host, campaign.smtp_port, timeout=timeout)
+    """An SMTP connection as the campaign's sending profile says: TLS or STARTTLS with the
+    certificate checked (system CAs or the profile's bundle), then AUTH if it has a user."""
+    profile = campaign.profile
+    if profile is None:
+        return smtplib.SMTP(campaign.smtp_host, campaign.smtp_port, timeout=timeout)
+    password = profile_password(profile) if profile.username else ""
+    try:
+        context = ssl.create_default_context(cafile=profile.ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SendingError(f"sending profile {profile.name!r}: cannot load the CA bundle "
+                           f"{profile.ca_file}: {exc}") from exc
+    if profile.security == SmtpSecurityChoices.TLS:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(profile.host, profile.port, timeout=timeout,
+                                              context=context)
+    else:
+        smtp = smtplib.SMTP(profile.host, profile.port, timeout=timeout)
+    try:
+        if profile.security == SmtpSecurityChoices.STARTTLS:
+            smtp.starttls(context=context)
+        if profile.username:
+            smtp.login(profile.username, password)
+    except (smtplib.SMTPException, OSError) as exc:
+        smtp.close()
+        raise SendingError(f"sending profile {profile.name!r}: {exc}") from exc
+    return smtp
 
 
 def _start(campaign: Campaign, now: datetime) -> None:
@@ -231,7 +277,8 @@ def due_campaigns(now: datetime) -> QuerySet:
     """Scheduled campaigns whose time has come, and those already sending."""
     return Campaign.objects.filter(
         Q(status=CampaignStatusChoices.SCHEDULED, scheduled_at__lte=now)
-        | Q(status=CampaignStatusChoices.SENDING)).order_by("scheduled_at", "pk")
+        | Q(status=CampaignStatusChoices.SENDING)).select_related("profile").order_by(
+        "scheduled_at", "pk")
 
 
 def next_slot(campaign: Campaign) -> datetime | None:
@@ -298,12 +345,12 @@ def run_campaigns(*, click_base: str, until_idle: bool = False,
                         stats.finished.append(campaign.name)
                         log(f"campaign {campaign.name!r} finished")
                     continue
-                smtp = _connection(connections, campaign, now, timeout)
+                smtp, error = _connection(connections, campaign, now, timeout)
                 if smtp is None:
                     stats.connect_errors += 1
                     down[campaign.pk] = now + timedelta(seconds=max(poll, 1.0) * 6)
-                    log(f"campaign {campaign.name!r}: cannot connect to "
-                        f"{campaign.smtp_host}:{campaign.smtp_port}; trying again later")
+                    log(f"campaign {campaign.name!r}: cannot connect to {_where(campaign)} "
+                        f"({error}); trying again later")
                     if until_idle:
                         return stats
                     continue
@@ -336,18 +383,24 @@ def run_campaigns(*, click_base: str, until_idle: bool = False,
     return stats
 
 
+def _where(campaign: Campaign) -> str:
+    if campaign.profile is not None:
+        return f"{campaign.profile.host}:{campaign.profile.port} ({campaign.profile.name})"
+    return f"{campaign.smtp_host}:{campaign.smtp_port}"
+
+
 def _connection(connections: dict, campaign: Campaign, now: datetime,
-                timeout: float) -> smtplib.SMTP | None:
+                timeout: float) -> tuple[smtplib.SMTP | None, str]:
     held = connections.get(campaign.pk)
     if held is not None:
         connections[campaign.pk] = (held[0], now)
-        return held[0]
+        return held[0], ""
     try:
         smtp = _connect(campaign, timeout)
-    except OSError:
-        return None
+    except OSError as exc:
+        return None, str(exc)
     connections[campaign.pk] = (smtp, now)
-    return smtp
+    return smtp, ""
 
 
 def _drop(connections: dict, pk: int) -> None:

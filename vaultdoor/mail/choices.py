@@ -6,7 +6,7 @@ from django.db import models
 
 __all__ = ["AssignTrainingChoices", "CampaignStatusChoices", "ClickKindChoices",
            "QuarantineStatusChoices", "ReportChannelChoices", "ReportStatusChoices",
-           "TrainingReasonChoices"]
+           "SmtpSecurityChoices", "TrainingReasonChoices"]
 
 
 class QuarantineStatusChoices(models.TextChoices):
@@ -69,3 +69,11 @@ class TrainingReasonChoices(models.TextChoices):
     CLICKED = "clicked", "Clicked a simulated phishing link"
     SUBMITTED = "submitted", "Submitted a simulated phishing page"
     MANUAL = "manual", "Assigned by the security team"
+
+
+class SmtpSecurityChoices(models.TextChoices):
+    """How a sending profile protects its SMTP connection."""
+
+    STARTTLS = "starttls", "STARTTLS (port 587)"
+    TLS = "tls", "TLS from the start (port 465)"
+    NONE = "none", "None (a relay on a private network only)"

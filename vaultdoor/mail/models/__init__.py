@@ -1,7 +1,7 @@
 """The mail gateway's records: who corresponds with whom, deliveries, quarantine, clicks and
 reports."""
 
-from .campaigns import Campaign, CampaignTarget, LandingPage
+from .campaigns import Campaign, CampaignTarget, LandingPage, SendingProfile
 from .clicks import LinkClick
 from .correspondence import Correspondence, DatabaseCorrespondence
 from .messages import Delivery, QuarantinedMessage
@@ -18,6 +18,7 @@ __all__ = [
     "LinkClick",
     "PhishReport",
     "QuarantinedMessage",
+    "SendingProfile",
     "TrainingAssignment",
     "TrainingModule",
 ]

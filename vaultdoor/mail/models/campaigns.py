@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from ..choices import AssignTrainingChoices, CampaignStatusChoices
+from ..choices import AssignTrainingChoices, CampaignStatusChoices, SmtpSecurityChoices
 
-__all__ = ["Campaign", "CampaignTarget", "LandingPage"]
+__all__ = ["Campaign", "CampaignTarget", "LandingPage", "SendingProfile"]
 
 
 class LandingPage(models.Model):
@@ -43,6 +43,31 @@ class LandingPage(models.Model):
         return shown[:6]
 
 
+class SendingProfile(models.Model):
+    """An SMTP server campaigns are sent through (Gophish's sending profile): where, how the
+    connection is protected, and who to log in as. The password is never in the database:
+    `password_file` is a `file:` reference to a file that holds it, as every secret here."""
+
+    name = models.CharField(max_length=100, unique=True)
+    host = models.CharField(max_length=253)
+    port = models.PositiveIntegerField(default=587)
+    security = models.CharField(max_length=20, choices=SmtpSecurityChoices.choices,
+                                default=SmtpSecurityChoices.STARTTLS)
+    username = models.CharField(max_length=254, blank=True)
+    password_file = models.CharField(max_length=500, blank=True,
+                                     help_text="file:/path of the password (never the password).")
+    ca_file = models.CharField(max_length=500, blank=True,
+                               help_text="CA bundle for a relay with a private CA; empty: the "
+                                         "system's.")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.host}:{self.port})"
+
+
 class Campaign(models.Model):
     """A simulated phishing message sent to a group through an SMTP profile, throttled.
 
@@ -67,6 +92,10 @@ class Campaign(models.Model):
     track_opens = models.BooleanField(
         default=True, help_text="Add a tracking image (opens are a lower bound: many mail "
                                 "clients block images, and privacy proxies fetch them early).")
+    profile = models.ForeignKey(
+        SendingProfile, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="campaigns", help_text="Where it is sent; empty: plain SMTP to "
+                                            "`smtp_host`:`smtp_port`.")
     smtp_host = models.CharField(max_length=253, default="127.0.0.1")
     smtp_port = models.PositiveIntegerField(default=25)
     per_minute = models.PositiveIntegerField(default=30, help_text="Sending throttle.")

@@ -38,6 +38,7 @@ class Sink:
 
     port: int
     messages: list[Received] = field(default_factory=list)
+    smtp_options: dict = field(default_factory=dict)
     _loop: asyncio.AbstractEventLoop | None = None
     _thread: threading.Thread | None = None
 
@@ -53,7 +54,8 @@ class Sink:
             loop = asyncio.new_event_loop()
             self._loop = loop
             server = loop.run_until_complete(loop.create_server(
-                lambda: SMTP(self, enable_SMTPUTF8=True, decode_data=False),
+                lambda: SMTP(self, enable_SMTPUTF8=True, decode_data=False,
+                             **self.smtp_options),
                 host="127.0.0.1", port=self.port, reuse_address=True))
             ready.set()
             loop.run_forever()

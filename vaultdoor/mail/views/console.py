@@ -262,7 +262,7 @@ class CampaignDetailView(ObjectDetailView):
     nav = "mail_campaigns"
 
     def queryset_for(self) -> QuerySet:
-        return Campaign.objects.select_related("landing_page", "training_module")
+        return Campaign.objects.select_related("landing_page", "training_module", "profile")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         from vaultdoor.console.charts import bar_chart, hbar_chart
