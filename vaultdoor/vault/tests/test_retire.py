@@ -6,6 +6,7 @@ again."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from click.testing import CliRunner
@@ -170,3 +171,50 @@ def test_erasures_reapplied_after_a_restore(tmp_path, queue, make_user):
     assert reapplied.actor == "cli" and reapplied.target_id == str(gone.pk)
     again = CliRunner().invoke(vault, ["reapply-erasures", str(export), "--public-key", str(key)])
     assert json.loads(again.output)["already_erased"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_backup_file_reads_until_its_key_is_retired(tmp_path, queue, make_user,
+                                                          monkeypatch):
+    """The guarantee as docs/vault.md states it, on a real copy of the SQLite database: after
+    an erasure alone, the backup still reads the erased customer (erasure does not reach
+    backups by itself); after rotate-keys and retire-key, nothing in the backup reads."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("VACUUM INTO is SQLite's online backup")
+    gone = create_customer(queue, canary_data(), actor="test")
+    create_customer(queue, canary_data(name="Kept Customer"), actor="test")
+    backup_file = tmp_path / "backup.sqlite3"
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM INTO %s", [str(backup_file)])
+    erase_customer(make_user("supervisor", supervises=[queue]), gone, reason="erasure 31")
+
+    def backup_rows() -> list[Customer]:
+        with sqlite3.connect(backup_file) as db:
+            db.row_factory = sqlite3.Row
+            rows = db.execute(f"SELECT * FROM {Customer._meta.db_table}").fetchall()
+        fields = {f.column: f.attname for f in Customer._meta.concrete_fields}
+        return [Customer(**{**{fields[k]: row[k] for k in row.keys() if k in fields},
+                            "id": uuid.UUID(row["id"])})
+                for row in rows]
+
+    # 1. erasure alone: the backup still holds the erased customer, readable with KEK 1
+    assert CANARY["name"] in [decrypt_customer(c, ["name"])["name"] for c in backup_rows()]
+
+    # 2. rotate, retire version 1: nothing in the backup unwraps any more
+    add_kek(monkeypatch, tmp_path, 2)
+    assert CliRunner().invoke(vault, ["rotate-keys"]).exit_code == 0
+    assert _retire("1", "--reason", "monthly retirement").exit_code == 0
+    monkeypatch.setenv("VAULTDOOR_VAULT_KEYS", f"2=file:{tmp_path / 'kek2'}")
+    reset_keys()
+    rows = backup_rows()
+    assert len(rows) == 2
+    for row in rows:
+        with pytest.raises(VaultKeyError, match="version 1 is not loaded"):
+            decrypt_customer(row)
+    assert not (tmp_path / "kek1").exists()
+    raw = backup_file.read_bytes()
+    assert CANARY["name"].encode() not in raw and b"Kept Customer" not in raw
