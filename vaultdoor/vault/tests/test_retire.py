@@ -195,9 +195,10 @@ def test_a_real_backup_file_reads_until_its_key_is_retired(tmp_path, queue, make
     def backup_rows() -> list[Customer]:
         with sqlite3.connect(backup_file) as db:
             db.row_factory = sqlite3.Row
-            rows = db.execute(f"SELECT * FROM {Customer._meta.db_table}").fetchall()
+            rows = db.execute("SELECT * FROM vault_customer").fetchall()
         fields = {f.column: f.attname for f in Customer._meta.concrete_fields}
-        return [Customer(**{**{fields[k]: row[k] for k in row.keys() if k in fields},
+        # sqlite3.Row iterates over values: its column names come from keys()
+        return [Customer(**{**{fields[k]: row[k] for k in row.keys() if k in fields},  # noqa: SIM118
                             "id": uuid.UUID(row["id"])})
                 for row in rows]
 
