@@ -23,6 +23,7 @@ def status() -> None:
     from vaultdoor.cli._django import setup
 
     setup()
+    from vaultdoor import config
     from vaultdoor.vault.keys import VaultKeyError, keyring
     from vaultdoor.vault.models import Customer, RetiredKey, RotationRun
     from vaultdoor.vault.services.rotation import rotation_status
@@ -36,6 +37,9 @@ def status() -> None:
         "loaded_versions": sorted(ring.keks), "current_version": ring.current,
         "records_by_version": {str(k): v for k, v in rotation_status().items()},
         "erased": Customer.objects.filter(erased=True).count(),
+        "key_source": "VAULTDOOR_VAULT_KEYS" if config.env("VAULT_KEYS") else (
+            f"development key files in {config.data_dir() / 'secrets'}: keep that folder out "
+            "of backups, or erasure cannot reach them (docs/vault.md)"),
         "retired_versions": list(RetiredKey.objects.values_list("version", flat=True)),
         "warnings": [f"retired version {v} is still loaded: remove it from "
                      "VAULTDOOR_VAULT_KEYS and restart"

@@ -78,6 +78,7 @@ def test_retire_after_rotation_makes_old_backups_unreadable(tmp_path, queue, mak
         "Ann Example", "Bob Example"]
     status = json.loads(CliRunner().invoke(vault, ["status"]).output)
     assert status["retired_versions"] == [1] and status["warnings"] == []
+    assert status["key_source"] == "VAULTDOOR_VAULT_KEYS"
     assert "already retired" in _retire("1", "--reason", "once more").output
 
 
@@ -123,7 +124,10 @@ def test_development_keys_in_the_data_directory(tmp_path, queue, monkeypatch):
     reset_keys()
     row.refresh_from_db()
     assert decrypt_customer(row, ["name"])["name"] == CANARY["name"]
-    assert json.loads(CliRunner().invoke(vault, ["status"]).output)["loaded_versions"] == [2]
+    status = json.loads(CliRunner().invoke(vault, ["status"]).output)
+    assert status["loaded_versions"] == [2]
+    assert status["key_source"].startswith("development key files in ")
+    assert "out of backups" in status["key_source"]
 
 
 def _restore(row: Customer) -> None:
