@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import LinkClick, PhishReport, QuarantinedMessage
+from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage
 
-__all__ = ["LinkClickSerializer", "PhishReportSerializer", "QuarantinedMessageSerializer"]
+__all__ = ["CampaignSerializer", "LinkClickSerializer", "PhishReportSerializer",
+           "QuarantinedMessageSerializer"]
 
 
 class QuarantinedMessageSerializer(serializers.ModelSerializer):
@@ -38,3 +39,23 @@ class LinkClickSerializer(serializers.ModelSerializer):
         model = LinkClick
         fields = ["id", "ref", "recipient", "person", "url", "host", "kind", "risky", "reasons",
                   "seconds_after_delivery", "at"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    """A campaign and its numbers (people only; scanners' fetches apart). Not the body, and
+    not the targets: who clicked is in the console report and its audited exports."""
+
+    landing_page = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    profile = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "subject", "from_address", "status", "per_minute",
+                  "scheduled_at", "started_at", "finished_at", "landing_page", "profile",
+                  "track_opens", "assign_training", "created", "summary"]
+
+    def get_summary(self, campaign: Campaign) -> dict[str, int]:
+        from ..campaigns import campaign_summary
+
+        return campaign_summary(campaign)

@@ -6,10 +6,16 @@ from rest_framework import viewsets
 
 from vaultdoor.api.permissions import ViewModelPermissions
 
-from ..models import LinkClick, PhishReport, QuarantinedMessage
-from .serializers import LinkClickSerializer, PhishReportSerializer, QuarantinedMessageSerializer
+from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage
+from .serializers import (
+    CampaignSerializer,
+    LinkClickSerializer,
+    PhishReportSerializer,
+    QuarantinedMessageSerializer,
+)
 
-__all__ = ["LinkClickViewSet", "PhishReportViewSet", "QuarantinedMessageViewSet"]
+__all__ = ["CampaignViewSet", "LinkClickViewSet", "PhishReportViewSet",
+           "QuarantinedMessageViewSet"]
 
 
 class QuarantinedMessageViewSet(viewsets.ReadOnlyModelViewSet):
@@ -33,4 +39,12 @@ class LinkClickViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = LinkClick.objects.select_related("person")
     serializer_class = LinkClickSerializer
+    permission_classes = [ViewModelPermissions]
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Awareness campaigns with their sent, opened, clicked, submitted and reported counts."""
+
+    queryset = Campaign.objects.select_related("landing_page", "profile").order_by("-created")
+    serializer_class = CampaignSerializer
     permission_classes = [ViewModelPermissions]
