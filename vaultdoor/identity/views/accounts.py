@@ -35,6 +35,10 @@ VIEW = "identity.view_account"
 CHANGE = "identity.change_account"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 class AccountFilterForm(FilterForm):
     """Search accounts by user id, name or the linked person's id."""
 
@@ -149,10 +153,11 @@ class ResetFactorsView(ConsoleView, DetailView):
             counts = reset_second_factors(account, actor=actor, request=request,
                                           reason=form.cleaned_data["reason"],
                                           sessions_ended=ended, sign_in_reset=new_password)
-        removed = sum(counts.values())
-        done = (f"{account.user.get_username()}: {removed} second-factor record"
-                f"{'s' if removed != 1 else ''} removed, {ended} session"
-                f"{'s' if ended != 1 else ''} ended.")
+        apps = _count(counts["authenticators"], "authenticator app")
+        done = (f"{account.user.get_username()}: removed {apps}, "
+                f"{_count(counts['passkeys'], 'passkey')} and "
+                f"{_count(counts['recovery_entries'], 'recovery code')}; ended "
+                f"{_count(ended, 'session')}.")
         if link is not None:
             # Shown once, in this response only (never in a message cookie or the log).
             url = request.build_absolute_uri(reverse("identity:welcome", args=[link]))
