@@ -7,6 +7,7 @@ customers of their queues; anything else is a 403 (or a 404 for a customer outsi
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
@@ -23,7 +24,7 @@ from .choices import FIELDS, SEARCH_KINDS
 from .conf import reason_min_length
 from .models import RevealSuspension, VaultAlert
 from .policy import can, visible_customers
-from .services.erasure import erase_customer
+from .services.erasure import erase_customer, subject_access_export
 from .services.records import CustomerErased
 from .services.reveal import (
     CustomerNotFound,
@@ -39,8 +40,8 @@ from .services.reveal import (
 )
 from .services.search import search_query
 
-__all__ = ["CustomerDetailView", "CustomerEraseView", "CustomerListView", "RevealView",
-           "SuspensionListView"]
+__all__ = ["CustomerDetailView", "CustomerEraseView", "CustomerExportView", "CustomerListView",
+           "RevealView", "SuspensionListView"]
 
 
 class VaultPage(PageView):
@@ -116,6 +117,7 @@ class CustomerDetailView(VaultPage):
                        can_reveal=can(user, "reveal") and not customer.erased,
                        can_reveal_pan=can(user, "reveal_pan"),
                        can_erase=can(user, "erase") and not customer.erased,
+                       can_export=can(user, "export") and not customer.erased,
                        suspended=is_suspended(user))
         return context
 
@@ -164,6 +166,50 @@ class RevealView(VaultPage):
                                           + request.get_full_path())
         response = render(request, self.template_name, context,
                           status=200 if context.get("revealed") else 403)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class CustomerExportView(VaultPage):
+    """Subject-access export: one customer's data as a JSON download, after a fresh second
+    factor and a typed reason (every reveal condition; counts toward the bulk limit)."""
+
+    template_name = "vault/export.html"
+    needs = "export"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_recent_second_factor(request):
+            return step_up_redirect(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(customer=self.customer(), title="Subject-access export",
+                       min_reason=reason_min_length())
+        return context
+
+    @sensitive_variables()
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        context = self.get_context_data(**kwargs)
+        customer = context["customer"]
+        try:
+            export = subject_access_export(request.user, customer,
+                                           reason=request.POST.get("reason", ""),
+                                           stepped_up=has_recent_second_factor(request),
+                                           request=request)
+        except (RevealRefused, CustomerErased) as exc:
+            context.update(error=str(exc), error_code=getattr(exc, "code", "erased"),
+                           reason=request.POST.get("reason", ""))
+            if context["error_code"] == "step_up_required":
+                context["step_up_url"] = (reverse("identity:step_up") + "?next="
+                                          + request.get_full_path())
+            response = render(request, self.template_name, context, status=403)
+            response["Cache-Control"] = "no-store"
+            return response
+        response = HttpResponse(json.dumps(export, ensure_ascii=False, indent=2),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="subject-access-{customer.pk}.json"')
         response["Cache-Control"] = "no-store"
         return response
 

@@ -3,6 +3,7 @@ with confirmation, restoring a suspended right; other roles refused."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -138,3 +139,28 @@ def test_reveal_alarms_page_scoped_to_the_team_with_acknowledge(client, make_use
     _login(client, mine)
     assert client.get("/vault/suspensions/").status_code == 403
     assert 'id="nav-reveal-alarms"' not in client.get("/vault/").content.decode()
+
+
+def test_subject_access_export_download(client, make_user, queue, customer):
+    supervisor = make_user("supervisor", supervises=[queue])
+    url = f"/vault/customers/{customer.pk}/export/"
+    _login(client, supervisor, stepped_up=False)
+    assert client.get(url)["Location"].startswith("/auth/step-up/")
+    _login(client, supervisor)
+    assert b'id="export-link"' in client.get(f"/vault/customers/{customer.pk}/").content
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reason": "short"})
+    assert refused.status_code == 403 and b'data-code="reason_required"' in refused.content
+    answer = client.post(url, {"reason": "subject access request 88"})
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    assert answer["Content-Disposition"] == (
+        f'attachment; filename="subject-access-{customer.pk}.json"')
+    body = json.loads(answer.content)
+    assert body["fields"]["name"] == "Zebedee Canarywhistle"
+    assert body["fields"]["phones"] == ["+447911123456", "+442079460813"]
+    assert AuditEvent.objects.filter(action="vault.export", target_id=str(customer.pk)).exists()
+    # agents have no export
+    agent = make_user("agent", queues=[queue])
+    _login(client, agent)
+    assert b'id="export-link"' not in client.get(f"/vault/customers/{customer.pk}/").content
+    assert client.get(url).status_code == 403
