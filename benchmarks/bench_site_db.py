@@ -6,7 +6,11 @@ changes), an export and its import, and `--decisions` swipes of the demo day dec
 one through `decide_swipe` (lock, cached snapshot, database door state, audit event, door
 event: one transaction each, as `vaultdoor access check` and the API do it).
 
-    .venv/bin/python benchmarks/bench_site_db.py [--agents 2000] [--decisions 500]
+    .venv/bin/python benchmarks/bench_site_db.py [--agents 2000] [--decisions 500] [--refreshes 20]
+
+Then, for a door controller of five doors, marks one card lost and found again `--refreshes`
+times and times the controller's refresh (re-read the site, filter, diff, sign and store the
+delta): the server's share of a revocation's journey to the edge.
 
 Ends with one line: `domain: import <N> people <S> s, reimport <S> s, export <S> s,
 <D> decisions/s, p50 <X> ms, p99 <Y> ms`.
@@ -38,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=2000)
     parser.add_argument("--decisions", type=int, default=500)
+    parser.add_argument("--refreshes", type=int, default=20)
     args = parser.parse_args()
 
     if not os.environ.get("VAULTDOOR_DATABASE_URL"):
@@ -89,8 +94,33 @@ def main() -> None:
     rate = len(timings) / sum(timings)
     print(f"decisions: {len(timings)} through decide_swipe, {len(queries)} queries each "
           f"(one transaction), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    refresh_p50, refresh_max = _controller_refreshes(args.refreshes)
+    print(f"controller refresh after one card change ({args.refreshes} runs, {people} people "
+          f"on the site): p50 {refresh_p50 * 1000:.0f} ms, max {refresh_max * 1000:.0f} ms")
     print(f"domain: import {people} people {first:.2f} s, reimport {again:.2f} s, export "
           f"{export_s:.2f} s, {rate:.0f} decisions/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
+def _controller_refreshes(runs: int) -> tuple[float, float]:
+    from vaultdoor.controllers.services import compiler
+    from vaultdoor.controllers.services.enrolment import add_controller
+    from vaultdoor.demo.centre import DEMO_SITE_ID
+    from vaultdoor.facilities.models import Site
+    from vaultdoor.people.models import Card
+
+    controller, _ = add_controller(
+        "bench-refresh", site=Site.objects.get(code=DEMO_SITE_ID),
+        doors=["D-MAIN", "D-FLOOR-1", "D-FLOOR-2", "D-LOCKERS", "D-HR"], actor="bench")
+    compiler.refresh(controller)
+    card = Card.objects.filter(status="active", active=True).order_by("pk")[5]
+    timings = []
+    for i in range(runs):
+        card.status = "lost" if i % 2 == 0 else "active"
+        card.save()
+        start = time.perf_counter()
+        compiler.refresh(controller)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings), max(timings)
 
 
 if __name__ == "__main__":
