@@ -70,6 +70,7 @@ class EdgeDaemon:
         self.config = self.store.config()
         self.clock = clock
         self.batch = batch
+        self._send_size = batch  # smaller after a refused batch, back up as batches pass
         self.heartbeat_s = heartbeat_s
         self.spool = Spool(self.store.spool_path, controller=self.config.controller,
                            capacity=spool_capacity, clock=clock)
@@ -242,21 +243,36 @@ class EdgeDaemon:
                 "clock": self.clock().isoformat()}
 
     def forward_once(self) -> int:
-        """Send one batch; returns how many events the server acknowledged."""
-        events = self.spool.pending(self.batch)
+        """Send one batch; returns how many events the server acknowledged.
+
+        A batch the server refuses whole (400: too large, or one event in it malformed or
+        altered) is sent again in halves, down to single events: everything before a bad
+        event still arrives, and the one left at the head of the spool is the bad one."""
+        events = self.spool.pending(self._send_size)
         if not events:
             return 0
-        answer = self.client.post_events([e.to_dict() for e in events], self.status_report())
+        try:
+            answer = self.client.post_events([e.to_dict() for e in events],
+                                             self.status_report())
+        except ServerRefused as exc:
+            if exc.status in (400, 413) and len(events) > 1:
+                self._send_size = max(1, len(events) // 2)
+                log.warning("batch of %s events refused (%s); sending %s at a time",
+                            len(events), exc, self._send_size)
+                return 0
+            raise
         acked = int(answer.get("acked", 0))
         self.spool.ack(acked)
         self._contact(self.clock())
+        self._send_size = min(self.batch, self._send_size * 2)
         return len([e for e in events if e.seq <= acked])
 
     def _forward_loop(self) -> None:
         backoff, last_beat = 0.5, 0.0
         while not self._stop.is_set():
             try:
-                if self.forward_once():
+                size = self._send_size
+                if self.forward_once() or self._send_size < size:  # sent, or try smaller now
                     backoff = 0.5
                     continue
                 if time.monotonic() - last_beat >= self.heartbeat_s:
