@@ -193,3 +193,41 @@ def test_pdf_with_many_targets_spans_pages(campaign):
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert all(f"Bulk {n} " in text for n in range(120))
     assert "page 3" in reader.pages[2].extract_text()
+
+
+def test_new_campaign_form(client, django_user_model, campaign):
+    from vaultdoor.people.models import Person
+
+    site = Person.objects.first().site
+    user = django_user_model.objects.create_user("billing-1", email=f"b1@{ORG}")
+    person = Person.objects.create(site=site, code="B1", name="Bea One", kind="employee",
+                                   department="Billing")
+    account = account_for(user)
+    account.person = person
+    account.save()
+    admin = _user(django_user_model, RoleChoices.SECURITY_ADMIN)
+    client.force_login(admin)
+    form = client.get(reverse("console:mail:campaign_new"))
+    assert form.status_code == 200 and b'<option value="Billing">' in form.content
+    fields = {"name": "payslip", "subject": "Your payslip", "from_address": "hr@pay.example",
+              "html_body": "<p>no link</p>", "landing_url": "https://training.example/",
+              "smtp_host": "127.0.0.1", "smtp_port": "25", "per_minute": "30",
+              "assign_training": "clicked", "department": ""}
+    bad = client.post(reverse("console:mail:campaign_new"), fields)
+    assert bad.status_code == 400
+    assert b"needs {{ link }}" in bad.content and b"Choose a department or a role" in bad.content
+    assert not Campaign.objects.filter(name="payslip").exists()
+    fields.update(html_body='<a href="{{ link }}">payslip</a>', department="Billing")
+    made = client.post(reverse("console:mail:campaign_new"), fields)
+    assert made.status_code == 302
+    created = Campaign.objects.get(name="payslip")
+    assert created.status == "draft" and [t.address for t in created.targets.all()] == [
+        f"b1@{ORG}"]
+    event = AuditEvent.objects.get(action="mail.campaign_create")
+    assert event.actor == "u-security_admin" and event.context["targets"] == 1
+    # Without mail.add_campaign: 403 (and nothing made).
+    client.force_login(_user(django_user_model, RoleChoices.AUDITOR))
+    assert client.get(reverse("console:mail:campaign_new")).status_code == 403
+    assert client.post(reverse("console:mail:campaign_new"),
+                       {**fields, "name": "x"}).status_code == 403
+    assert not Campaign.objects.filter(name="x").exists()

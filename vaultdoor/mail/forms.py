@@ -1,0 +1,80 @@
+"""The console's form for a new awareness campaign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .choices import AssignTrainingChoices
+from .models import Campaign, LandingPage, SendingProfile, TrainingModule
+
+__all__ = ["CampaignForm"]
+
+
+def _departments() -> list[tuple[str, str]]:
+    from vaultdoor.people.models import Person
+
+    names = (Person.objects.exclude(department="").order_by("department")
+             .values_list("department", flat=True).distinct())
+    return [("", "-"), *[(n, n) for n in names[:500]]]
+
+
+def _roles() -> list[tuple[str, str]]:
+    from vaultdoor.access.models import Role
+
+    rows = Role.objects.order_by("code").values_list("code", "name").distinct()
+    return [("", "-"), *[(code, f"{name or code} ({code})") for code, name in rows[:500]]]
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign with its targets (a department and/or a role); saved as a draft."""
+
+    landing_url = forms.URLField(max_length=500, assume_scheme="https", label="Landing URL",
+                                 help_text="Where a click leads when there is no hosted "
+                                           "landing page.")
+    department = forms.ChoiceField(required=False, label="Target department")
+    role = forms.ChoiceField(required=False, label="Target role")
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "subject", "from_address", "html_body", "landing_url", "landing_page",
+                  "profile", "smtp_host", "smtp_port", "per_minute", "track_opens",
+                  "training_module", "assign_training"]
+        labels = {"html_body": "Message (HTML)",
+                  "profile": "Sending profile", "smtp_host": "SMTP host (without a profile)",
+                  "smtp_port": "SMTP port (without a profile)",
+                  "per_minute": "Messages a minute", "track_opens": "Track opens (image)",
+                  "training_module": "Training module", "assign_training": "Assign training to"}
+        help_texts = {"html_body": "{{ link }} is the tracked link, {{ name }} the person's name.",
+                      "training_module": "Empty: the built-in phishing basics module."}
+        widgets = {"html_body": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _departments()
+        self.fields["role"].choices = _roles()
+        self.fields["landing_page"].queryset = LandingPage.objects.order_by("name")
+        self.fields["profile"].queryset = SendingProfile.objects.order_by("name")
+        self.fields["training_module"].queryset = TrainingModule.objects.order_by("title")
+        self.fields["assign_training"].initial = AssignTrainingChoices.CLICKED
+        self.fields["per_minute"].min_value = 1
+        self.fields["per_minute"].widget.attrs.update(min=1, max=6000)
+
+    def clean_per_minute(self) -> int:
+        value = self.cleaned_data["per_minute"]
+        if not 1 <= value <= 6000:
+            raise forms.ValidationError("Between 1 and 6000 a minute.")
+        return value
+
+    def clean_html_body(self) -> str:
+        body = self.cleaned_data["html_body"]
+        if "{{ link }}" not in body:
+            raise forms.ValidationError("The message needs {{ link }}, the tracked link.")
+        return body
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("department") or data.get("role")):
+            raise forms.ValidationError("Choose a department or a role to target.")
+        return data
