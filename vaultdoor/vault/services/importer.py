@@ -62,8 +62,11 @@ class ImportResult:
 
 @sensitive_variables()
 def _rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text), strict=True)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [RowError(1, "(header)", f"not readable as CSV: {exc}")]
     missing = [c for c in ("queue", "name") if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     errors = [RowError(1, c, "missing column") for c in missing]
@@ -73,16 +76,26 @@ def _rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
         return [], errors
     rows = []
     start = reader.line_num + 1
-    for row in reader:
-        # the line the record starts on (a quoted field may span several lines)
-        rows.append((start, {(k or "").strip(): (v or "") for k, v in row.items()}))
-        start = reader.line_num + 1
-    return rows, []
+    try:
+        for row in reader:
+            # the line the record starts on (a quoted field may span several lines)
+            if None in row:  # DictReader keeps fields beyond the header under None
+                errors.append(RowError(start, "(row)", f"more fields than the header's "
+                                                       f"{len(header)} columns"))
+            rows.append((start, {(k or "").strip(): (v or "") for k, v in row.items()
+                                 if k is not None}))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # the message names the problem, never the data
+        errors.append(RowError(start, "(file)", f"not readable as CSV: {exc}"))
+    return rows, errors
 
 
 def count_rows(text: str) -> int:
     """How many records a CSV text holds after its header (for a progress bar)."""
-    return max(0, sum(1 for _ in csv.reader(io.StringIO(text))) - 1)
+    try:
+        return max(0, sum(1 for _ in csv.reader(io.StringIO(text), strict=True)) - 1)
+    except csv.Error:
+        return 0
 
 
 @sensitive_variables()
@@ -92,7 +105,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
     """Validate every row of a CSV text, then store every customer in one transaction.
     Raises `ImportFailed` with all errors (and stores nothing) if any row is wrong."""
     rows, errors = _rows(text)
-    if errors:
+    if errors and not rows:  # the header (or the whole file) is wrong
         raise ImportFailed(errors)
     queues = {q.code: q for q in Queue.objects.all()}
     clean_rows: list[tuple[Queue, CustomerData]] = []
@@ -114,7 +127,7 @@ def import_customers(text: str, *, actor: str = "system", today: dt.date | None 
         if validated is not None:
             validated(1)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(sorted(errors, key=lambda error: error.line))
     ring, key = keyring(), index_key()
     ensure_not_retired(ring)
     by_queue: dict[str, int] = {}

@@ -108,3 +108,20 @@ def test_errors_name_the_line_a_record_starts_on_and_progress_counts_records(tmp
     assert result.exit_code == 2
     assert "in.csv: line 4, email: not an email address" in result.output
     assert count_rows(text) == 2 and count_rows(HEADER) == 0 and count_rows("") == 0
+
+
+
+def test_rows_with_extra_fields_or_broken_csv_are_errors_not_lost_data(tmp_path, queue):
+    shifted = (HEADER + GOOD
+               + "billing,Ann Example,07911 123456,ann@example.org,,,,,,,surplus\n"
+               + "billing,Bad Mail,07911 123456,not-an-email,,,,,,\n")
+    result = CliRunner().invoke(customers, ["import", _write(tmp_path, shifted)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("in.csv:")]
+    assert lines == ["in.csv: line 3, (row): more fields than the header's 10 columns",
+                     "in.csv: line 4, email: not an email address"]
+    assert "surplus" not in result.output and not Customer.objects.exists()
+    broken_csv = HEADER + GOOD + 'billing,"Ann" Example,07911 123456,,,,,,,\n'
+    broken = CliRunner().invoke(customers, ["import", _write(tmp_path, broken_csv)])
+    assert broken.exit_code == 2 and "line 3, (file): not readable as CSV" in broken.output
+    assert "Traceback" not in broken.output
