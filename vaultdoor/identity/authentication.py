@@ -7,7 +7,6 @@ The token's scopes narrow what its owner may do, never widen it: the request's u
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -21,8 +20,6 @@ __all__ = ["ApiTokenAuthentication", "ApiTokenScheme", "scope_allows"]
 
 KEYWORD = b"token"
 
-logger = logging.getLogger(__name__)
-
 # Refused tokens are audited, but whoever sends them is not authenticated and must not be able
 # to flood the audit chain: at most this many events per client address and minute (the rest
 # go to the log only). Guessing is hopeless anyway: a secret is 256 random bits.
@@ -30,26 +27,13 @@ REFUSALS_AUDITED_PER_MINUTE = 10
 
 
 def _audit_refusal(request: Any, key_id: str, reason: str) -> None:
-    from django.core.cache import cache
+    from vaultdoor.audit.capped import record_capped
 
-    from vaultdoor.audit import record
-
-    address = str(request.META.get("REMOTE_ADDR", ""))
-    key = f"api-token-refused:{address}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    if count <= REFUSALS_AUDITED_PER_MINUTE:
-        # The key id names the token and is no secret; the secret never enters the event.
-        # The Django request, not DRF's: asking DRF's for its user would authenticate again.
-        record("auth.token_refused", actor="api", target_type="identity.apitoken",
-               target_id=key_id[:32], request=getattr(request, "_request", request),
-               reason=reason)
-    else:
-        logger.warning("API token refused, not audited (over %d a minute from %s): %s",
-                       REFUSALS_AUDITED_PER_MINUTE, address, reason)
+    # The key id names the token and is no secret; the secret never enters the event.
+    # The Django request, not DRF's: asking DRF's for its user would authenticate again.
+    record_capped("auth.token_refused", kind="api-token", per_minute=REFUSALS_AUDITED_PER_MINUTE,
+                  request=getattr(request, "_request", request), actor="api",
+                  target_type="identity.apitoken", target_id=key_id[:32], reason=reason)
 
 
 def scope_allows(scopes: list[str], permission: str) -> bool:

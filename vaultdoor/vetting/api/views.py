@@ -6,7 +6,6 @@ by a user session or token; everything else about the delivery is validated like
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -21,31 +20,17 @@ from ..services.webhook import SIGNATURE_HEADER, WebhookRefused, receive
 
 __all__ = ["VettingWebhookView"]
 
-logger = logging.getLogger(__name__)
-
-
 # Refusals are audited, but an unauthenticated sender must not be able to flood the audit
 # chain: at most this many refusal events per client address per minute (the rest are logged).
 REFUSALS_AUDITED_PER_MINUTE = 10
 
 
 def _audit_refusal(raw: Any, **context: Any) -> None:
-    from django.core.cache import cache
+    from vaultdoor.audit.capped import record_capped
 
-    from vaultdoor.audit import record
-
-    key = f"vetting-webhook-refused:{raw.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    if count <= REFUSALS_AUDITED_PER_MINUTE:
-        record("vetting.webhook_refused", actor="webhook", request=raw, **context)
-    else:
-        logger.warning("vetting webhook: refusal not audited (over %d a minute from %s): %s",
-                       REFUSALS_AUDITED_PER_MINUTE, raw.META.get("REMOTE_ADDR", ""),
-                       context.get("reason", ""))
+    record_capped("vetting.webhook_refused", kind="vetting-webhook",
+                  per_minute=REFUSALS_AUDITED_PER_MINUTE, request=raw, actor="webhook",
+                  **context)
 
 
 class VettingWebhookView(APIView):
