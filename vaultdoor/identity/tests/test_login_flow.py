@@ -38,6 +38,8 @@ def test_first_login_is_forced_through_totp_enrolment(client, make_user, fake_cl
     # a wrong code keeps the same key on the page
     again = client.post(reverse("identity:enrol"), {"code": "000000"})
     assert again.context["secret"] == secret and "did not match" in again.content.decode()
+    refused = AuditEvent.objects.get(action="auth.second_factor_failed")
+    assert refused.actor == "mjones" and refused.context["stage"] == "enrolment"
     response = client.post(reverse("identity:enrol"), {"code": totp_code(secret, fake_clock())})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("identity:recovery_codes"))

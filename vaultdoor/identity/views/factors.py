@@ -76,6 +76,9 @@ class EnrolTotpView(View):
         if not form.is_valid() or not totp.confirm_device(device, form.cleaned_data["code"]):
             context = self._context(request, user, form)
             context["error"] = "That code did not match. Check the phone's clock and try again."
+            # Audited, not counted for lockout: the holder of a new secret is not guessing.
+            record("auth.second_factor_failed", actor=user.get_username(), request=request,
+                   stage="enrolment")
             return render(request, self.template_name, context)
         request.session.pop(_ENROL_DEVICE, None)
         record("auth.second_factor_added", actor=user.get_username(), request=request,
