@@ -206,18 +206,70 @@ def test_a_delta_that_does_not_produce_the_signed_state_is_refused(sync, server)
         sync.apply(wrong.to_dict())
 
 
-def test_edited_cache_on_disk_is_refused(sync, server, store):
-    sync.apply(server.snapshot())
-    body = json.loads(store.snapshot_path.read_text())
-    person = json.loads(body["state"]["entities"]["people"]["E1001"])
-    person["access_levels"] = ["it-vault"]
-    body["state"]["entities"]["people"]["E1001"] = json.dumps(person)
-    store.snapshot_path.write_text(json.dumps(body))
+def _edit_cached_person(store, person_id, **changes):
+    import sqlite3
+
+    db = sqlite3.connect(store.snapshot_path)
+    (text,) = db.execute("SELECT text FROM snapshot_entities WHERE coll = 'people' AND id = ?",
+                         (person_id,)).fetchone()
+    person = {**json.loads(text), **changes}
+    db.execute("UPDATE snapshot_entities SET text = ? WHERE coll = 'people' AND id = ?",
+               (json.dumps(person), person_id))
+    db.commit()
+    db.close()
+
+
+def _reload(store, server):
     notes = []
     again = Synchroniser(store, store.config(), server, install=lambda s, h: None,
                          record=lambda t, d: notes.append(t))
-    assert again.load_cached() is False
+    return again.load_cached(), notes, again
+
+
+def test_edited_cache_on_disk_is_refused(sync, server, store):
+    sync.apply(server.snapshot())
+    assert _reload(store, server)[0] is True
+    _edit_cached_person(store, "E1001", access_levels=["it-vault"])
+    loaded, notes, _ = _reload(store, server)
+    assert loaded is False
     assert notes == ["snapshot.refused"]
+
+
+def test_a_delta_rewrites_only_what_it_changed_in_the_cache(sync, server, store):
+    sync.apply(server.snapshot())
+    # Mark an entity the coming delta does not touch: an incremental write leaves it as it
+    # is (so the cache is refused when read back); a full rewrite would have cleaned it.
+    _edit_cached_person(store, "E1002", name="marker")
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    sync.sync_once()
+    assert sync.version == 2
+    assert _reload(store, server)[0] is False
+    # Untouched, an incremental cache reads back as exactly the signed state.
+    server.publish(with_person_status(example_site(), "E1001", "active"))
+    fresh = Synchroniser(store, store.config(), server, install=lambda s, h: None)
+    assert fresh.sync_once() >= 1  # nothing held: the full snapshot, written whole
+    server.publish(with_person_status(example_site(), "E1003", "suspended"))
+    assert fresh.sync_once() == 1  # a delta on top of it, written incrementally
+    loaded, notes, again = _reload(store, server)
+    assert (loaded, notes) == (True, [])
+    assert again.version == server.version
+    assert again.state.fingerprint() == server.state.fingerprint()
+
+
+def test_a_cache_from_before_sqlite_is_read_then_replaced(sync, server, store):
+    from vaultdoor.edge.envelope import SignedHeader
+
+    sync.apply(server.snapshot())
+    header = SignedHeader.from_dict(server.snapshot())
+    body = {"header": header.to_dict(), "state": server.state.to_payload()}
+    store._forget_snapshot()
+    store.legacy_snapshot_path.write_text(json.dumps(body))
+    loaded, _, again = _reload(store, server)
+    assert loaded is True and again.version == 1
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    again.sync_once()
+    assert not store.legacy_snapshot_path.exists() and store.snapshot_path.exists()
+    assert _reload(store, server)[2].version == 2
 
 
 def test_an_entity_under_another_id_is_refused(sync, server):

@@ -4,7 +4,8 @@
 <data dir>/edge.json               server URL, controller name, site, doors, server public key
 <data dir>/secrets/token           the controller credential (0600)
 <data dir>/secrets/pin-key         the key PIN hashes are checked with (0600)
-<data dir>/snapshot.json           the last verified state with its signed header
+<data dir>/snapshot.sqlite3        the last verified state with its signed header (one row
+                                   per entity: a delta rewrites only what it changed)
 <data dir>/contact.json            when the server was last reached (for the offline grace)
 <data dir>/spool.sqlite3           the event spool (spool.py)
 <data dir>/doorstate.sqlite3       anti-passback locations, two-person waits (doorstate.py)
@@ -12,8 +13,11 @@
 ```
 
 Files are written aside and renamed into place (and synced), so a power cut leaves the old
-or the new file, never half of one. The cached snapshot is verified again when it is read: a
-file edited on a stolen or tampered controller is refused, not trusted.
+or the new file, never half of one; the snapshot cache is one SQLite transaction per update
+(`synchronous=FULL`), the same guarantee. The cached snapshot is verified again when it is
+read: a file edited on a stolen or tampered controller is refused, not trusted. (Controllers
+from before the SQLite cache kept `snapshot.json`; it is still read, and removed once the
+new cache is written.)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +35,25 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .envelope import SignedHeader, SnapshotRefused, public_key_from_text
-from .wire import SiteState, WireError
+from .wire import COLLECTIONS, SiteState, WireError
 
 __all__ = ["EdgeConfig", "EdgeStore", "NotEnrolled"]
+
+
+_SNAPSHOT_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshot_header (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    signed TEXT NOT NULL,
+    state_header TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshot_entities (
+    coll TEXT NOT NULL,
+    id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (coll, id)
+) WITHOUT ROWID;
+"""
 
 
 class NotEnrolled(Exception):
@@ -87,6 +108,10 @@ class EdgeStore:
 
     @property
     def snapshot_path(self) -> Path:
+        return self.root / "snapshot.sqlite3"
+
+    @property
+    def legacy_snapshot_path(self) -> Path:
         return self.root / "snapshot.json"
 
     @property
@@ -124,7 +149,7 @@ class EdgeStore:
         body = {**asdict(config), "doors": list(config.doors)}
         _write_atomic(self.config_path, json.dumps(body, indent=2).encode(), mode=0o644)
         # A new enrolment may be a new server key or controller: start its chain afresh.
-        self.snapshot_path.unlink(missing_ok=True)
+        self._forget_snapshot()
         if before is None or (before.controller, before.site) != (config.controller,
                                                                    config.site):
             # Who is where belongs to one controller at one site, not to its successor.
@@ -155,33 +180,118 @@ class EdgeStore:
 
     # -- the verified snapshot --
 
-    def save_snapshot(self, header: SignedHeader, state: SiteState) -> None:
-        body = {"header": header.to_dict(), "state": state.to_payload()}
-        _write_atomic(self.snapshot_path,
-                      json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode())
+    def _forget_snapshot(self) -> None:
+        self.legacy_snapshot_path.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            self.root.joinpath(self.snapshot_path.name + suffix).unlink(missing_ok=True)
+
+    def _open_snapshot(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.snapshot_path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SNAPSHOT_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def save_snapshot(self, header: SignedHeader, state: SiteState, *,
+                      base: SignedHeader | None = None) -> None:
+        """Keep `state` (verified, under its signed `header`) as the cached snapshot.
+
+        With `base`, the header of the state `state` was made from by a delta: when the cache
+        holds exactly that state, only the entities the delta touched are written (a delta at
+        100,000 cardholders writes a few rows, not 40 MB). Otherwise everything is written.
+        One transaction either way."""
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = not self.snapshot_path.exists()
+        db = self._open_snapshot()
+        try:
+            if fresh:
+                os.chmod(self.snapshot_path, 0o600)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT fingerprint FROM snapshot_header").fetchone()
+                touched = state.touched
+                if (base is not None and touched is not None and row is not None
+                        and row[0] == base.fingerprint):
+                    for coll, ids in touched.items():
+                        if coll not in COLLECTIONS:
+                            continue  # "#header": the header row is written below
+                        texts = state.entities.get(coll, {})
+                        for key in ids:
+                            if key in texts:
+                                db.execute(
+                                    "INSERT OR REPLACE INTO snapshot_entities (coll, id, text) "
+                                    "VALUES (?, ?, ?)", (coll, key, texts[key]))
+                            else:
+                                db.execute("DELETE FROM snapshot_entities WHERE coll = ? "
+                                           "AND id = ?", (coll, key))
+                else:
+                    db.execute("DELETE FROM snapshot_entities")
+                    db.executemany(
+                        "INSERT INTO snapshot_entities (coll, id, text) VALUES (?, ?, ?)",
+                        ((coll, key, text) for coll in COLLECTIONS
+                         for key, text in state.entities.get(coll, {}).items()))
+                db.execute("DELETE FROM snapshot_header")
+                db.execute(
+                    "INSERT INTO snapshot_header (one, signed, state_header, fingerprint) "
+                    "VALUES (1, ?, ?, ?)",
+                    (json.dumps(header.to_dict()), json.dumps(state.header, ensure_ascii=False),
+                     header.fingerprint))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.close()
+        self.legacy_snapshot_path.unlink(missing_ok=True)
 
     def load_snapshot(self, key: Ed25519PublicKey, *, controller: str
                       ) -> tuple[SignedHeader, SiteState] | None:
         """The cached state, verified again (signature and fingerprint); None if there is
         none; `SnapshotRefused` if it was altered."""
-        try:
-            raw = self.snapshot_path.read_bytes()
-        except FileNotFoundError:
-            return None
-        try:
-            body = json.loads(raw)
-            header = SignedHeader.from_dict(body["header"])
-            state = SiteState.from_payload(body["state"])
-        except (ValueError, KeyError, TypeError, WireError) as exc:
-            raise SnapshotRefused(f"cached snapshot {self.snapshot_path} is unreadable: {exc}"
-                                  ) from None
+        if self.snapshot_path.exists():
+            where = self.snapshot_path
+            try:
+                db = self._open_snapshot()
+                try:
+                    row = db.execute(
+                        "SELECT signed, state_header FROM snapshot_header").fetchone()
+                    if row is None:
+                        return None
+                    entities: dict[str, dict[str, str]] = {coll: {} for coll in COLLECTIONS}
+                    for coll, ident, text in db.execute(
+                            "SELECT coll, id, text FROM snapshot_entities"):
+                        if coll not in entities:
+                            raise WireError(f"unknown collection {coll!r}")
+                        entities[coll][ident] = text
+                finally:
+                    db.close()
+                header = SignedHeader.from_dict(json.loads(row[0]))
+                state = SiteState(header=json.loads(row[1]), entities=entities)
+            except (sqlite3.DatabaseError, ValueError, KeyError, TypeError, WireError) as exc:
+                raise SnapshotRefused(f"cached snapshot {where} is unreadable: {exc}") from None
+        else:
+            where = self.legacy_snapshot_path
+            try:
+                raw = where.read_bytes()
+            except FileNotFoundError:
+                return None
+            try:
+                body = json.loads(raw)
+                header = SignedHeader.from_dict(body["header"])
+                state = SiteState.from_payload(body["state"])
+            except (ValueError, KeyError, TypeError, WireError) as exc:
+                raise SnapshotRefused(f"cached snapshot {where} is unreadable: {exc}"
+                                      ) from None
         header.verify(key)
         if header.controller != controller:
             raise SnapshotRefused("cached snapshot belongs to another controller")
         if state.fingerprint() != header.fingerprint:
             raise SnapshotRefused(
-                f"cached snapshot {self.snapshot_path} was altered (fingerprint differs from "
-                "the signed one)"
+                f"cached snapshot {where} was altered (fingerprint differs from the signed one)"
             )
         return header, state
 

@@ -231,10 +231,12 @@ class Synchroniser:
                     "fingerprint (altered or corrupt)"
                 )
             self._install(state, header)
+            base = self.header
             self.header, self.state = header, state
         # Persist after installing: the door uses the new entitlements at once; a crash
-        # before the write only means fetching them again.
-        self.store.save_snapshot(header, state)
+        # before the write only means fetching them again. A delta writes only what it
+        # changed (`base`: the state it was applied to, if the cache holds that one).
+        self.store.save_snapshot(header, state, base=base if header.kind == "delta" else None)
         return True
 
     def _install(self, state: SiteState, header: SignedHeader) -> None:
