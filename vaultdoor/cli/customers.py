@@ -34,7 +34,10 @@ def import_(file: Path) -> None:
     from vaultdoor.vault.services.importer import ImportFailed, count_rows, import_customers
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        # newline="": the csv module reads line ends itself, so a line break inside a quoted
+        # field is kept as it was typed
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", status=EXIT_INVALID)
     rows = count_rows(text)
