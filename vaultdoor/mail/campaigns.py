@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email import policy as email_policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -109,7 +110,8 @@ class Outcome:
     SENT = "sent"
     FAILED = "failed"            # refused for good (5xx): never retried
     DEFERRED = "deferred"        # refused for now (4xx): released, tried again later
-    UNCONFIRMED = "unconfirmed"  # the connection broke mid-transaction: never retried
+    UNCONFIRMED = "unconfirmed"  # the connection broke after the message went: never retried
+    BROKEN = "broken"            # the connection broke before DATA: released, tried again
     TAKEN = "taken"              # another sender claimed it first
 
 
@@ -124,25 +126,45 @@ def _deliver(smtp: smtplib.SMTP, campaign: Campaign, target: CampaignTarget, *,
              click_base: str, now: datetime) -> str:
     """Claim the target, then send it one message: at most once, whatever fails.
 
-    The claim is written before the SMTP transaction. A refusal the server states (4xx, 5xx)
-    means nothing was delivered: a 4xx releases the claim to try later, a 5xx is final. A
-    connection that breaks mid-transaction leaves it unknown whether the message went, so the
-    target stays claimed and is not sent again (`release_unconfirmed` is the operator's call).
+    The claim is written before the SMTP transaction, which is driven step by step so that
+    each failure is known for what it is. A refusal the server states (4xx, 5xx) means
+    nothing was delivered: a 4xx releases the claim to try later, a 5xx is final. A
+    connection that breaks before DATA (a relay that closed an idle connection) sent nothing:
+    the claim is released (`Outcome.BROKEN`). Only a connection that breaks after the
+    message went out and before the server's answer leaves it unknown whether it was
+    accepted: the target stays claimed and is not sent again (`release_unconfirmed` is the
+    operator's call).
     """
     if not _claim(target, now):
         return Outcome.TAKEN
     targets = CampaignTarget.objects.filter(pk=target.pk)
+    message = _message(campaign, target, click_base)
+    international = not (campaign.from_address + target.address).isascii()
+    options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+    data = message.as_bytes(policy=email_policy.SMTPUTF8 if international
+                            else email_policy.SMTP)
     try:
-        smtp.send_message(_message(campaign, target, click_base),
-                          from_addr=campaign.from_address, to_addrs=[target.address])
-    except smtplib.SMTPRecipientsRefused as exc:
-        code = min((c for c, _ in exc.recipients.values()), default=550)
-        return _refused(target, code, str(exc), now)
-    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        smtp.ehlo_or_helo_if_needed()
+        if international and not smtp.has_extn("smtputf8"):
+            return _refused(target, 553, "the server does not take SMTPUTF8 addresses", now)
+        code, reply = smtp.mail(campaign.from_address, options)
+        if code == 250:
+            code, reply = smtp.rcpt(target.address)
+        if code not in (250, 251):
+            smtp.rset()
+            return _refused(target, code, f"{code} {reply.decode(errors='replace')}", now)
+    except (smtplib.SMTPException, OSError) as exc:
+        targets.update(claimed_at=None, send_error=f"connection broke before DATA: {exc}"[:300])
+        return Outcome.BROKEN
+    try:
+        code, reply = smtp.data(data)
+    except smtplib.SMTPDataError as exc:  # DATA itself refused: the message never went
         return _refused(target, exc.smtp_code, str(exc), now)
     except (smtplib.SMTPException, OSError) as exc:
         targets.update(send_error=f"unconfirmed: {exc}"[:300])
         return Outcome.UNCONFIRMED
+    if code != 250:
+        return _refused(target, code, f"{code} {reply.decode(errors='replace')}", now)
     targets.update(sent_at=timezone.now(), send_error="")
     return Outcome.SENT
 
@@ -267,7 +289,7 @@ def send_campaign(campaign: Campaign, *, click_base: str,
             outcome = _deliver(smtp, campaign, target, click_base=click_base,
                                now=timezone.now())
             sent += outcome == Outcome.SENT
-            if outcome == Outcome.UNCONFIRMED:
+            if outcome in (Outcome.UNCONFIRMED, Outcome.BROKEN):
                 break
     _finish_if_done(campaign, timezone.now())
     return sent
@@ -299,6 +321,7 @@ class RunStats:
     failed: int = 0
     deferred: int = 0
     unconfirmed: int = 0
+    broken: int = 0
     connect_errors: int = 0
     finished: list[str] = field(default_factory=list)
 
@@ -356,11 +379,17 @@ def run_campaigns(*, click_base: str, until_idle: bool = False,
                     continue
                 _start(campaign, now)
                 outcome = _deliver(smtp, campaign, target, click_base=click_base, now=now)
-                if outcome == Outcome.UNCONFIRMED:
+                if outcome in (Outcome.UNCONFIRMED, Outcome.BROKEN):
                     _drop(connections, campaign.pk)
+                if outcome == Outcome.UNCONFIRMED:
                     log(f"campaign {campaign.name!r}: connection lost sending to "
                         f"{target.address}; not retried (unconfirmed)")
-                if outcome != Outcome.TAKEN:
+                if outcome == Outcome.BROKEN:
+                    # Nothing went; a fresh connection takes the next slot.
+                    stats.broken += 1
+                    if until_idle and stats.broken > MAX_ATTEMPTS:
+                        return stats
+                elif outcome != Outcome.TAKEN:
                     setattr(stats, outcome, getattr(stats, outcome) + 1)
                 nxt = now + timedelta(seconds=60.0 / max(campaign.per_minute, 1))
                 wake = min(wake or nxt, nxt)

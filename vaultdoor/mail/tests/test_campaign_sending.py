@@ -194,14 +194,40 @@ def test_temporary_refusal_is_retried_and_permanent_is_not(billing):
     assert campaign.targets.get(address=f"omar@{ORG}").attempts == 1
 
 
-class BrokenSMTP:
-    """The connection drops in the middle of DATA: nobody knows whether the message went."""
+class FakeSMTP:
+    """An SMTP connection that breaks where it is told to: before DATA (`mail`) or after the
+    message went out (`data`); otherwise it accepts."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        self.sent: list[list[str]] = []
+    breaks_at: str = ""
+    connections: list[FakeSMTP] = []  # shared by the test on purpose
 
-    def send_message(self, message, from_addr, to_addrs):
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    def __init__(self, breaks_at: str = "") -> None:
+        self.breaks_at = breaks_at
+        self.sent: list[str] = []
+        FakeSMTP.connections.append(self)
+
+    def ehlo_or_helo_if_needed(self) -> None:
+        pass
+
+    def has_extn(self, name: str) -> bool:
+        return True
+
+    def mail(self, sender, options=()):
+        if self.breaks_at == "mail":
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return 250, b"OK"
+
+    def rcpt(self, recipient):
+        self.sent.append(recipient)
+        return 250, b"OK"
+
+    def data(self, message):
+        if self.breaks_at == "data":
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return 250, b"queued"
+
+    def rset(self) -> None:
+        pass
 
     def quit(self) -> None:
         pass
@@ -213,7 +239,7 @@ class BrokenSMTP:
 def test_a_send_cut_off_mid_transaction_is_never_retried_blindly(billing, monkeypatch):
     campaign = _campaign(25, per_minute=600)
     schedule_campaign(campaign, START, actor="alice")
-    monkeypatch.setattr(campaigns, "_connect", lambda c, t: BrokenSMTP())
+    monkeypatch.setattr(campaigns, "_connect", lambda c, t: FakeSMTP("data"))
     clock = Clock()
     stats = run_campaigns(click_base="https://vd.example", until_idle=True, clock=clock,
                           sleep=clock.sleep)
@@ -277,3 +303,19 @@ def test_cli_schedule_run_cancel(sink, billing, tmp_path):
     assert Campaign.objects.get().status == "finished"
     assert runner.invoke(mail, ["campaigns", "cancel", "payslip"]).exit_code == 2
     assert runner.invoke(mail, ["campaigns", "schedule", "nope", "--at", "now"]).exit_code == 2
+
+
+def test_a_connection_that_broke_before_data_is_retried_on_a_fresh_one(billing, monkeypatch):
+    """A relay that closed the idle connection: nothing was sent, so it is not 'unconfirmed'."""
+    campaign = _campaign(25, per_minute=600)
+    schedule_campaign(campaign, START, actor="alice")
+    FakeSMTP.connections = []
+    monkeypatch.setattr(campaigns, "_connect", lambda c, t: FakeSMTP(
+        "mail" if not FakeSMTP.connections else ""))
+    clock = Clock()
+    stats = run_campaigns(click_base="https://vd.example", until_idle=True, clock=clock,
+                          sleep=clock.sleep)
+    assert (stats.broken, stats.sent, stats.unconfirmed) == (1, 2, 0)
+    assert len(FakeSMTP.connections) == 2
+    assert sorted(FakeSMTP.connections[1].sent) == [f"omar@{ORG}", f"rosa@{ORG}"]
+    assert campaign_summary(campaign)["sent"] == 2
