@@ -121,7 +121,12 @@ def authentication_options(request: Any, account: Account) -> str:
 def verify_authentication(request: Any, account: Account, credential: str | dict) -> bool:
     """Check an assertion against the account's stored passkey; updates its sign count."""
     challenge = _take_challenge(request, "authenticate", account)
-    data = json.loads(credential) if isinstance(credential, str) else credential
+    try:
+        data = json.loads(credential) if isinstance(credential, str) else credential
+    except ValueError:
+        return False  # not JSON: a failed attempt like any other
+    if not isinstance(data, dict):
+        return False
     stored = account.webauthn_credentials.filter(credential_id=str(data.get("id", ""))).first()
     if stored is None:
         return False

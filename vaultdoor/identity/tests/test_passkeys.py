@@ -96,3 +96,28 @@ def test_another_key_is_not_accepted(client, enrolled_user, fake_clock):
 def test_registration_needs_a_signed_in_user(client):
     assert _post(client, REGISTER, {"step": "options"}).status_code == 403
     assert _post(client, AUTHENTICATE, {"step": "options"}).status_code == 401
+
+
+@pytest.mark.parametrize("credential", ["not json", "[1, 2]", ["a list"], 42, {"id": 7}])
+def test_malformed_assertions_are_counted_failures_not_errors(client, enrolled_user,
+                                                              fake_clock, credential):
+    _, secret = enrolled_user
+    _signed_in(client, secret, fake_clock)
+    assert _register(client, SoftAuthenticator()).json()["ok"]
+    client.post(reverse("identity:logout"))
+    client.post("/auth/login/", {"username": "mjones", "password": PASSWORD})
+    _post(client, AUTHENTICATE, {"step": "options"})
+    response = _post(client, AUTHENTICATE, {"credential": credential})
+    assert response.status_code == 400 and not response.json()["ok"]
+    assert AuditEvent.objects.filter(action="auth.second_factor_failed").exists()
+
+
+def test_a_failed_registration_is_audited(client, enrolled_user, fake_clock):
+    _, secret = enrolled_user
+    _signed_in(client, secret, fake_clock)
+    _post(client, REGISTER, {"step": "options"})
+    response = _post(client, REGISTER, {"name": "x", "credential": {"id": "forged"}})
+    assert response.status_code == 400
+    event = AuditEvent.objects.get(action="auth.second_factor_failed")
+    assert event.context["stage"] == "passkey_registration"
+    assert not WebAuthnCredential.objects.exists()

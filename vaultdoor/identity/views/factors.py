@@ -177,6 +177,8 @@ class PasskeyRegisterView(LoginRequiredMixin, View):
             credential = passkeys.verify_registration(
                 request, account, body.get("credential") or {}, str(body.get("name") or ""))
         except passkeys.PasskeyError as exc:
+            record("auth.second_factor_failed", actor=request.user.get_username(),
+                   request=request, stage="passkey_registration")
             return JsonResponse({"ok": False, "error": str(exc)}, status=400)
         mark_second_factor(request)
         record("auth.second_factor_added", actor=request.user.get_username(), request=request,
