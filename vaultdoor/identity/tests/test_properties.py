@@ -4,9 +4,11 @@ never echo a password, and normalise recovery codes consistently."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pyotp
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vaultdoor.identity.passwords import PROFILES, evaluate_password
@@ -51,3 +53,30 @@ def test_totp_parser_takes_anything(code):
 def test_recovery_codes_compare_without_case_or_separators(code, separator):
     typed = (code[:5] + separator + code[5:]).upper()
     assert normalise_code(typed) == code
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                max_size=4),
+    max_leaves=12,
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(credential=_JSON | _JSON.map(json.dumps) | st.text(max_size=60))
+def test_passkey_assertions_of_any_shape_are_refused_never_raise(django_user_model, credential):
+    from django.test import RequestFactory
+
+    from vaultdoor.identity.constants import SESSION_WEBAUTHN
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.identity.services.passkeys import verify_authentication
+
+    user = django_user_model.objects.get_or_create(username="prop-passkey")[0]
+    account = account_for(user)
+    request = RequestFactory().post("/auth/passkeys/authenticate/")
+    request.session = {SESSION_WEBAUTHN: {"kind": "authenticate", "account": account.pk,
+                                          "challenge": "AAAAAAAAAAAAAAAAAAAAAA"}}
+    assert verify_authentication(request, account, credential) is False
