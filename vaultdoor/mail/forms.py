@@ -47,7 +47,11 @@ class CampaignForm(forms.ModelForm):
                   "per_minute": "Messages a minute", "track_opens": "Track opens (image)",
                   "training_module": "Training module", "assign_training": "Assign training to"}
         help_texts = {"html_body": "{{ link }} is the tracked link, {{ name }} the person's name.",
-                      "training_module": "Empty: the built-in phishing basics module."}
+                      "training_module": "Empty: the built-in phishing basics module.",
+                      "landing_page": "Hosted here, submissions tracked; empty: a click leads "
+                                      "to the landing URL.",
+                      "profile": "Empty: plain SMTP to the host and port below.",
+                      "per_minute": "The sending pace (1 to 6000)."}
         widgets = {"html_body": forms.Textarea(attrs={"rows": 8})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
