@@ -32,6 +32,8 @@ ACTIONS: dict[str, str] = {
     "auth.permission_denied": "a user was refused a page or an API call",
     "auth.enrolled": "a new account holder set their first password through an enrolment link",
     "auth.enrolment_link": "a one-time enrolment link was issued for an account",
+    "auth.enrolment_link_refused": "an unknown, used or expired enrolment link was opened "
+                                   "(at most 10 events a minute per address; the rest logged)",
     "auth.locked": "a user id was locked after too many failed attempts",
     "auth.throttled": "a client address was slowed down after many failed attempts",
     "auth.second_factor_failed": "a second-factor code or passkey was refused",

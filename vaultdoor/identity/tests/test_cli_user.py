@@ -68,7 +68,12 @@ def test_enrolment_link_expires(client, person, fake_clock):
     result = _run("user", "create", "--person", person.code, "--role", "agent")
     link = re.search(r"(/auth/welcome/\S+/)", result.output).group(1)
     fake_clock.advance(days=4)
+    from django.core.cache import cache
+
+    cache.clear()  # the refusal cap counts per address and minute
     assert client.get(link).status_code == 404
+    refused = AuditEvent.objects.get(action="auth.enrolment_link_refused")
+    assert refused.actor == "anonymous" and refused.context["method"] == "GET"
 
 
 def test_token_create_and_revoke(client):

@@ -130,6 +130,12 @@ class WelcomeView(View):
         try:
             return enrolment.find_link(token)
         except enrolment.EnrolmentError:
+            from vaultdoor.audit.capped import record_capped
+
+            # Who opens a dead link is not signed in: audited, but capped per address.
+            record_capped("auth.enrolment_link_refused", kind="enrolment-link", per_minute=10,
+                          request=self.request, actor="anonymous",
+                          method=self.request.method)
             return None
 
     def get(self, request: Any, token: str) -> Any:
