@@ -19,9 +19,10 @@ logger = logging.getLogger(__name__)
 
 
 def record_capped(action: str, *, kind: str, per_minute: int, request: Any,
-                  **fields: Any) -> bool:
+                  with_path: bool = True, **fields: Any) -> bool:
     """Record `action` unless this client address passed `per_minute` events of `kind` in
-    the last minute (then log it); True when recorded."""
+    the last minute (then log it); True when recorded. `with_path=False` keeps the request's
+    path out of the event (when the path carries a token) and records the address only."""
     from django.core.cache import cache
 
     address = str(request.META.get("REMOTE_ADDR", ""))
@@ -32,7 +33,10 @@ def record_capped(action: str, *, kind: str, per_minute: int, request: Any,
     except ValueError:  # expired between add and incr
         count = 1
     if count <= per_minute:
-        record(action, request=request, **fields)
+        if with_path:
+            record(action, request=request, **fields)
+        else:
+            record(action, ip=address, **fields)
         return True
     logger.warning("%s not audited (over %d a minute from %s): %s", action, per_minute,
                    address, fields.get("reason", ""))

@@ -52,6 +52,8 @@ def redeem_link(token: str, password: str, *, request=None) -> Account:
         user = link.account.user
         user.set_password(password)
         user.save()
+        # Not the request itself: its path holds the token (spent now, but a token all the same).
         record("auth.enrolled", actor=user.get_username(), target_type="identity.account",
-               target_id=str(link.account.pk), request=request)
+               target_id=str(link.account.pk),
+               ip=str(request.META.get("REMOTE_ADDR", "")) if request is not None else "")
     return link.account

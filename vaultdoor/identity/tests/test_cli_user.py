@@ -50,6 +50,8 @@ def test_user_create_links_the_person_and_prints_a_one_time_link(client, person)
         "grey-quay-heron-58")
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"auth.user_created", "auth.enrolment_link", "auth.enrolled"} <= actions
+    for event in AuditEvent.objects.filter(action__startswith="auth.enrol"):
+        assert token not in str(event.context), event.action  # the path holds the token
 
 
 def test_user_create_refuses_bad_input_with_one_line(person):
@@ -74,6 +76,8 @@ def test_enrolment_link_expires(client, person, fake_clock):
     assert client.get(link).status_code == 404
     refused = AuditEvent.objects.get(action="auth.enrolment_link_refused")
     assert refused.actor == "anonymous" and refused.context["method"] == "GET"
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in str(refused.context) and refused.context["ip"] == "127.0.0.1"
 
 
 def test_token_create_and_revoke(client):

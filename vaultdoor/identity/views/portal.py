@@ -132,9 +132,10 @@ class WelcomeView(View):
         except enrolment.EnrolmentError:
             from vaultdoor.audit.capped import record_capped
 
-            # Who opens a dead link is not signed in: audited, but capped per address.
+            # Who opens a dead link is not signed in: audited, but capped per address, and
+            # without the path (it holds the token).
             record_capped("auth.enrolment_link_refused", kind="enrolment-link", per_minute=10,
-                          request=self.request, actor="anonymous",
+                          request=self.request, with_path=False, actor="anonymous",
                           method=self.request.method)
             return None
 
