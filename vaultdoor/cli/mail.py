@@ -221,10 +221,13 @@ def campaign() -> None:
 @click.option("--no-open-tracking", is_flag=True, help="Leave out the tracking image.")
 @click.option("--profile", "profile_name", default=None, metavar="NAME",
               help="Send through this sending profile (see `profile`) instead of --smtp.")
+@click.option("--person", "person_codes", multiple=True, metavar="CODE",
+              help="Target this person too, by person code (repeatable).")
 def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                     landing_url: str, smtp: str, per_minute: int, department: str,
                     role_code: str, at: str | None, landing_page: str | None,
-                    no_open_tracking: bool, profile_name: str | None) -> None:
+                    no_open_tracking: bool, profile_name: str | None,
+                    person_codes: tuple[str, ...]) -> None:
     """Create a campaign and add its targets (people with an account mail address)."""
     from vaultdoor.cli import _django
     from vaultdoor.mail.gateway import parse_hostport
@@ -234,8 +237,8 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
         body = Path(html_file).read_text(encoding="utf-8")
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         fail(str(exc), status=EXIT_INVALID)
-    if not (department or role_code):
-        fail("name a --department or a --role to target", status=EXIT_INVALID)
+    if not (department or role_code or person_codes):
+        fail("name a --department, a --role or a --person to target", status=EXIT_INVALID)
     when = _when(at) if at else None
     _django.setup()
     from django.db import IntegrityError, transaction
@@ -249,6 +252,14 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
         profile = SendingProfile.objects.filter(name=profile_name).first()
         if profile is None:
             fail(f"--profile: no sending profile named {profile_name!r}", status=EXIT_INVALID)
+    people = None
+    if person_codes:
+        from vaultdoor.people.models import Person
+
+        people = Person.objects.filter(code__in=person_codes)
+        missing = sorted(set(person_codes) - set(people.values_list("code", flat=True)))
+        if missing:
+            fail(f"--person: no person with the code {', '.join(missing)}", status=EXIT_INVALID)
     page = None
     if landing_page:
         page = LandingPage.objects.filter(name=landing_page).first()
@@ -260,10 +271,13 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                 name=name, subject=subject, from_address=from_address, html_body=body,
                 landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
                 landing_page=page, track_opens=not no_open_tracking, profile=profile)
-            added = add_targets(created, department=department, role_code=role_code)
+            added = (add_targets(created, department=department, role_code=role_code)
+                     if department or role_code else 0)
+            if people is not None:
+                added += add_targets(created, people=people)
             record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
                    target_id=str(created.pk), name=name, targets=added,
-                   department=department, role=role_code)
+                   department=department, role=role_code, people=sorted(person_codes))
             if when is not None:
                 schedule_campaign(created, when, actor=_operator())
     except IntegrityError:

@@ -35,6 +35,8 @@ class CampaignForm(forms.ModelForm):
                                            "landing page.")
     department = forms.ChoiceField(required=False, label="Target department")
     role = forms.ChoiceField(required=False, label="Target role")
+    people = forms.CharField(required=False, max_length=2000, label="Also these people",
+                             help_text="Person codes, separated by commas or spaces.")
 
     class Meta:
         model = Campaign
@@ -77,8 +79,18 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError("The message needs {{ link }}, the tracked link.")
         return body
 
+    def clean_people(self) -> list[str]:
+        from vaultdoor.people.models import Person
+
+        codes = sorted({c for c in self.cleaned_data["people"].replace(",", " ").split() if c})
+        known = set(Person.objects.filter(code__in=codes).values_list("code", flat=True))
+        missing = [c for c in codes if c not in known]
+        if missing:
+            raise forms.ValidationError(f"No person with the code {', '.join(missing[:10])}.")
+        return codes
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not (data.get("department") or data.get("role")):
-            raise forms.ValidationError("Choose a department or a role to target.")
+        if not (data.get("department") or data.get("role") or data.get("people")):
+            raise forms.ValidationError("Choose a department, a role or people to target.")
         return data

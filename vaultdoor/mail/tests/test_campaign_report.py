@@ -215,9 +215,12 @@ def test_new_campaign_form(client, django_user_model, campaign):
               "assign_training": "clicked", "department": ""}
     bad = client.post(reverse("console:mail:campaign_new"), fields)
     assert bad.status_code == 400
-    assert b"needs {{ link }}" in bad.content and b"Choose a department or a role" in bad.content
+    assert b"needs {{ link }}" in bad.content and b"Choose a department, a role" in bad.content
+    unknown = client.post(reverse("console:mail:campaign_new"), {**fields, "people": "E0 ZZ9"})
+    assert unknown.status_code == 400 and b"No person with the code ZZ9" in unknown.content
     assert not Campaign.objects.filter(name="payslip").exists()
-    fields.update(html_body='<a href="{{ link }}">payslip</a>', department="Billing")
+    fields.update(html_body='<a href="{{ link }}">payslip</a>', department="Billing",
+                  people="B1")  # already in Billing: not targeted twice
     made = client.post(reverse("console:mail:campaign_new"), fields)
     assert made.status_code == 302
     created = Campaign.objects.get(name="payslip")

@@ -303,6 +303,12 @@ def test_cli_schedule_run_cancel(sink, billing, tmp_path):
     assert Campaign.objects.get().status == "finished"
     assert runner.invoke(mail, ["campaigns", "cancel", "payslip"]).exit_code == 2
     assert runner.invoke(mail, ["campaigns", "schedule", "nope", "--at", "now"]).exit_code == 2
+    by_code = runner.invoke(mail, [*base[:2], "picked", *base[3:-2], "--person", "E3",
+                                   "--person", "E1"])
+    assert by_code.exit_code == 0 and "2 target(s)" in by_code.output, by_code.output
+    unknown = runner.invoke(mail, [*base[:2], "nobody", *base[3:-2], "--person", "Z9"])
+    assert unknown.exit_code == 2 and "Z9" in unknown.output
+    assert not Campaign.objects.filter(name="nobody").exists()
 
 
 def test_a_connection_that_broke_before_data_is_retried_on_a_fresh_one(billing, monkeypatch):

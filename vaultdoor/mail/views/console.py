@@ -429,13 +429,20 @@ class CampaignCreateView(ConsoleView, View):
         form = CampaignForm(request.POST)
         if not form.is_valid():
             return self._page(request, form, status=400)
+        from vaultdoor.people.models import Person
+
         department, role = form.cleaned_data["department"], form.cleaned_data["role"]
+        codes = form.cleaned_data["people"]
         with transaction.atomic():
             campaign = form.save()
-            added = add_targets(campaign, department=department, role_code=role)
+            added = (add_targets(campaign, department=department, role_code=role)
+                     if department or role else 0)
+            if codes:
+                added += add_targets(campaign, people=Person.objects.filter(code__in=codes))
             record("mail.campaign_create", actor=request.user.get_username(),
                    target_type="mail.campaign", target_id=str(campaign.pk), request=request,
-                   name=campaign.name, targets=added, department=department, role=role)
+                   name=campaign.name, targets=added, department=department, role=role,
+                   people=codes)
         messages.success(request, f"Campaign created as a draft with {added} target(s). "
                                   "Schedule it when it is ready.")
         return HttpResponseRedirect(reverse("console:mail:campaign", args=[campaign.pk]))
