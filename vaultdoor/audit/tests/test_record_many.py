@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vaultdoor.audit import AuditEntry, record, record_many
 from vaultdoor.audit.actions import UnknownAuditAction
@@ -133,3 +135,50 @@ def test_audit_verify_command_passes_after_a_batch():
     result = CliRunner().invoke(main, ["audit", "verify", "--no-progress"])
     assert result.exit_code == 0, result.output
     assert "52" in result.output
+
+
+# Any text, NUL and lone surrogates included (the recorder stores U+FFFD for them).
+any_text = st.text(st.characters(exclude_categories=()), max_size=20)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**53), max_value=2**53)
+    | st.floats(allow_nan=False, allow_infinity=False) | any_text,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+entries_strategy = st.lists(
+    st.builds(
+        AuditEntry,
+        action=st.sampled_from(["access.decision", "edge.event", "auth.login"]),
+        actor=any_text, target_type=any_text, target_id=any_text,
+        # Keys other than record()'s own keyword names (which its **context cannot take).
+        context=st.dictionaries(
+            any_text.filter(
+                lambda k: k not in {"action", "actor", "target_type", "target_id", "request"}),
+            json_values, max_size=5),
+    ),
+    min_size=1, max_size=6,
+)
+
+
+class _Undo(Exception):
+    pass
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(entries=entries_strategy)
+def test_any_batch_hashes_as_record_calls_and_reads_back_intact(entries, monkeypatch):
+    at = dt.datetime(2026, 11, 29, 8, 0, 0, 654321, tzinfo=dt.UTC)
+    monkeypatch.setattr("vaultdoor.audit.recorder.timezone.now", lambda: at)
+    with pytest.raises(_Undo), transaction.atomic():
+        singles = [record(e.action, actor=e.actor, target_type=e.target_type,
+                          target_id=e.target_id, **e.context) for e in entries]
+        raise _Undo
+    with pytest.raises(_Undo), transaction.atomic():
+        links = record_many(entries)
+        rows = [AuditEvent.objects.get(seq=link.seq) for link in links]
+        raise _Undo
+    assert [e.hash for e in links] == [e.hash for e in singles]
+    assert [r.to_chain_event().compute_hash() for r in rows] == [r.hash for r in rows]
+    assert [r.hash for r in rows] == [e.hash for e in links]
