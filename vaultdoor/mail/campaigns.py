@@ -35,7 +35,7 @@ from .tokens import campaign_token, click_token
 __all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "SendingError", "add_targets",
            "campaign_summary", "cancel_campaign", "due_campaigns", "next_slot", "note_fetch",
            "note_open", "note_report", "note_submit", "profile_password", "release_unconfirmed",
-           "run_campaigns",
+           "report_from_portal", "run_campaigns",
            "schedule_campaign", "send_campaign"]
 
 CAMPAIGN_PREFIX = "campaign:"
@@ -117,9 +117,11 @@ class Outcome:
 
 def _claim(target: CampaignTarget, now: datetime) -> bool:
     """Take a target for sending, atomically: of two senders racing, only one wins."""
+    from .gateway.queue import new_id
+
     return bool(CampaignTarget.objects.filter(
         pk=target.pk, claimed_at__isnull=True, sent_at__isnull=True,
-    ).update(claimed_at=now))
+    ).update(claimed_at=now, message_ref=f"{new_id()}.0"))
 
 
 def _deliver(smtp: smtplib.SMTP, campaign: Campaign, target: CampaignTarget, *,
@@ -542,6 +544,19 @@ def note_submit(target: CampaignTarget, *, fetch: str, now: datetime | None = No
 
         assign_for(targets.select_related("campaign").first(), reason="submitted")
     return True
+
+
+def report_from_portal(target: CampaignTarget, *, user: Any, request: Any = None) -> bool:
+    """The person reported the simulated phish in one click from the portal; whether it was
+    the first report (credited once, audited as any report)."""
+    with transaction.atomic():
+        first = bool(CampaignTarget.objects.filter(pk=target.pk, reported_at__isnull=True)
+                     .update(reported_at=timezone.now()))
+        if first:
+            record("mail.report", actor=user.get_username(), target_type="mail.campaigntarget",
+                   target_id=str(target.pk), request=request, channel="one_click",
+                   campaign=target.campaign_id)
+    return first
 
 
 def campaign_summary(campaign: Campaign) -> dict[str, int]:

@@ -127,6 +127,10 @@ class CampaignTarget(models.Model):
         null=True, blank=True,
         help_text="When a sender took this target, before the SMTP transaction: a claimed "
                   "target is never sent again (at most once), whatever happens next.")
+    message_ref = models.CharField(
+        max_length=64, blank=True, db_index=True,
+        help_text="An id like the gateway's, for reporting it in one click from the portal "
+                  "(nothing in it says it is an exercise).")
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(
         default=0, help_text="Temporary (4xx) refusals so far.")

@@ -146,3 +146,38 @@ def test_portal_pages_need_login_and_nothing_else(client, django_user_model):
     assert client.get(reverse("mail:my_training")).status_code == 200
     assert client.get(reverse("mail:my_reports")).status_code == 200
     assert client.get(reverse("mail:training_module", args=[1])).status_code == 404
+
+
+def test_a_simulated_phish_is_reported_from_the_portal_like_any_message(client, billing, sink):
+    import re
+
+    from vaultdoor.mail.campaigns import campaign_summary, send_campaign
+    from vaultdoor.mail.models import Delivery
+
+    campaign = _campaign(smtp_port=sink.port, per_minute=6000)
+    send_campaign(campaign, click_base="https://vd.example", sleep=lambda s: None)
+    Delivery.objects.create(ref="18f0a1b2c3d4e5f6a7b8.0", recipient=f"rosa@{ORG}",
+                            from_header="Payroll <payroll@lakeside-cs.example>",
+                            subject="Real payslip", verdict="clean")
+    _login(client, billing[0])
+    page = client.get(reverse("mail:mine")).content.decode()
+    assert "Overdue invoice" in page and "Real payslip" in page
+    refs = re.findall(r'name="ref" value="([^"]+)"', page)
+    # Both look alike: nothing on the page says which is the exercise.
+    assert len(refs) == 2 and all(re.fullmatch(r"[0-9a-f]+\.0", r) for r in refs)
+    assert "campaign" not in page.lower()
+    rosa = campaign.targets.get(address=f"rosa@{ORG}")
+    done = client.post(reverse("mail:mine"), {"ref": rosa.message_ref}, follow=True)
+    assert b"Reported. Thank you." in done.content
+    rosa.refresh_from_db()
+    assert rosa.reported_at is not None and campaign_summary(campaign)["reported"] == 1
+    assert not PhishReport.objects.exists()  # credited to the campaign, not queued for triage
+    assert AuditEvent.objects.filter(action="mail.report", target_id=str(rosa.pk)).exists()
+    again = client.post(reverse("mail:mine"), {"ref": rosa.message_ref}, follow=True)
+    assert b"Already reported." in again.content
+    # Omar's exercise is not Rosa's to report.
+    omar = campaign.targets.get(address=f"omar@{ORG}")
+    assert client.post(reverse("mail:mine"), {"ref": omar.message_ref}).status_code == 404
+    omar.refresh_from_db()
+    assert omar.reported_at is None
+    assert "well spotted" in client.get(reverse("mail:my_reports")).content.decode()

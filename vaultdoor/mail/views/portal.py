@@ -30,7 +30,11 @@ SHOWN = 50
 
 
 class MyMailView(LoginRequiredMixin, TemplateView):
-    """GET: the person's latest deliveries; POST `ref`: report one of them."""
+    """GET: the person's latest messages; POST `ref`: report one of them.
+
+    The list mixes what the gateway delivered with the awareness-campaign messages sent to
+    the person, alike: a simulated phish is reported the way a real one is (and credited to
+    the campaign, not queued for triage)."""
 
     template_name = "mail/my_mail.html"
     http_method_names = ["get", "post"]
@@ -41,19 +45,40 @@ class MyMailView(LoginRequiredMixin, TemplateView):
             return Delivery.objects.none()
         return Delivery.objects.filter(recipient__iexact=address)
 
+    def _my_exercises(self) -> QuerySet:
+        person_id = _person_id(self.request)
+        if person_id is None:
+            return CampaignTarget.objects.none()
+        return (CampaignTarget.objects.filter(person_id=person_id, sent_at__isnull=False)
+                .exclude(message_ref="").select_related("campaign"))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         deliveries = list(self._mine().order_by("-received_at")[:SHOWN])
         reported = set(PhishReport.objects.filter(ref__in=[d.ref for d in deliveries])
                        .values_list("ref", flat=True))
-        context.update(deliveries=deliveries, reported=reported,
-                       address=self.request.user.email)
+        rows = [{"ref": d.ref, "at": d.received_at,
+                 "sender": d.from_header or d.envelope_sender, "subject": d.subject,
+                 "reported": d.ref in reported} for d in deliveries]
+        rows += [{"ref": t.message_ref, "at": t.sent_at, "sender": t.campaign.from_address,
+                  "subject": t.campaign.subject, "reported": t.reported_at is not None}
+                 for t in self._my_exercises().order_by("-sent_at")[:SHOWN]]
+        rows.sort(key=lambda row: row["at"], reverse=True)
+        context.update(rows=rows[:SHOWN], address=self.request.user.email)
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        delivery = get_object_or_404(self._mine(), ref=str(request.POST.get("ref", ""))[:64])
-        _report, created = one_click_report(ReportToken(ref=delivery.ref,
-                                                        recipient=delivery.recipient), request)
+        from ..campaigns import report_from_portal
+
+        ref = str(request.POST.get("ref", ""))[:64]
+        delivery = self._mine().filter(ref=ref).first()
+        if delivery is not None:
+            _report, created = one_click_report(ReportToken(ref=delivery.ref,
+                                                            recipient=delivery.recipient),
+                                                request)
+        else:
+            target = get_object_or_404(self._my_exercises(), message_ref=ref)
+            created = report_from_portal(target, user=request.user, request=request)
         messages.success(request, "Reported. Thank you." if created else "Already reported.")
         return HttpResponseRedirect(reverse("mail:mine"))
 
