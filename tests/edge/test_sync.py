@@ -294,3 +294,12 @@ def test_wire_round_trip_keeps_the_site(server):
     rebuilt = back.to_site()
     assert {p.id: p for p in rebuilt.people} == {p.id: p for p in site.people}
     assert {d.id for d in rebuilt.doors} == {d.id for d in site.doors}
+
+
+def test_the_snapshot_cache_is_owner_only(sync, server, store):
+    sync.apply(server.snapshot())
+    server.publish(with_person_status(example_site(), "E1001", "suspended"))
+    sync.sync_once()
+    files = [p for p in store.root.iterdir() if p.name.startswith("snapshot.sqlite3")]
+    assert store.snapshot_path in files
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {"0o600"}

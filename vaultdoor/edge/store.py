@@ -186,6 +186,9 @@ class EdgeStore:
             self.root.joinpath(self.snapshot_path.name + suffix).unlink(missing_ok=True)
 
     def _open_snapshot(self) -> sqlite3.Connection:
+        # Created owner-only before SQLite opens it: its -wal and -shm files take the same
+        # mode (the cache holds PIN hashes).
+        os.close(os.open(self.snapshot_path, os.O_RDWR | os.O_CREAT, 0o600))
         db = sqlite3.connect(self.snapshot_path, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
@@ -205,11 +208,8 @@ class EdgeStore:
         100,000 cardholders writes a few rows, not 40 MB). Otherwise everything is written.
         One transaction either way."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = not self.snapshot_path.exists()
         db = self._open_snapshot()
         try:
-            if fresh:
-                os.chmod(self.snapshot_path, 0o600)
             db.execute("BEGIN IMMEDIATE")
             try:
                 row = db.execute("SELECT fingerprint FROM snapshot_header").fetchone()
