@@ -1,6 +1,6 @@
 """Benchmark the edge controller: decisions at the door, memory, revocation, forwarding.
 
-    .venv/bin/python benchmarks/bench_edge.py                      # the full run (~3 minutes)
+    .venv/bin/python benchmarks/bench_edge.py                      # the full run (~1 minute)
     .venv/bin/python benchmarks/bench_edge.py --cardholders 20000 --revocations 10
 
 1. swipe-to-decision at the edge (excluding the serial link): `EdgeController.decide` on a
