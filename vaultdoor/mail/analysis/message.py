@@ -11,6 +11,7 @@ import base64
 import email
 import email.utils
 import quopri
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -39,18 +40,53 @@ def _parsed_header(name: str, value: str) -> Any:
     return policy.default.header_fetch_parse(name, value)
 
 
+# The values that take the short cut, by header. Unstructured headers (Subject, List-Id...):
+# printable ASCII and folding white space without quotes, backslashes, comments or "*"
+# (encoded words, "=?", are tested apart). Structured ones only when well formed, in the
+# shapes mail carries nearly always; anything else goes through policy.default as before
+# (which raises on some malformed values: those read as absent, as before).
+_WS = r"[ \t\r\n]*"
+_ATOM = r"[A-Za-z0-9!#$%&'+/=?^_`{|}~-]+"
+_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_MAILBOX = rf"(?:{_ATOM}(?:[ \t\r\n]+{_ATOM})*{_WS}<{_ADDRESS}>|{_ADDRESS})"
+_MIME_WORD = r"[A-Za-z0-9!#$%&+.^_`{|}~-]+"  # RFC 2045 token, without "*" and "'" (RFC 2231)
+_QUOTED = r'"[ !#-\[\]-~]*"'
+_PARAMETERS = rf"(?:{_WS};{_WS}{_MIME_WORD}{_WS}={_WS}(?:{_MIME_WORD}|{_QUOTED}))*{_WS};?{_WS}"
+_PLAIN_ADDRESSES = re.compile(rf"{_WS}{_MAILBOX}(?:{_WS},{_WS}{_MAILBOX})*{_WS}")
+_PLAIN_VALUES = {
+    "content-type": re.compile(rf"{_WS}{_MIME_WORD}/{_MIME_WORD}{_PARAMETERS}"),
+    "content-disposition": re.compile(rf"{_WS}{_MIME_WORD}{_PARAMETERS}"),
+    "content-transfer-encoding": re.compile(rf"{_WS}{_MIME_WORD}{_WS}"),
+    **dict.fromkeys(("from", "to", "cc", "bcc", "reply-to", "sender", "resent-from",
+                     "resent-to", "resent-cc", "resent-bcc", "resent-sender"), _PLAIN_ADDRESSES),
+    **dict.fromkeys(("date", "orig-date", "resent-date", "message-id", "mime-version"), None),
+}
+_PLAIN_TEXT = re.compile(r"[\t\r\n !#-'+-\[\]-~]*+")
+
+
 class _MemoisedPolicy(EmailPolicy):
-    """``policy.default`` whose header parsing is memoised.
+    """``policy.default``, with header parsing memoised and skipped where it changes nothing.
 
     The email package re-parses a header each time it is read, and ``get_content_type()``
     alone reads Content-Type several times per part. Header objects are immutable strings,
     so sharing them is safe; the parse is the same as ``policy.default``'s.
+
+    ``policy.default``'s structured parsers cost 50-250 microseconds per header, and every
+    message brings new From, To and Subject values. A plain value (printable ASCII, no
+    encoded words, quotes, comments or RFC 2231 parameters) is returned unfolded as a str
+    instead: everything here reads headers as text (``getaddresses``, ``get_param``,
+    ``get_content_type``), and on plain values that reading is the same
+    (tests/mail/test_fast_paths.py compares the two on generated headers).
     """
 
     def header_fetch_parse(self, name: str, value: str) -> Any:
         # The structured header parsers are slow on hostile input (thousands of addresses,
         # parameters or encoded words take seconds); nothing a check reads needs more.
-        return _parsed_header(name, value[:MAX_HEADER_CHARS])
+        value = value[:MAX_HEADER_CHARS]
+        plain = _PLAIN_VALUES.get(name.lower(), _PLAIN_TEXT)
+        if plain is not None and "=?" not in value and plain.fullmatch(value):
+            return value.replace("\r", "").replace("\n", "")
+        return _parsed_header(name, value)
 
 
 _POLICY = _MemoisedPolicy()
