@@ -520,7 +520,8 @@ def campaign_send(name: str, click_base: str | None) -> None:
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True)
 def campaign_status(name: str, as_json: bool) -> None:
-    """Targets, sent, clicked (people only), reported and scanner fetches."""
+    """State, then targets, sent, opened, clicked, submitted (people only), reported, scanner
+    fetches, failed and unconfirmed."""
     from vaultdoor.cli import _django
 
     _django.setup()
@@ -531,10 +532,14 @@ def campaign_status(name: str, as_json: bool) -> None:
     if found is None:
         fail(f"no campaign named {name!r}", status=EXIT_INVALID)
     summary = campaign_summary(found)
+    state = {"status": found.status,
+             "scheduled_at": found.scheduled_at.isoformat() if found.scheduled_at else None}
     if as_json:
-        print_json({"campaign": name, **summary})
+        print_json({"campaign": name, **state, **summary})
     else:
-        click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+        click.echo(f"{found.get_status_display().lower()}"
+                   + (f" (from {state['scheduled_at']})" if state["scheduled_at"] else "") + ": "
+                   + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
 
 
 # `vaultdoor mail campaigns ...` reads as well as `vaultdoor mail campaign ...`.

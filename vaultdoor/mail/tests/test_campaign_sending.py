@@ -301,6 +301,9 @@ def test_cli_schedule_run_cancel(sink, billing, tmp_path):
     assert ran.exit_code == 0 and "sent 2" in ran.output, ran.output
     assert len(sink.messages) == 2
     assert Campaign.objects.get().status == "finished"
+    status = runner.invoke(mail, ["campaigns", "status", "payslip", "--json"])
+    assert '"status": "finished"' in status.output and '"sent": 2' in status.output
+    assert runner.invoke(mail, ["campaigns", "status", "payslip"]).output.startswith("finished")
     assert runner.invoke(mail, ["campaigns", "cancel", "payslip"]).exit_code == 2
     assert runner.invoke(mail, ["campaigns", "schedule", "nope", "--at", "now"]).exit_code == 2
     by_code = runner.invoke(mail, [*base[:2], "picked", *base[3:-2], "--person", "E3",
