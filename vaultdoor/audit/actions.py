@@ -120,6 +120,7 @@ ACTIONS: dict[str, str] = {
     "mail.sending_profile_change": "a campaign's SMTP sending profile was created or changed",
     "mail.training_assign": "training was assigned to someone (after a campaign click or submit)",
     "mail.training_complete": "someone marked an assigned training module complete",
+    "mail.training_module_change": "a training module was created or changed",
     # the audit log itself
     "audit.checkpoint": "a signed checkpoint of the audit chain was made",
     "audit.export": "the audit log was exported",

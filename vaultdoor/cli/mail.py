@@ -223,11 +223,17 @@ def campaign() -> None:
               help="Send through this sending profile (see `profile`) instead of --smtp.")
 @click.option("--person", "person_codes", multiple=True, metavar="CODE",
               help="Target this person too, by person code (repeatable).")
+@click.option("--training-module", "module_code", default=None, metavar="CODE",
+              help="Module assigned after a click (see `training-module`); default: the "
+                   "built-in phishing basics.")
+@click.option("--assign-training", type=click.Choice(["clicked", "submitted", "none"]),
+              default="clicked", show_default=True, help="Who is assigned the module.")
 def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                     landing_url: str, smtp: str, per_minute: int, department: str,
                     role_code: str, at: str | None, landing_page: str | None,
                     no_open_tracking: bool, profile_name: str | None,
-                    person_codes: tuple[str, ...]) -> None:
+                    person_codes: tuple[str, ...], module_code: str | None,
+                    assign_training: str) -> None:
     """Create a campaign and add its targets (people with an account mail address)."""
     from vaultdoor.cli import _django
     from vaultdoor.mail.gateway import parse_hostport
@@ -245,8 +251,14 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
 
     from vaultdoor.audit import record
     from vaultdoor.mail.campaigns import CampaignError, add_targets, schedule_campaign
-    from vaultdoor.mail.models import Campaign, LandingPage, SendingProfile
+    from vaultdoor.mail.models import Campaign, LandingPage, SendingProfile, TrainingModule
 
+    module = None
+    if module_code:
+        module = TrainingModule.objects.filter(code=module_code).first()
+        if module is None:
+            fail(f"--training-module: no module with the code {module_code!r}",
+                 status=EXIT_INVALID)
     profile = None
     if profile_name:
         profile = SendingProfile.objects.filter(name=profile_name).first()
@@ -270,7 +282,8 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
             created = Campaign.objects.create(
                 name=name, subject=subject, from_address=from_address, html_body=body,
                 landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
-                landing_page=page, track_opens=not no_open_tracking, profile=profile)
+                landing_page=page, track_opens=not no_open_tracking, profile=profile,
+                training_module=module, assign_training=assign_training)
             added = (add_targets(created, department=department, role_code=role_code)
                      if department or role_code else 0)
             if people is not None:
@@ -367,6 +380,46 @@ def campaign_profile(name: str, smtp: str, security: str, username: str, passwor
                created=created, host=host, port=port, security=security,
                username=username)
     click.echo(f"sending profile {name!r} {'created' if created else 'changed'}")
+
+
+@campaign.command("training-module")
+@click.argument("code")
+@click.option("--title", required=True)
+@click.option("--text-file", required=True, type=click.Path(dir_okay=False),
+              help="The lesson as plain UTF-8 text; a blank line starts a paragraph.")
+@click.option("--summary", default="", help="One line under the title.")
+@click.option("--minutes", type=click.IntRange(1, 240), default=5, show_default=True)
+def campaign_training_module(code: str, title: str, text_file: str, summary: str,
+                             minutes: int) -> None:
+    """Create or change a training module (plain text, shown escaped in the portal)."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9-]{1,60}", code):
+        fail("CODE: 1 to 60 lowercase letters, digits and dashes", status=EXIT_INVALID)
+    try:
+        body = Path(text_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"--text-file: {exc}", status=EXIT_INVALID)
+    if not body.strip() or len(body) > 50_000:
+        fail("--text-file: 1 to 50,000 characters of text", status=EXIT_INVALID)
+    if not title.strip() or len(title) > 200 or len(summary) > 300:
+        fail("--title: 1 to 200 characters (--summary at most 300)", status=EXIT_INVALID)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from django.db import transaction
+
+    from vaultdoor.audit import record
+    from vaultdoor.mail.models import TrainingModule
+
+    with transaction.atomic():
+        module, created = TrainingModule.objects.update_or_create(
+            code=code, defaults={"title": title.strip(), "body": body, "summary": summary,
+                                 "minutes": minutes})
+        record("mail.training_module_change", actor=_operator(),
+               target_type="mail.trainingmodule", target_id=str(module.pk), code=code,
+               created=created)
+    click.echo(f"training module {code!r} {'created' if created else 'changed'}")
 
 
 def _operator() -> str:

@@ -181,3 +181,31 @@ def test_a_simulated_phish_is_reported_from_the_portal_like_any_message(client, 
     omar.refresh_from_db()
     assert omar.reported_at is None
     assert "well spotted" in client.get(reverse("mail:my_reports")).content.decode()
+
+
+def test_cli_training_module_and_campaign_rule(billing, tmp_path):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    text = tmp_path / "lesson.txt"
+    text.write_text("Never type a password.\n\nReport instead.", encoding="utf-8")
+    runner = CliRunner()
+    made = runner.invoke(mail, ["campaign", "training-module", "passwords", "--title",
+                                "Passwords stay home", "--text-file", str(text)])
+    assert made.exit_code == 0, made.output
+    assert AuditEvent.objects.filter(action="mail.training_module_change").exists()
+    assert runner.invoke(mail, ["campaign", "training-module", "Bad Code!", "--title", "t",
+                                "--text-file", str(text)]).exit_code == 2
+    body = tmp_path / "b.html"
+    body.write_text("{{ link }}", encoding="utf-8")
+    base = ["campaign", "create", "c", "--subject", "s", "--from", "a@b.example",
+            "--html-file", str(body), "--landing-url", "https://t.example/", "--department",
+            "Billing"]
+    assert runner.invoke(mail, [*base, "--training-module", "nope"]).exit_code == 2
+    ok = runner.invoke(mail, [*base, "--training-module", "passwords", "--assign-training",
+                              "submitted"])
+    assert ok.exit_code == 0, ok.output
+    campaign = Campaign.objects.get(name="c")
+    assert campaign.training_module.code == "passwords"
+    assert campaign.assign_training == "submitted"
