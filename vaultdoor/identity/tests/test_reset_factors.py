@@ -233,3 +233,28 @@ def test_person_page_links_the_console_account(admin, holder, db):
     elsewhere = client.get(reverse("console:person", args=[other.pk])).content.decode()
     assert "Console account" in elsewhere and "/accounts/" not in elsewhere.split(
         "Console account")[1][:200]
+
+
+def test_nobody_resets_an_account_that_may_do_more_than_they_may(admin, django_user_model,
+                                                                  fake_clock):
+    boss = django_user_model.objects.create_user("boss", password=PASSWORD)
+    boss_account = account_for(boss)
+    assign_role(boss_account, "security_admin")
+    recovery.new_recovery_codes(boss_account)
+    client = admin("it")
+    assert client.get(_reset_url(boss_account)).status_code == 403
+    response = client.post(_reset_url(boss_account), {
+        "reason": "phone lost", "confirm": "boss", "new_password": "on"})
+    assert response.status_code == 403
+    assert boss_account.recovery_codes.count() == 10
+    boss.refresh_from_db()
+    assert boss.check_password(PASSWORD)  # untouched: no link issued, password still works
+    assert AuditEvent.objects.filter(action="auth.permission_denied",
+                                     target_id=str(boss_account.pk)).exists()
+    page = client.get(reverse("console:accounts:account", args=[boss_account.pk]))
+    assert "Reset second factors" not in page.content.decode()
+    client.logout()
+    # a security admin may (the other account's permissions are all theirs too)
+    response = admin("security_admin").post(_reset_url(boss_account), {
+        "reason": "phone lost", "confirm": "boss"})
+    assert response.status_code == 302 and boss_account.recovery_codes.count() == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -33,6 +34,18 @@ __all__ = ["AccountDetailView", "AccountListView", "ResetFactorsView"]
 
 VIEW = "identity.view_account"
 CHANGE = "identity.change_account"
+
+
+def may_manage(actor: Any, account: Account) -> bool:
+    """Whether `actor` may reset `account`'s second factors: nobody takes over an account that
+    may do more than they may (a reset plus a new enrolment link is a takeover), so the
+    account's permissions must all be the actor's own; superusers only by superusers."""
+    target = account.user
+    if actor.is_superuser:
+        return True
+    if target.is_superuser:
+        return False
+    return target.get_all_permissions() <= actor.get_all_permissions()
 
 
 def _count(number: int, noun: str) -> str:
@@ -91,6 +104,7 @@ class AccountDetailView(ObjectDetailView):
             recovery_left=account.recovery_codes.filter(used_at=None).count(),
             session_count=account.sessions.count(),
             tokens=list(account.api_tokens.filter(revoked_at=None, expires__gt=now)),
+            can_reset=may_manage(self.request.user, account),
             locks=[(kind.label, until) for kind in FailureKind
                    if (until := locked_until(username, kind.value, now)) is not None],
         )
@@ -116,6 +130,17 @@ class ResetFactorsView(ConsoleView, DetailView):
         if not self.request.user.is_superuser:
             qs = qs.filter(user__is_superuser=False)
         return qs
+
+    def get_object(self, queryset: QuerySet | None = None) -> Account:
+        account = super().get_object(queryset)
+        if not may_manage(self.request.user, account):
+            from vaultdoor.audit import record
+
+            record("auth.permission_denied", actor=self.request.user.get_username(),
+                   target_type="identity.account", target_id=str(account.pk),
+                   request=self.request, needs=["permissions of the account's holder"])
+            raise PermissionDenied("That account may do more than you may.")
+        return account
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
