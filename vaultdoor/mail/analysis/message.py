@@ -35,11 +35,6 @@ MAX_HEADER_CHARS = 4096  # of one header value, when a check reads it
 MAX_TEXT = 1_000_000  # characters of body text kept for wording checks
 
 
-@lru_cache(maxsize=1024)
-def _parsed_header(name: str, value: str) -> Any:
-    return policy.default.header_fetch_parse(name, value)
-
-
 # The values that take the short cut, by header. Unstructured headers (Subject, List-Id...):
 # printable ASCII and folding white space without quotes, backslashes, comments or "*"
 # (encoded words, "=?", are tested apart). Structured ones only when well formed, in the
@@ -64,6 +59,15 @@ _PLAIN_VALUES = {
 _PLAIN_TEXT = re.compile(r"[\t\r\n !#-'+-\[\]-~]*+")
 
 
+@lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> Any:
+    """The value as policy.default reads it; a plain one as the unfolded str itself."""
+    plain = _PLAIN_VALUES.get(name.lower(), _PLAIN_TEXT)
+    if plain is not None and "=?" not in value and plain.fullmatch(value):
+        return value.replace("\r", "").replace("\n", "")
+    return policy.default.header_fetch_parse(name, value)
+
+
 class _MemoisedPolicy(EmailPolicy):
     """``policy.default``, with header parsing memoised and skipped where it changes nothing.
 
@@ -82,11 +86,7 @@ class _MemoisedPolicy(EmailPolicy):
     def header_fetch_parse(self, name: str, value: str) -> Any:
         # The structured header parsers are slow on hostile input (thousands of addresses,
         # parameters or encoded words take seconds); nothing a check reads needs more.
-        value = value[:MAX_HEADER_CHARS]
-        plain = _PLAIN_VALUES.get(name.lower(), _PLAIN_TEXT)
-        if plain is not None and "=?" not in value and plain.fullmatch(value):
-            return value.replace("\r", "").replace("\n", "")
-        return _parsed_header(name, value)
+        return _parsed_header(name, value[:MAX_HEADER_CHARS])
 
 
 _POLICY = _MemoisedPolicy()
