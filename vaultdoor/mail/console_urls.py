@@ -20,6 +20,7 @@ urlpatterns = [
          name="report_action"),
     path("clicks/", console.ClickListView.as_view(), name="click_list"),
     path("campaigns/", console.CampaignListView.as_view(), name="campaign_list"),
+    path("training/", console.TrainingListView.as_view(), name="training_list"),
     path("campaigns/new/", console.CampaignCreateView.as_view(), name="campaign_new"),
     path("campaigns/<int:pk>/", console.CampaignDetailView.as_view(), name="campaign"),
     path("campaigns/<int:pk>/report.csv", console.CampaignCsvView.as_view(),

@@ -11,7 +11,7 @@ from vaultdoor.console.filters import FilterForm
 
 from .choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
 
-__all__ = ["ClickFilterForm", "QuarantineFilterForm", "ReportFilterForm"]
+__all__ = ["ClickFilterForm", "QuarantineFilterForm", "ReportFilterForm", "TrainingFilterForm"]
 
 
 class QuarantineFilterForm(FilterForm):
@@ -55,3 +55,27 @@ class ClickFilterForm(FilterForm):
     placeholder: ClassVar[str] = "Search by recipient or host"
     lookups: ClassVar[dict[str, str]] = {"kind": "kind"}
     booleans: ClassVar[dict[str, str]] = {"risky": "risky"}
+
+
+class TrainingFilterForm(FilterForm):
+    """Training assignments by person or module; open ones (overdue first) by default."""
+
+    state = forms.ChoiceField(required=False, label="State", choices=[
+        ("", "Open"), ("overdue", "Overdue"), ("completed", "Completed"), ("all", "Any")])
+    search_fields: ClassVar[tuple[str, ...]] = (
+        "person__name__icontains", "person__code__iexact", "module__title__icontains",
+        "person__department__icontains")
+    placeholder: ClassVar[str] = "Search by person, department or module"
+
+    def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
+        from django.utils import timezone
+
+        state = data.get("state") or "open"
+        if state == "open":
+            return queryset.filter(completed_at__isnull=True).order_by("due_at", "pk")
+        if state == "overdue":
+            return queryset.filter(completed_at__isnull=True, due_at__lt=timezone.now()
+                                   ).order_by("due_at", "pk")
+        if state == "completed":
+            return queryset.filter(completed_at__isnull=False).order_by("-completed_at")
+        return queryset

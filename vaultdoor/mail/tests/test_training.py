@@ -209,3 +209,35 @@ def test_cli_training_module_and_campaign_rule(billing, tmp_path):
     campaign = Campaign.objects.get(name="c")
     assert campaign.training_module.code == "passwords"
     assert campaign.assign_training == "submitted"
+
+
+def test_console_training_list(client, billing, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vaultdoor.identity.roles import sync_roles
+    from vaultdoor.identity.services.accounts import account_for, assign_role
+
+    campaign = _campaign()
+    _click(campaign, f"rosa@{ORG}")
+    _click(campaign, f"omar@{ORG}")
+    TrainingAssignment.objects.filter(person=billing[1]).update(
+        due_at=timezone.now() - timedelta(days=1))
+    TrainingAssignment.objects.filter(person=billing[0]).update(completed_at=timezone.now())
+    sync_roles()
+    admin = django_user_model.objects.create_user("sec")
+    assign_role(account_for(admin), "security_admin")
+    client.force_login(admin)
+    url = reverse("console:mail:training_list")
+    open_page = client.get(url).content.decode()
+    assert "Omar Haddad" in open_page and "overdue" in open_page
+    assert "Rosa Delgado" not in open_page
+    done = client.get(url, {"state": "completed"}).content.decode()
+    assert "Rosa Delgado" in done and "Omar Haddad" not in done
+    assert "Omar Haddad" in client.get(url, {"state": "overdue"}).content.decode()
+    assert "Omar" in client.get(url, {"state": "all", "q": "Omar"}).content.decode()
+    agent = django_user_model.objects.create_user("agent-x")
+    assign_role(account_for(agent), "agent")
+    client.force_login(agent)
+    assert client.get(url).status_code == 403

@@ -16,9 +16,9 @@ from django.views import View
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 
 from ..choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
-from ..filters import ClickFilterForm, QuarantineFilterForm, ReportFilterForm
+from ..filters import ClickFilterForm, QuarantineFilterForm, ReportFilterForm, TrainingFilterForm
 from ..mail_settings import queue_dir
-from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage
+from ..models import Campaign, LinkClick, PhishReport, QuarantinedMessage, TrainingAssignment
 from ..services import MailActionError, delete_quarantined, release_quarantined, triage_report
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "ReportDetailView",
     "ReportListView",
     "ReportTriageView",
+    "TrainingListView",
     "message_as_text",
 ]
 
@@ -446,3 +447,17 @@ class CampaignCreateView(ConsoleView, View):
         messages.success(request, f"Campaign created as a draft with {added} target(s). "
                                   "Schedule it when it is ready.")
         return HttpResponseRedirect(reverse("console:mail:campaign", args=[campaign.pk]))
+
+
+class TrainingListView(ObjectListView):
+    """Who was assigned which training, and who has not done it yet (overdue first)."""
+
+    model = TrainingAssignment
+    permission_required = ("mail.view_trainingassignment",)
+    filter_form = TrainingFilterForm
+    table_template = "mail/tables/training.html"
+    nav = "mail_campaigns"
+    title = "Training assignments"
+
+    def queryset_for(self) -> QuerySet:
+        return TrainingAssignment.objects.select_related("person", "module", "target__campaign")
