@@ -14,6 +14,7 @@ from .models import (
     PersonLocation,
     Role,
     Schedule,
+    SiteChange,
 )
 
 
@@ -87,3 +88,11 @@ class DoorEventAdmin(ReadOnlyAdmin):
     search_fields = ["door__code", "person__code", "person__name"]
     date_hierarchy = "at"
     list_select_related = ["door", "zone", "person"]
+
+
+@admin.register(SiteChange)
+class SiteChangeAdmin(ReadOnlyAdmin):
+    list_display = ["site", "revision", "person_code"]
+    list_filter = ["site"]
+    search_fields = ["person_code"]
+    list_select_related = ["site"]

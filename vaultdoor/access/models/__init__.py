@@ -1,5 +1,6 @@
 """Access policy, live door state and door events."""
 
+from .changes import SiteChange
 from .events import DoorEvent
 from .policy import AccessLevel, Holiday, Role, Schedule
 from .state import PendingPresentation, PersonLocation
@@ -12,4 +13,5 @@ __all__ = [
     "PersonLocation",
     "Role",
     "Schedule",
+    "SiteChange",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from vaultdoor.engine import model as em
@@ -12,7 +13,7 @@ from vaultdoor.people.models import Biometric, Card, Person, Pin
 from ..models import AccessLevel, Holiday, Role, Schedule
 from .windows import window_from_json
 
-__all__ = ["SiteNotFound", "export_site_yaml", "get_site", "site_from_db"]
+__all__ = ["SiteNotFound", "export_site_yaml", "get_site", "people_from_db", "site_from_db"]
 
 
 class SiteNotFound(LookupError):
@@ -108,14 +109,23 @@ def site_from_db(site: Site | str | None = None) -> em.Site:
     )
 
 
-def _people(site: Site) -> tuple[em.Person, ...]:
+def people_from_db(site: Site, pks: Collection[int]) -> tuple[em.Person, ...]:
+    """The engine's view of just these people of `site` (by primary key): the active ones,
+    as `site_from_db` would read them; inactive or missing ones are left out."""
+    return _people(site, pks)
+
+
+def _people(site: Site, pks: Collection[int] | None = None) -> tuple[em.Person, ...]:
     # Plain rows (`values_list`), not model instances: on a site of thousands of people,
     # building a Django object per row was half the time of reading the site, and every
     # change a door controller must hear of waits for this read.
-    person_levels = _links(Person, "access_levels", "person", "accesslevel", person__site=site)
+    only = {} if pks is None else {"person_id__in": list(pks)}  # their credentials and links
+    chosen = {} if pks is None else {"pk__in": list(pks)}
+    person_levels = _links(Person, "access_levels", "person", "accesslevel", person__site=site,
+                           **only)
     cards: dict[int, list[em.Card]] = defaultdict(list)
     for person_id, facility, number, fmt, status, valid_from, valid_until in (
-        Card.objects.filter(person__site=site, active=True).order_by("pk").values_list(
+        Card.objects.filter(person__site=site, active=True, **only).order_by("pk").values_list(
             "person_id", "facility", "number", "format", "status", "valid_from", "valid_until")
     ):
         cards[person_id].append(em.Card(
@@ -124,20 +134,20 @@ def _people(site: Site) -> tuple[em.Person, ...]:
         ))
     pins: dict[int, list[em.Pin]] = defaultdict(list)
     for person_id, pin_hash in (
-        Pin.objects.filter(person__site=site, active=True).order_by("pk")
+        Pin.objects.filter(person__site=site, active=True, **only).order_by("pk")
         .values_list("person_id", "pin_hash")
     ):
         pins[person_id].append(em.Pin(pin_hash=pin_hash))
     biometrics: dict[int, list[em.Biometric]] = defaultdict(list)
     for person_id, consent, status in (
-        Biometric.objects.filter(person__site=site, active=True).order_by("pk")
+        Biometric.objects.filter(person__site=site, active=True, **only).order_by("pk")
         .values_list("person_id", "consent", "status")
     ):
         biometrics[person_id].append(em.Biometric(consent=consent, status=status))
     people = []
     for (pk, code, name, kind, status, role_code, role_active, vetting_status,
          vetting_completed, vetting_expires, vetting_findings) in (
-        Person.objects.filter(site=site, active=True).order_by("pk").values_list(
+        Person.objects.filter(site=site, active=True, **chosen).order_by("pk").values_list(
             "pk", "code", "name", "kind", "status", "role__code", "role__active",
             "vetting_status", "vetting_completed", "vetting_expires", "vetting_findings")
     ):

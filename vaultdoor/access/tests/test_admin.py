@@ -25,6 +25,9 @@ def with_events(imported):
     card = {"format": "h10301", "facility": 42, "number": 10232}
     for door in ("D-MAIN", "D-STAIRS-B", "D-VAULT"):  # ends waiting for a second person
         decide_swipe(None, {"door": door, "at": "2026-12-01T08:00", "card": card, "pin": "7315"})
+    from vaultdoor.people.models import Card
+
+    Card.objects.order_by("pk").first().save()  # a journalled change (SiteChange)
     return imported
 
 

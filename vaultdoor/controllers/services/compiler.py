@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from vaultdoor.access.services.sitedb import site_from_db
+from vaultdoor.access.models import SiteChange
+from vaultdoor.access.services.sitedb import people_from_db, site_from_db
 from vaultdoor.audit import record
 from vaultdoor.edge.envelope import Update, sign_update
-from vaultdoor.edge.wire import SiteState, delta_counts
+from vaultdoor.edge.wire import SiteState, canonical, delta_counts, entity_to_wire, read_entity
 from vaultdoor.engine import model as em
 from vaultdoor.facilities.models import Site
 
@@ -28,8 +30,11 @@ from .keys import snapshot_signing_key
 
 __all__ = [
     "DELTA_HISTORY",
+    "MAX_PATCHED_REVISIONS",
+    "confined_people",
     "controller_settings",
     "door_vetting",
+    "filter_person",
     "filter_site",
     "full_update",
     "refresh",
@@ -62,16 +67,11 @@ def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
         dataclasses.replace(r, access_levels=tuple(a for a in r.access_levels if a in level_ids))
         for r in site.roles if any(a in level_ids for a in r.access_levels)
     )
-    role_ids = {r.id for r in roles}
     role_levels = {r.id: set(r.access_levels) for r in roles}
     people = tuple(
-        dataclasses.replace(
-            p, role=p.role if p.role in role_ids else None,
-            access_levels=tuple(a for a in p.access_levels if a in level_ids),
-            vetting=door_vetting(p.vetting),
-        )
-        for p in site.people
-        if level_ids.intersection(p.access_levels) or role_levels.get(p.role or "")
+        door_person for door_person in (filter_person(p, level_ids, role_levels)
+                                        for p in site.people)
+        if door_person is not None
     )
     schedule_ids = {lv.schedule for lv in levels}
     return em.Site(
@@ -80,6 +80,20 @@ def filter_site(site: em.Site, door_ids: set[str]) -> em.Site:
         holidays=site.holidays,
         schedules=tuple(s for s in site.schedules if s.id in schedule_ids),
         access_levels=levels, roles=roles, people=people,
+    )
+
+
+def filter_person(person: em.Person, level_ids: Collection[str],
+                  role_levels: Mapping[str, Collection[str]]) -> em.Person | None:
+    """`person` as a controller holding `level_ids` and the roles `role_levels` (role ->
+    its levels among them) sees them, or None when they hold none of those levels."""
+    if not (role_levels.get(person.role or "")
+            or any(a in level_ids for a in person.access_levels)):
+        return None
+    return dataclasses.replace(
+        person, role=person.role if person.role in role_levels else None,
+        access_levels=tuple(a for a in person.access_levels if a in level_ids),
+        vetting=door_vetting(person.vetting),
     )
 
 
@@ -141,13 +155,67 @@ def refresh(controller: Controller) -> CompiledSnapshot:
             site_revision, config_revision
         ):
             return current
-        state = _build_state(locked, site_revision)
+        base = state = None
+        if current is not None and current.config_revision == config_revision:
+            base = SiteState.from_payload(current.payload)
+            state = _patched_state(locked, base, current.site_revision, site_revision)
+        if state is None:
+            state = _build_state(locked, site_revision)
         fingerprint = state.fingerprint()
         if current is not None and current.fingerprint == fingerprint:
             current.site_revision, current.config_revision = site_revision, config_revision
             current.save(update_fields=["site_revision", "config_revision", "built"])
             return current
-        return _append(locked, current, state, fingerprint, site_revision, config_revision)
+        return _append(locked, current, state, fingerprint, site_revision, config_revision,
+                       base=base)
+
+
+# A run of revisions longer than this is read in full (one read of the site is cheaper).
+MAX_PATCHED_REVISIONS = 200
+
+
+def confined_people(site_pk: int, since: int, until: int) -> tuple[set[int], set[str]] | None:
+    """(person pks, person ids) that revisions `since` (exclusive) to `until` (inclusive) of a
+    site changed, when the change journal shows every one of them confined to one person;
+    None when any revision may have changed anything else (or left no journal row)."""
+    if not 0 < until - since <= MAX_PATCHED_REVISIONS:
+        return None
+    rows = list(SiteChange.objects.filter(site_id=site_pk, revision__gt=since,
+                                          revision__lte=until)
+                .values_list("person_pk", "person_code"))
+    if len(rows) != until - since or any(pk is None for pk, _ in rows):
+        return None
+    return {pk for pk, _ in rows}, {code for _, code in rows}
+
+
+def _patched_state(controller: Controller, base: SiteState, since: int,
+                   until: int) -> SiteState | None:
+    """The controller's state at site revision `until`, made from its state at `since` by
+    re-reading only the people changed in between; None when that cannot be known (the
+    caller then rebuilds in full). Equal to a full rebuild (tests hold it to that)."""
+    confined = confined_people(controller.site_id, since, until)
+    if confined is None:
+        return None
+    pks, codes = confined
+    level_ids = set(base.entities.get("access_levels", {}))
+    role_levels = {
+        role_id: set(read_entity("roles", role_id, text).access_levels)
+        for role_id, text in base.entities.get("roles", {}).items()
+    }
+    held = base.entities.get("people", {})
+    upsert, kept = [], set()
+    for person in people_from_db(controller.site, pks):
+        door_person = filter_person(person, level_ids, role_levels)
+        if door_person is None:
+            continue
+        key, obj = entity_to_wire("people", door_person)
+        kept.add(key)
+        if held.get(key) != canonical(obj):
+            upsert.append(obj)
+    remove = sorted(code for code in codes if code in held and code not in kept)
+    if not upsert and not remove:
+        return base
+    return base.apply({"upsert": {"people": upsert}, "remove": {"people": remove}})
 
 
 def _revisions(controller: Controller) -> tuple[int, int]:
@@ -160,7 +228,8 @@ def _revisions(controller: Controller) -> tuple[int, int]:
 
 def _append(
     controller: Controller, current: CompiledSnapshot | None, state: SiteState,
-    fingerprint: str, site_revision: int, config_revision: int,
+    fingerprint: str, site_revision: int, config_revision: int, *,
+    base: SiteState | None = None,
 ) -> CompiledSnapshot:
     key = snapshot_signing_key()
     prev_version = current.version if current is not None else 0
@@ -172,7 +241,7 @@ def _append(
                        issued_at=issued_at, payload=payload)
     delta: dict[str, Any] = {}
     if current is not None:
-        delta = SiteState.from_payload(current.payload).diff(state)
+        delta = (base or SiteState.from_payload(current.payload)).diff(state)
         signed = sign_update(key, controller=controller.name, kind="delta", version=version,
                              prev_version=prev_version, fingerprint=fingerprint,
                              issued_at=issued_at, payload=delta)
