@@ -117,6 +117,7 @@ ACTIONS: dict[str, str] = {
     "mail.campaign_retry": "unconfirmed sends of a campaign were released to be tried again",
     "mail.campaign_export": "an awareness campaign's report was exported (CSV or PDF)",
     "mail.landing_page_change": "a campaign landing page was created or changed",
+    "mail.message_template_change": "a campaign message template was created or changed",
     "mail.sending_profile_change": "a campaign's SMTP sending profile was created or changed",
     "mail.training_assign": "training was assigned to someone (after a campaign click or submit)",
     "mail.training_complete": "someone marked an assigned training module complete",

@@ -203,9 +203,12 @@ def campaign() -> None:
 
 @campaign.command("create")
 @click.argument("name")
-@click.option("--subject", required=True)
-@click.option("--from", "from_address", required=True, metavar="ADDRESS")
-@click.option("--html-file", required=True, type=click.Path(dir_okay=False),
+@click.option("--template", "template_name", default=None, metavar="NAME",
+              help="Start from a message template (see `template`); --subject, --from and "
+                   "--html-file then override its parts.")
+@click.option("--subject", default=None)
+@click.option("--from", "from_address", default=None, metavar="ADDRESS")
+@click.option("--html-file", default=None, type=click.Path(dir_okay=False),
               help="HTML body; {{ link }} is the tracked link, {{ name }} the person's name.")
 @click.option("--landing-url", required=True, help="Where a click finally leads (training).")
 @click.option("--smtp", "smtp", default="127.0.0.1:25", show_default=True, metavar="HOST:PORT",
@@ -228,7 +231,8 @@ def campaign() -> None:
                    "built-in phishing basics.")
 @click.option("--assign-training", type=click.Choice(["clicked", "submitted", "none"]),
               default="clicked", show_default=True, help="Who is assigned the module.")
-def campaign_create(name: str, subject: str, from_address: str, html_file: str,
+def campaign_create(name: str, template_name: str | None, subject: str | None,
+                    from_address: str | None, html_file: str | None,
                     landing_url: str, smtp: str, per_minute: int, department: str,
                     role_code: str, at: str | None, landing_page: str | None,
                     no_open_tracking: bool, profile_name: str | None,
@@ -240,9 +244,11 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
 
     try:
         host, port = parse_hostport(smtp)
-        body = Path(html_file).read_text(encoding="utf-8")
+        body = Path(html_file).read_text(encoding="utf-8") if html_file else None
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         fail(str(exc), status=EXIT_INVALID)
+    if not template_name and not (subject and from_address and body is not None):
+        fail("give --subject, --from and --html-file, or a --template", status=EXIT_INVALID)
     if not (department or role_code or person_codes):
         fail("name a --department, a --role or a --person to target", status=EXIT_INVALID)
     when = _when(at) if at else None
@@ -251,8 +257,23 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
 
     from vaultdoor.audit import record
     from vaultdoor.mail.campaigns import CampaignError, add_targets, schedule_campaign
-    from vaultdoor.mail.models import Campaign, LandingPage, SendingProfile, TrainingModule
+    from vaultdoor.mail.models import (
+        Campaign,
+        LandingPage,
+        MessageTemplate,
+        SendingProfile,
+        TrainingModule,
+    )
 
+    template = None
+    if template_name:
+        template = MessageTemplate.objects.filter(name=template_name).first()
+        if template is None:
+            fail(f"--template: no message template named {template_name!r}",
+                 status=EXIT_INVALID)
+        subject = subject or template.subject
+        from_address = from_address or template.from_address
+        body = body if body is not None else template.html_body
     module = None
     if module_code:
         module = TrainingModule.objects.filter(code=module_code).first()
@@ -283,7 +304,7 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
                 name=name, subject=subject, from_address=from_address, html_body=body,
                 landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
                 landing_page=page, track_opens=not no_open_tracking, profile=profile,
-                training_module=module, assign_training=assign_training)
+                training_module=module, assign_training=assign_training, template=template)
             added = (add_targets(created, department=department, role_code=role_code)
                      if department or role_code else 0)
             if people is not None:
@@ -299,6 +320,40 @@ def campaign_create(name: str, subject: str, from_address: str, html_file: str,
         fail(f"--at: {exc}", status=EXIT_INVALID)
     click.echo(f"campaign {name!r}: {added} target(s)"
                + (f", scheduled for {when.isoformat()}" if when is not None else ""))
+
+
+@campaign.command("template")
+@click.argument("name")
+@click.option("--subject", required=True)
+@click.option("--from", "from_address", required=True, metavar="ADDRESS")
+@click.option("--html-file", required=True, type=click.Path(dir_okay=False),
+              help="HTML body; {{ link }} is the tracked link, {{ name }} the person's name.")
+def campaign_template(name: str, subject: str, from_address: str, html_file: str) -> None:
+    """Create or change a message template campaigns can start from (a campaign copies it)."""
+    try:
+        body = Path(html_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"--html-file: {exc}", status=EXIT_INVALID)
+    if "{{ link }}" not in body:
+        fail("--html-file: the message needs {{ link }}, the tracked link", status=EXIT_INVALID)
+    if not subject.strip() or len(subject) > 300 or len(from_address) > 254:
+        fail("--subject: 1 to 300 characters (--from at most 254)", status=EXIT_INVALID)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from django.db import transaction
+
+    from vaultdoor.audit import record
+    from vaultdoor.mail.models import MessageTemplate
+
+    with transaction.atomic():
+        template, created = MessageTemplate.objects.update_or_create(
+            name=name, defaults={"subject": subject.strip(), "from_address": from_address,
+                                 "html_body": body})
+        record("mail.message_template_change", actor=_operator(),
+               target_type="mail.messagetemplate", target_id=str(template.pk), name=name,
+               created=created)
+    click.echo(f"message template {name!r} {'created' if created else 'changed'}")
 
 
 @campaign.command("landing-page")

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from .choices import AssignTrainingChoices
-from .models import Campaign, LandingPage, SendingProfile, TrainingModule
+from .models import Campaign, LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
 __all__ = ["CampaignForm"]
 
@@ -40,7 +40,8 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "subject", "from_address", "html_body", "landing_url", "landing_page",
+        fields = ["name", "template", "subject", "from_address", "html_body", "landing_url",
+                  "landing_page",
                   "profile", "smtp_host", "smtp_port", "per_minute", "track_opens",
                   "training_module", "assign_training"]
         labels = {"html_body": "Message (HTML)",
@@ -53,6 +54,8 @@ class CampaignForm(forms.ModelForm):
                       "landing_page": "Hosted here, submissions tracked; empty: a click leads "
                                       "to the landing URL.",
                       "profile": "Empty: plain SMTP to the host and port below.",
+                      "template": "Its subject, sender and message are used where those "
+                                  "fields are left empty.",
                       "per_minute": "The sending pace (1 to 6000)."}
         widgets = {"html_body": forms.Textarea(attrs={"rows": 8})}
 
@@ -60,6 +63,9 @@ class CampaignForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = _departments()
         self.fields["role"].choices = _roles()
+        self.fields["template"].queryset = MessageTemplate.objects.order_by("name")
+        for name in ("subject", "from_address", "html_body"):
+            self.fields[name].required = False
         self.fields["landing_page"].queryset = LandingPage.objects.order_by("name")
         self.fields["profile"].queryset = SendingProfile.objects.order_by("name")
         self.fields["training_module"].queryset = TrainingModule.objects.order_by("title")
@@ -73,11 +79,6 @@ class CampaignForm(forms.ModelForm):
             raise forms.ValidationError("Between 1 and 6000 a minute.")
         return value
 
-    def clean_html_body(self) -> str:
-        body = self.cleaned_data["html_body"]
-        if "{{ link }}" not in body:
-            raise forms.ValidationError("The message needs {{ link }}, the tracked link.")
-        return body
 
     def clean_people(self) -> list[str]:
         from vaultdoor.people.models import Person
@@ -91,6 +92,16 @@ class CampaignForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        template = data.get("template")
+        for name in ("subject", "from_address", "html_body"):
+            if not data.get(name):
+                if template is not None:
+                    data[name] = getattr(template, name)
+                    setattr(self.instance, name, data[name])
+                else:
+                    self.add_error(name, "Required (or choose a template).")
+        if data.get("html_body") and "{{ link }}" not in data["html_body"]:
+            self.add_error("html_body", "The message needs {{ link }}, the tracked link.")
         if not (data.get("department") or data.get("role") or data.get("people")):
             raise forms.ValidationError("Choose a department, a role or people to target.")
         return data

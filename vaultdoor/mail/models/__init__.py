@@ -1,7 +1,7 @@
 """The mail gateway's records: who corresponds with whom, deliveries, quarantine, clicks and
 reports."""
 
-from .campaigns import Campaign, CampaignTarget, LandingPage, SendingProfile
+from .campaigns import Campaign, CampaignTarget, LandingPage, MessageTemplate, SendingProfile
 from .clicks import LinkClick
 from .correspondence import Correspondence, DatabaseCorrespondence
 from .messages import Delivery, QuarantinedMessage
@@ -16,6 +16,7 @@ __all__ = [
     "Delivery",
     "LandingPage",
     "LinkClick",
+    "MessageTemplate",
     "PhishReport",
     "QuarantinedMessage",
     "SendingProfile",

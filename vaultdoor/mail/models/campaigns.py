@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..choices import AssignTrainingChoices, CampaignStatusChoices, SmtpSecurityChoices
 
-__all__ = ["Campaign", "CampaignTarget", "LandingPage", "SendingProfile"]
+__all__ = ["Campaign", "CampaignTarget", "LandingPage", "MessageTemplate", "SendingProfile"]
 
 
 class LandingPage(models.Model):
@@ -41,6 +41,24 @@ class LandingPage(models.Model):
                 kind = "password" if "password" in label.lower() else "text"
                 shown.append({"label": label[:80], "type": kind, "id": f"field-{n}"})
         return shown[:6]
+
+
+class MessageTemplate(models.Model):
+    """A simulated phishing message kept for reuse (Gophish's email template): subject, sender
+    and HTML body with `{{ link }}` and `{{ name }}`. A campaign copies it when it is made, so
+    changing the template later never changes what a campaign sent."""
+
+    name = models.CharField(max_length=100, unique=True)
+    subject = models.CharField(max_length=300)
+    from_address = models.CharField(max_length=254)
+    html_body = models.TextField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class SendingProfile(models.Model):
@@ -79,6 +97,9 @@ class Campaign(models.Model):
     from_address = models.CharField(max_length=254)
     html_body = models.TextField()
     landing_url = models.URLField(max_length=500)
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="campaigns", help_text="The template it was made from (its text was copied).")
     landing_page = models.ForeignKey(
         LandingPage, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns",
         help_text="Hosted landing page (submissions tracked); without one, a click leads to "

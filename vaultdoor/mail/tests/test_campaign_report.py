@@ -234,3 +234,52 @@ def test_new_campaign_form(client, django_user_model, campaign):
     assert client.post(reverse("console:mail:campaign_new"),
                        {**fields, "name": "x"}).status_code == 403
     assert not Campaign.objects.filter(name="x").exists()
+
+
+def test_new_campaign_from_a_template(client, django_user_model, campaign):
+    from vaultdoor.mail.models import MessageTemplate
+
+    template = MessageTemplate.objects.create(
+        name="invoice", subject="Invoice 4471 overdue", from_address="ap@vendor.example",
+        html_body='<p>Dear {{ name }}, <a href="{{ link }}">pay now</a></p>')
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    fields = {"name": "from-template", "template": str(template.pk), "subject": "",
+              "from_address": "", "html_body": "", "landing_url": "https://training.example/",
+              "smtp_host": "127.0.0.1", "smtp_port": "25", "per_minute": "30",
+              "assign_training": "clicked", "department": "Billing"}
+    made = client.post(reverse("console:mail:campaign_new"), fields)
+    assert made.status_code == 302, made.content.decode()[:2000]
+    created = Campaign.objects.get(name="from-template")
+    assert (created.subject, created.from_address, created.template) == (
+        "Invoice 4471 overdue", "ap@vendor.example", template)
+    assert "pay now" in created.html_body
+    # Without a template the three are required.
+    bare = client.post(reverse("console:mail:campaign_new"),
+                       {**fields, "name": "bare", "template": ""})
+    assert bare.status_code == 400 and b"Required (or choose a template)" in bare.content
+
+
+def test_cli_message_template(tmp_path, campaign):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+    from vaultdoor.mail.models import MessageTemplate
+
+    body = tmp_path / "t.html"
+    body.write_text("<p>no link</p>", encoding="utf-8")
+    runner = CliRunner()
+    args = ["campaign", "template", "parcel", "--subject", "Your parcel", "--from",
+            "track@parce1.example", "--html-file", str(body)]
+    assert runner.invoke(mail, args).exit_code == 2  # no {{ link }}
+    body.write_text('<a href="{{ link }}">track</a>', encoding="utf-8")
+    assert runner.invoke(mail, args).exit_code == 0
+    assert AuditEvent.objects.filter(action="mail.message_template_change").count() == 1
+    base = ["campaign", "create", "parcels", "--landing-url", "https://t.example/",
+            "--department", "Billing"]
+    assert runner.invoke(mail, base).exit_code == 2  # neither template nor message
+    assert runner.invoke(mail, [*base, "--template", "nope"]).exit_code == 2
+    made = runner.invoke(mail, [*base, "--template", "parcel", "--subject", "Parcel held"])
+    assert made.exit_code == 0, made.output
+    created = Campaign.objects.get(name="parcels")
+    assert created.subject == "Parcel held" and created.from_address == "track@parce1.example"
+    assert created.template == MessageTemplate.objects.get(name="parcel")
