@@ -59,6 +59,10 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%m-%d %H:%M") if value else "-"
 
 
+def _minutes(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} min after sending"
+
+
 def _heading(pdf: _Report, text: str) -> None:
     pdf.ln(3)
     pdf.set_font(pdf.family, "B", 12)
@@ -151,6 +155,8 @@ def report_pdf(report: CampaignReport, *,
         f"Status: {campaign.get_status_display()} · started {_when(campaign.started_at)} · "
         f"finished {_when(campaign.finished_at)} (UTC)",
         f"Report generated {report.generated.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        "Median time to click: " + _minutes(report.median_minutes["click"])
+        + " · to report: " + _minutes(report.median_minutes["report"]),
     ]
     for line in facts:
         pdf.cell(0, 5, pdf.text_of(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -36,6 +36,7 @@ class CampaignReport:
     timeline: list[tuple[str, int]]              # ("+0h", clicks) per hour since the start
     rows: list[dict[str, Any]]
     generated: datetime
+    median_minutes: dict[str, float | None]     # "click", "report": median minutes after sending
 
 
 def _rate(part: int, whole: int) -> float:
@@ -91,7 +92,20 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
     } for t in targets]
     return CampaignReport(campaign=campaign, summary=summary, funnel=funnel,
                           departments=departments, timeline=timeline, rows=rows,
-                          generated=timezone.now())
+                          generated=timezone.now(),
+                          median_minutes={"click": _median_minutes(rows, "clicked_at"),
+                                          "report": _median_minutes(rows, "reported_at")})
+
+
+def _median_minutes(rows: list[dict[str, Any]], key: str) -> float | None:
+    """The median time from sending to `key` in minutes (one decimal), None if nobody."""
+    spans = sorted((row[key] - row["sent_at"]).total_seconds() / 60 for row in rows
+                   if row[key] is not None and row["sent_at"] is not None)
+    if not spans:
+        return None
+    middle = len(spans) // 2
+    median = spans[middle] if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+    return round(max(median, 0.0), 1)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -67,6 +67,8 @@ def test_report_numbers(campaign):
         ("Billing", 50.0), ("Sales", 50.0)]
     assert len(report.timeline) == 48
     assert report.timeline[1] == ("+1h", 1) and report.timeline[3] == ("+3h", 1)
+    # clicks 60 and 180 minutes after sending; reports both at 240
+    assert report.median_minutes == {"click": 120.0, "report": 240.0}
 
 
 def test_report_page_draws_svg_charts_without_script(client, campaign, django_user_model):
@@ -159,6 +161,7 @@ def test_pdf_export(client, campaign, django_user_model):
     assert "Awareness campaign: invoice" in text
     assert "Rosa Delgado" in text and "Click rate by department" in text
     assert "2 (50%)" in text  # clicked
+    assert "Median time to click: 120 min after sending" in text
     assert reader.metadata.title == "Campaign report: invoice"
     event = AuditEvent.objects.get(action="mail.campaign_export")
     assert event.context["format"] == "pdf"
