@@ -286,3 +286,14 @@ def test_cli_message_template(tmp_path, campaign):
     created = Campaign.objects.get(name="parcels")
     assert created.subject == "Parcel held" and created.from_address == "track@parce1.example"
     assert created.template == MessageTemplate.objects.get(name="parcel")
+
+
+def test_a_large_campaign_page_shows_the_first_rows(client, campaign, django_user_model,
+                                                    monkeypatch):
+    from vaultdoor.mail.views import console
+
+    monkeypatch.setattr(console, "SHOWN_TARGETS", 3)
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    page = client.get(reverse("console:mail:campaign", args=[campaign.pk])).content.decode()
+    assert page.count("@lakeside-cs.example</span>") == 3
+    assert "1 more in the CSV and the PDF." in page

@@ -254,6 +254,9 @@ class CampaignListView(ObjectListView):
         ).order_by("-created")
 
 
+SHOWN_TARGETS = 500  # rows on the report page; the CSV and PDF have them all
+
+
 class CampaignDetailView(ObjectDetailView):
     """A campaign's report: funnel, click rate by department and clicks over time as SVG
     (no JavaScript), one row per target, the exports and the operator's actions."""
@@ -277,6 +280,8 @@ class CampaignDetailView(ObjectDetailView):
         user = self.request.user
         context.update(
             campaign=campaign, report=report, timeline_hours=TIMELINE_HOURS,
+            shown_rows=report.rows[:SHOWN_TARGETS], more_rows=max(
+                len(report.rows) - SHOWN_TARGETS, 0),
             funnel_chart=hbar_chart([n for _, n, _ in report.funnel],
                                     [f"{label} ({rate:g}%)" for label, _, rate in report.funnel]),
             department_chart=hbar_chart(
