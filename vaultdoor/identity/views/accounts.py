@@ -115,8 +115,8 @@ class ResetFactorsView(ConsoleView, DetailView):
     """Confirm, then remove every second factor of an account and end its sessions.
 
     For a lost or stolen authenticator: the holder's next sign-in leads through enrolment.
-    Needs `identity.change_account` and a second factor of one's own within 15 minutes.
-    Only a superuser may reset a superuser's factors.
+    Needs `identity.change_account`, a second factor of one's own within 15 minutes, and
+    every permission the account has (`may_manage`); a superuser's only by a superuser.
     """
 
     model = Account
