@@ -297,3 +297,24 @@ def test_a_large_campaign_page_shows_the_first_rows(client, campaign, django_use
     page = client.get(reverse("console:mail:campaign", args=[campaign.pk])).content.decode()
     assert page.count("@lakeside-cs.example</span>") == 3
     assert "1 more in the CSV and the PDF." in page
+
+
+def test_a_draft_campaign_page(client, django_user_model):
+    draft = Campaign.objects.create(name="draft", subject="s", from_address="a@b.example",
+                                    html_body="{{ link }}", landing_url="https://t.example/")
+    client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
+    page = client.get(reverse("console:mail:campaign", args=[draft.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="schedule"' in html and 'id="cancel"' in html
+    assert "chart-timeline" not in html and "Nothing sent yet." in html
+    for name in ("console:mail:campaign_csv", "console:mail:campaign_pdf"):
+        assert client.get(reverse(name, args=[draft.pk])).status_code == 200
+    # Read-only without mail.change_campaign: no action buttons.
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(viewer)
+    html = client.get(reverse("console:mail:campaign", args=[draft.pk])).content.decode()
+    assert 'id="schedule"' not in html and 'id="cancel"' not in html
+    assert 'id="assign-training"' not in html
