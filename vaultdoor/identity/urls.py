@@ -20,6 +20,7 @@ urlpatterns = [
     path("password/", portal.PasswordChangeView.as_view(), name="password_change"),
     path("logout-everywhere/", portal.LogoutEverywhereView.as_view(),
          name="logout_everywhere"),
+    path("sessions/<int:pk>/end/", portal.EndSessionView.as_view(), name="end_session"),
     path("factors/<str:kind>/<int:pk>/remove/", portal.RemoveFactorView.as_view(),
          name="remove_factor"),
     path("welcome/<str:token>/", portal.WelcomeView.as_view(), name="welcome"),

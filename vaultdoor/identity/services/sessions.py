@@ -64,11 +64,15 @@ def complete_login(request: Any, user: Any, *, method: str) -> None:
            method=method)
 
 
-def end_sessions(account: Account, *, keep: str | None = None) -> int:
-    """Delete the account's sessions from the session store (all but `keep`)."""
+def end_sessions(account: Account, *, keep: str | None = None, only: int | None = None) -> int:
+    """Delete the account's sessions from the session store (all but `keep`; with `only`,
+    just the tracked session of that id)."""
     engine = import_module(settings.SESSION_ENGINE)
     ended = 0
-    for row in account.sessions.exclude(session_key=keep or ""):
+    rows = account.sessions.exclude(session_key=keep or "")
+    if only is not None:
+        rows = rows.filter(pk=only)
+    for row in rows:
         engine.SessionStore(session_key=row.session_key).delete()
         row.delete()
         ended += 1

@@ -38,8 +38,8 @@ PUBLIC = {
 ANY_ACCOUNT = {
     "identity:enrol", "identity:recovery_codes", "identity:step_up", "identity:passkey_register",
     "identity:portal", "identity:password_change", "identity:logout_everywhere",
-    "identity:remove_factor", "mail:mine", "mail:my_training", "mail:training_module",
-    "mail:my_reports", "console:logout",
+    "identity:remove_factor", "identity:end_session", "mail:mine", "mail:my_training",
+    "mail:training_module", "mail:my_reports", "console:logout",
 }
 MACHINES = {
     "api:access-decisions", "api:vetting-webhook", "api:controller-enrol",

@@ -72,6 +72,29 @@ def test_log_out_everywhere_ends_other_sessions(enrolled_user, fake_clock):
         "sessions"] == 2
 
 
+def test_end_one_other_session_from_the_portal(enrolled_user, fake_clock):
+    from vaultdoor.identity.models import AccountSession
+
+    _, secret = enrolled_user
+    desk, phone = Client(), Client()
+    _sign_in(desk, secret, fake_clock)
+    _sign_in(phone, secret, fake_clock)
+    phone_row = AccountSession.objects.get(session_key=phone.session.session_key)
+    desk_row = AccountSession.objects.get(session_key=desk.session.session_key)
+    page = desk.get(reverse("identity:portal")).content.decode()
+    assert reverse("identity:end_session", args=[phone_row.pk]) in page
+    assert reverse("identity:end_session", args=[desk_row.pk]) not in page  # not this one
+    # this session cannot be ended this way, nor someone else's (404 either way)
+    assert desk.post(reverse("identity:end_session", args=[desk_row.pk])).status_code == 404
+    response = desk.post(reverse("identity:end_session", args=[phone_row.pk]))
+    assert response["Location"] == reverse("identity:portal")
+    assert phone.get(reverse("identity:portal")).status_code == 302  # the phone is signed out
+    assert desk.get(reverse("identity:portal")).status_code == 200
+    event = AuditEvent.objects.filter(action="auth.session_expired").last()
+    assert event.context["reason"] == "ended_from_portal"
+    assert desk.post(reverse("identity:end_session", args=[phone_row.pk])).status_code == 404
+
+
 def test_signing_out_forgets_the_session(client, enrolled_user, fake_clock):
     from vaultdoor.identity.models import AccountSession
 

@@ -23,8 +23,8 @@ from ..services.passwords import has_second_factor, password_expires_at
 from ..services.sessions import end_sessions, logout_everywhere, track_session
 from ..stepup import has_recent_second_factor, step_up_redirect
 
-__all__ = ["LogoutEverywhereView", "PasswordChangeView", "PortalView", "RemoveFactorView",
-           "WelcomeView"]
+__all__ = ["EndSessionView", "LogoutEverywhereView", "PasswordChangeView", "PortalView",
+           "RemoveFactorView", "WelcomeView"]
 
 
 class PortalView(LoginRequiredMixin, View):
@@ -99,6 +99,20 @@ class LogoutEverywhereView(LoginRequiredMixin, View):
         logout_everywhere(account_for(request.user), request=request)
         logout(request)
         return HttpResponseRedirect(reverse("identity:login"))
+
+
+class EndSessionView(LoginRequiredMixin, View):
+    """End one of my other sessions (a browser left signed in elsewhere); not this one."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: Any, pk: int) -> Any:
+        account = account_for(request.user)
+        if not end_sessions(account, keep=request.session.session_key, only=pk):
+            raise Http404
+        record("auth.session_expired", actor=request.user.get_username(), request=request,
+               reason="ended_from_portal", sessions=1)
+        return HttpResponseRedirect(reverse("identity:portal"))
 
 
 class RemoveFactorView(LoginRequiredMixin, View):
