@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Max, Min, Q, QuerySet, Value
+from django.db.models import F, Min, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -32,11 +32,29 @@ from .choices import CampaignStatusChoices, SmtpSecurityChoices
 from .models import Campaign, CampaignTarget, SendingProfile
 from .tokens import campaign_token, click_token
 
-__all__ = ["CAMPAIGN_PREFIX", "CampaignError", "Outcome", "RunStats", "SendingError", "add_targets",
-           "campaign_summary", "cancel_campaign", "due_campaigns", "next_slot", "note_fetch",
-           "note_open", "note_report", "note_submit", "profile_password", "release_unconfirmed",
-           "report_from_portal", "run_campaigns",
-           "schedule_campaign", "send_campaign"]
+__all__ = [
+    "CAMPAIGN_PREFIX",
+    "CampaignError",
+    "Outcome",
+    "RunStats",
+    "SendingError",
+    "add_targets",
+    "campaign_summary",
+    "cancel_campaign",
+    "due_campaigns",
+    "next_slot",
+    "note_fetch",
+    "note_open",
+    "note_report",
+    "note_submit",
+    "profile_password",
+    "release_unconfirmed",
+    "report_from_portal",
+    "run_campaigns",
+    "schedule_campaign",
+    "send_campaign",
+    "take_slot",
+]
 
 CAMPAIGN_PREFIX = "campaign:"
 
@@ -306,13 +324,20 @@ def due_campaigns(now: datetime) -> QuerySet:
 
 
 def next_slot(campaign: Campaign) -> datetime | None:
-    """When the campaign may send its next message: one every 60/per_minute seconds after the
-    last claim (kept in the database, so a restarted runner keeps the pace); None if it has
-    never sent."""
-    last = campaign.targets.aggregate(last=Max("claimed_at"))["last"]
-    if last is None:
-        return None
-    return last + timedelta(seconds=60.0 / max(campaign.per_minute, 1))
+    """When the campaign may send its next message (None: at once)."""
+    return campaign.next_send_at
+
+
+def take_slot(campaign: Campaign, now: datetime) -> bool:
+    """Take the campaign's sending slot if it has come, moving the next one 60/per_minute
+    seconds on, in one conditional UPDATE: of several runners only one gets each slot, so
+    the pace holds however many run (and across restarts: it is in the database)."""
+    gap = timedelta(seconds=60.0 / max(campaign.per_minute, 1))
+    taken = bool(Campaign.objects.filter(pk=campaign.pk).filter(
+        Q(next_send_at__isnull=True) | Q(next_send_at__lte=now)).update(next_send_at=now + gap))
+    if taken:
+        campaign.next_send_at = now + gap
+    return taken
 
 
 @dataclass
@@ -379,6 +404,8 @@ def run_campaigns(*, click_base: str, until_idle: bool = False,
                     if until_idle:
                         return stats
                     continue
+                if not take_slot(campaign, now):
+                    continue  # another runner took this slot
                 _start(campaign, now)
                 outcome = _deliver(smtp, campaign, target, click_base=click_base, now=now)
                 if outcome in (Outcome.UNCONFIRMED, Outcome.BROKEN):

@@ -124,6 +124,10 @@ class Campaign(models.Model):
                               default=CampaignStatusChoices.DRAFT)
     scheduled_at = models.DateTimeField(
         null=True, blank=True, help_text="When `vaultdoor mail campaign run` starts sending.")
+    next_send_at = models.DateTimeField(
+        null=True, blank=True, help_text="The next sending slot (every 60/per_minute s), taken "
+                                         "atomically by a runner: the pace holds across "
+                                         "restarts and with several runners.")
     created = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -328,3 +328,17 @@ def test_a_connection_that_broke_before_data_is_retried_on_a_fresh_one(billing, 
     assert len(FakeSMTP.connections) == 2
     assert sorted(FakeSMTP.connections[1].sent) == [f"omar@{ORG}", f"rosa@{ORG}"]
     assert campaign_summary(campaign)["sent"] == 2
+
+
+def test_each_sending_slot_goes_to_one_runner(sink, billing):
+    from vaultdoor.mail.campaigns import take_slot
+
+    campaign = _campaign(sink.port, per_minute=2)
+    other = Campaign.objects.get(pk=campaign.pk)  # a second runner's copy
+    assert take_slot(campaign, START)
+    assert not take_slot(other, START)  # the same slot: taken
+    assert not take_slot(other, START + timedelta(seconds=29))
+    assert take_slot(other, START + timedelta(seconds=30))
+    assert not take_slot(campaign, START + timedelta(seconds=30))
+    campaign.refresh_from_db()
+    assert campaign.next_send_at == START + timedelta(seconds=60)
