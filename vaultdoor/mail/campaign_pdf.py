@@ -174,7 +174,7 @@ def report_pdf(report: CampaignReport, *,
 
     sent_departments = [d for d in report.departments if d["sent"]]
     if sent_departments:
-        _heading(pdf, "Click rate by department")
+        _heading(pdf, "Click rate by department (or role)")
         _hbars(pdf, [(d["department"], d["click_rate"],
                       f"{d['click_rate']:g}% ({d['clicked']} of {d['sent']})")
                      for d in sent_departments], BAD)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from .campaigns import campaign_summary
@@ -21,7 +20,7 @@ __all__ = ["CSV_COLUMNS", "CampaignReport", "campaign_report", "report_csv"]
 FUNNEL = (("sent", "Sent"), ("opened", "Opened"), ("clicked", "Clicked"),
           ("submitted", "Submitted"), ("reported", "Reported"))
 TIMELINE_HOURS = 48
-CSV_COLUMNS = ("name", "address", "department", "sent_at", "opened_at", "clicked_at",
+CSV_COLUMNS = ("name", "address", "department", "role", "sent_at", "opened_at", "clicked_at",
                "submitted_at", "reported_at", "scanner_fetches", "send_error", "training")
 
 
@@ -43,6 +42,18 @@ def _rate(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
+def _role_of(target: CampaignTarget) -> str:
+    role = target.person.role if target.person is not None else None
+    return (role.name or role.code) if role is not None else ""
+
+
+def _group_of(target: CampaignTarget) -> str:
+    """What the 'by department' figures group by: the person's department, else their role
+    (site files carry roles, not departments), else '(none)'."""
+    department = target.person.department if target.person is not None else ""
+    return department or _role_of(target) or "(none)"
+
+
 def _training(target: CampaignTarget, assignments: dict[int, TrainingAssignment]) -> str:
     assignment = assignments.get(target.pk)
     if assignment is None:
@@ -55,20 +66,21 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
     summary = campaign_summary(campaign)
     sent = summary["sent"]
     funnel = [(label, summary[key], _rate(summary[key], sent)) for key, label in FUNNEL]
+    targets = list(campaign.targets.select_related("person__role").order_by("name", "address"))
+    groups: dict[str, dict[str, Any]] = {}
+    for t in targets:
+        group = groups.setdefault(_group_of(t), {
+            "department": _group_of(t), "targets": 0, "sent": 0, "clicked": 0, "submitted": 0,
+            "reported": 0})
+        group["targets"] += 1
+        for key, when in (("sent", t.sent_at), ("clicked", t.clicked_at),
+                          ("submitted", t.submitted_at), ("reported", t.reported_at)):
+            group[key] += when is not None
     departments = []
-    for row in (campaign.targets.values("person__department")
-                .annotate(targets=Count("pk"),
-                          sent=Count("pk", filter=Q(sent_at__isnull=False)),
-                          clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
-                          submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
-                          reported=Count("pk", filter=Q(reported_at__isnull=False)))
-                .order_by("person__department")):
-        departments.append({
-            "department": row["person__department"] or "(none)", "targets": row["targets"],
-            "sent": row["sent"], "clicked": row["clicked"], "submitted": row["submitted"],
-            "reported": row["reported"], "click_rate": _rate(row["clicked"], row["sent"]),
-            "report_rate": _rate(row["reported"], row["sent"]),
-        })
+    for group in groups.values():
+        group["click_rate"] = _rate(group["clicked"], group["sent"])
+        group["report_rate"] = _rate(group["reported"], group["sent"])
+        departments.append(group)
     departments.sort(key=lambda d: (-d["click_rate"], d["department"]))
     timeline = []
     if campaign.started_at is not None:
@@ -79,12 +91,12 @@ def campaign_report(campaign: Campaign) -> CampaignReport:
             if 0 <= hour < TIMELINE_HOURS:
                 buckets[hour] += 1
         timeline = [(f"+{h}h", n) for h, n in enumerate(buckets)]
-    targets = list(campaign.targets.select_related("person").order_by("name", "address"))
     assignments = {a.target_id: a for a in TrainingAssignment.objects.filter(
         target__campaign=campaign)}
     rows = [{
         "name": t.name, "address": t.address,
         "department": t.person.department if t.person else "",
+        "role": _role_of(t),
         "sent_at": t.sent_at, "opened_at": t.opened_at, "clicked_at": t.clicked_at,
         "submitted_at": t.submitted_at, "reported_at": t.reported_at,
         "scanner_fetches": t.scanner_fetches, "send_error": t.send_error,

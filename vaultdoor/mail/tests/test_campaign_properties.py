@@ -24,8 +24,9 @@ cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=4
 def _row(name: str, department: str, error: str) -> dict:
     when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     return {"name": name, "address": "p@lakeside-cs.example", "department": department,
-            "sent_at": when, "opened_at": None, "clicked_at": when, "submitted_at": None,
-            "reported_at": None, "scanner_fetches": 2, "send_error": error, "training": ""}
+            "role": "agent", "sent_at": when, "opened_at": None, "clicked_at": when,
+            "submitted_at": None, "reported_at": None, "scanner_fetches": 2,
+            "send_error": error, "training": ""}
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -36,10 +37,12 @@ def test_csv_round_trips_and_never_starts_a_formula(rows):
     assert tuple(parsed[0]) == CSV_COLUMNS and len(parsed) == len(rows) + 1
     for (name, department, error), line in zip(rows, parsed[1:], strict=True):
         assert len(line) == len(CSV_COLUMNS)
-        for original, cell in ((name, line[0]), (department, line[2]), (error, line[9])):
+        cell_of = dict(zip(CSV_COLUMNS, line, strict=True))
+        for original, cell in ((name, cell_of["name"]), (department, cell_of["department"]),
+                               (error, cell_of["send_error"])):
             assert not cell.startswith(FORMULA)
             assert cell == ("'" + original if original.startswith(FORMULA) else original)
-        assert line[3] == "2026-11-02T09:00:00+00:00" and line[4] == ""
+        assert cell_of["sent_at"] == "2026-11-02T09:00:00+00:00" and cell_of["opened_at"] == ""
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -318,3 +318,22 @@ def test_a_draft_campaign_page(client, django_user_model):
     html = client.get(reverse("console:mail:campaign", args=[draft.pk])).content.decode()
     assert 'id="schedule"' not in html and 'id="cancel"' not in html
     assert 'id="assign-training"' not in html
+
+
+def test_people_without_a_department_are_grouped_by_role(campaign):
+    from vaultdoor.access.models import Role
+    from vaultdoor.people.models import Person
+
+    site = Person.objects.first().site
+    role = Role.objects.create(site=site, code="agent-day", name="Day agent")
+    for n in range(2):
+        person = Person.objects.create(site=site, code=f"R{n}", name=f"Role Person {n}",
+                                       kind="employee", role=role)
+        CampaignTarget.objects.create(campaign=campaign, person=person, address=f"r{n}@{ORG}",
+                                      name=person.name, sent_at=campaign.started_at,
+                                      clicked_at=campaign.started_at if n else None)
+    groups = {d["department"]: d for d in campaign_report(campaign).departments}
+    assert groups["Day agent"]["sent"] == 2 and groups["Day agent"]["click_rate"] == 50.0
+    assert set(groups) == {"Billing", "Sales", "Day agent"}
+    row = next(r for r in campaign_report(campaign).rows if r["name"] == "Role Person 1")
+    assert (row["department"], row["role"]) == ("", "Day agent")
