@@ -149,6 +149,20 @@ def _text(value: object, limit: int) -> str:
     return text[:limit]
 
 
+# URL parameters that are capabilities (whoever holds one may act): never kept in the log.
+SECRET_URL_PARAMETERS = frozenset({"token", "code", "secret", "key"})
+
+
+def _logged_path(request: HttpRequest) -> str:
+    """The request's path with capability parameters (`/m/c/<token>`) blanked out."""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for name, value in (match.kwargs.items() if match is not None else ()):
+        if name in SECRET_URL_PARAMETERS and isinstance(value, str) and value:
+            path = path.replace(value, "[redacted]")
+    return path
+
+
 def _request_context(request: HttpRequest) -> dict[str, Any]:
     meta = request.META
     user = getattr(request, "user", None)
@@ -157,7 +171,7 @@ def _request_context(request: HttpRequest) -> dict[str, Any]:
         "ip": meta.get("REMOTE_ADDR", ""),
         "user_agent": str(meta.get("HTTP_USER_AGENT", ""))[:_USER_AGENT_LIMIT],
         "method": request.method or "",
-        "path": request.path,
+        "path": _logged_path(request),
     }
     if user is not None and user.is_authenticated:
         info["user"] = user.get_username()

@@ -107,3 +107,26 @@ def test_unreadable_signing_key_skips_the_checkpoint_not_the_event(settings, tmp
     assert event.seq == 2
     assert not AuditCheckpoint.objects.exists()
     assert "audit checkpoint at seq 2 skipped" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_capability_in_the_url_never_reaches_the_log(rf):
+    """A click or report link's token (`/m/c/<token>`) acts for whoever holds it: the event
+    keeps the route, not the token; ordinary ids stay."""
+    from django.urls import ResolverMatch
+
+    from vaultdoor.audit import record
+    from vaultdoor.audit.models import AuditEvent
+
+    token = "q7Yc2vXrZb9Lk3Ns"
+    request = rf.get(f"/m/c/{token}")
+    request.resolver_match = ResolverMatch(lambda r: None, (), {"token": token},
+                                           route="m/c/<str:token>")
+    record("auth.login_failed", request=request)
+    other = rf.get("/people/42/")
+    other.resolver_match = ResolverMatch(lambda r: None, (), {"pk": 42}, route="people/<int:pk>/")
+    record("auth.login_failed", request=other)
+    first, second = AuditEvent.objects.order_by("seq")
+    assert token not in str(first.context)
+    assert first.context["request"]["path"] == "/m/c/[redacted]"
+    assert second.context["request"]["path"] == "/people/42/"
