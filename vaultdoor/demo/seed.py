@@ -28,6 +28,7 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
     from vaultdoor.access.services.decide import decide_swipe
     from vaultdoor.access.services.importer import import_site
     from vaultdoor.access.services.pinkey import server_pin_hasher
+    from vaultdoor.demo.campaigns import seed_campaign
     from vaultdoor.demo.vault import seed_vault
     from vaultdoor.engine.sitefile import site_from_data
     from vaultdoor.facilities.models import Site
@@ -35,6 +36,7 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
     if if_empty and Site.objects.exists():
         echo("demo: a site is already there; leaving it as it is")
         seed_vault(echo=echo)  # a demo seeded before the vault existed gets its customers
+        seed_campaign(echo=echo)  # and its awareness campaign
         return
     plan = build_centre(agents=agents, seed=seed)
     echo(f"demo: building {plan.site['site']['name']} with {agents} agents "
@@ -61,6 +63,7 @@ def seed_demo(*, agents: int, seed: int, if_empty: bool,
     record("demo.seed", actor="demo", target_type="site", target_id=DEMO_SITE_ID,
            agents=agents, seed=seed, swipes=len(swipes), outcomes=outcomes)
     seed_vault(echo=echo, today=(now or dt.datetime.now(dt.UTC)).date())
+    seed_campaign(echo=echo, now=now)
     echo(f"demo: site '{DEMO_SITE_ID}' is ready")
 
 
