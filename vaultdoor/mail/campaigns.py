@@ -115,8 +115,11 @@ def _message(campaign: Campaign, target: CampaignTarget, click_base: str) -> Ema
     message["From"] = campaign.from_address
     message["To"] = target.address
     message["Subject"] = campaign.subject
-    message["Message-ID"] = make_msgid(domain="vaultdoor.campaign")
-    message["X-Vaultdoor-Campaign"] = str(campaign.pk)
+    # Nothing in the headers says "exercise": the Message-ID is the sender's domain and the
+    # target's random ref (how a forwarded report is credited), like any other message's.
+    domain = campaign.from_address.rpartition("@")[2].strip(" >") or "localhost"
+    message["Message-ID"] = (f"<{target.message_ref}@{domain}>" if target.message_ref
+                             else make_msgid(domain=domain))
     message.set_content(f"Open: {link}\n")
     message.add_alternative(body, subtype="html")
     return message
@@ -137,9 +140,13 @@ def _claim(target: CampaignTarget, now: datetime) -> bool:
     """Take a target for sending, atomically: of two senders racing, only one wins."""
     from .gateway.queue import new_id
 
-    return bool(CampaignTarget.objects.filter(
+    ref = f"{new_id()}.0"
+    taken = bool(CampaignTarget.objects.filter(
         pk=target.pk, claimed_at__isnull=True, sent_at__isnull=True,
-    ).update(claimed_at=now, message_ref=f"{new_id()}.0"))
+    ).update(claimed_at=now, message_ref=ref))
+    if taken:
+        target.message_ref = ref
+    return taken
 
 
 def _deliver(smtp: smtplib.SMTP, campaign: Campaign, target: CampaignTarget, *,
@@ -608,16 +615,22 @@ def campaign_summary(campaign: Campaign) -> dict[str, int]:
 
 
 def note_report(raw: bytes, reporter: str) -> bool:
-    """A reported message that is a campaign's (its X-Vaultdoor-Campaign header) marks the
-    reporter's target as reported; whether it was one."""
+    """A reported message that is the reporter's campaign message (its Message-ID carries the
+    target's random `message_ref`, which nobody outside can guess) marks the target as
+    reported, once; whether it was one. The Message-ID survives the gateway, which replaces
+    the X-Vaultdoor headers of what it relays."""
     from email import message_from_bytes, policy
 
     try:
-        value = message_from_bytes(raw[:64 * 1024], policy=policy.compat32).get(
-            "X-Vaultdoor-Campaign", "")
-        campaign_id = int(str(value).strip())
+        value = str(message_from_bytes(raw[:64 * 1024], policy=policy.compat32).get(
+            "Message-ID", "") or "")
     except (ValueError, TypeError):
         return False
-    return bool(CampaignTarget.objects.filter(
-        campaign_id=campaign_id, address__iexact=reporter.strip(), reported_at__isnull=True,
-    ).update(reported_at=timezone.now()))
+    ref = value.strip().strip("<>").partition("@")[0]
+    if not ref or len(ref) > 64:
+        return False
+    mine = CampaignTarget.objects.filter(message_ref=ref, address__iexact=reporter.strip())
+    if not mine.exists():
+        return False
+    mine.filter(reported_at__isnull=True).update(reported_at=timezone.now())
+    return True

@@ -20,7 +20,7 @@ from vaultdoor.audit import record
 from vaultdoor.mail.analysis import Report, ScanContext, Scanner, Verdict
 from vaultdoor.mail.analysis.domains import registrable_domain, same_or_subdomain
 from vaultdoor.mail.campaigns import note_report
-from vaultdoor.mail.choices import ReportChannelChoices
+from vaultdoor.mail.choices import ReportChannelChoices, ReportStatusChoices
 from vaultdoor.mail.models import DatabaseCorrespondence, Delivery, PhishReport, QuarantinedMessage
 from vaultdoor.mail.tokens import click_token, report_token
 
@@ -253,4 +253,11 @@ class Processor:
             )
             record("mail.report", actor=reporter[:150], target_type="mail.phishreport",
                    target_id=str(created.pk), channel="forward", verdict=scan.verdict)
-            note_report(reported, reporter)  # a simulated phish reported: well done
+            if note_report(reported, reporter):
+                # A simulated phish reported: well done. It is phishing by definition, so it
+                # leaves the triage queue at once (the reporter sees the outcome).
+                PhishReport.objects.filter(pk=created.pk).update(
+                    status=ReportStatusChoices.PHISHING, triaged_at=timezone.now())
+                record("mail.triage", target_type="mail.phishreport",
+                       target_id=str(created.pk), status=ReportStatusChoices.PHISHING,
+                       exercise=True)

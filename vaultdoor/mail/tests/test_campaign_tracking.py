@@ -28,6 +28,8 @@ TYPED = "Hunter2-Secret-Typed-7731"
 
 @pytest.fixture
 def sent(sink, billing):
+    """The campaign sent to the two Billing people through the sink; (campaign, html by
+    address). The sink's messages are on `campaign.sink_messages`."""
     page = LandingPage.objects.create(name="o365", title="Sign in to your account",
                                       intro="Your mailbox is full.", fields="Email\nPassword")
     campaign = Campaign.objects.create(
@@ -37,6 +39,7 @@ def sent(sink, billing):
         landing_page=page)
     add_targets(campaign, department="billing")
     assert send_campaign(campaign, click_base="https://vd.example", sleep=lambda s: None) == 2
+    campaign.sink_messages = sink.messages
     html = {}
     for message in sink.messages:
         html[message.rcpt_tos[0]] = message_from_bytes(message.data, policy=policy.default
@@ -159,3 +162,46 @@ def test_cli_landing_page(billing, tmp_path):
     ok = runner.invoke(mail, [*base, "--landing-page", "payroll"])
     assert ok.exit_code == 0, ok.output
     assert Campaign.objects.get(name="c1").landing_page == page
+
+
+def _forward(gateway_port: int, reporter: str, original: bytes) -> None:
+    from email.message import EmailMessage
+
+    from .test_gateway import send
+
+    forward = EmailMessage()
+    forward["From"] = reporter
+    forward["To"] = f"report-phish@{ORG}"
+    forward["Subject"] = "Fwd: mailbox full?"
+    forward.set_content("Is this real?")
+    forward.add_attachment(message_from_bytes(original, policy=policy.default))
+    send(gateway_port, reporter, [f"report-phish@{ORG}"], forward.as_bytes(policy=policy.SMTP))
+
+
+def test_a_forwarded_exercise_is_credited_and_leaves_the_triage_queue(sent, make_gateway):
+    from vaultdoor.audit.models import AuditEvent
+    from vaultdoor.mail.models import PhishReport
+
+    from .conftest import wait_for
+
+    campaign, _html = sent
+    rosa = CampaignTarget.objects.get(address=f"rosa@{ORG}")
+    to_rosa = next(m for m in campaign.sink_messages if m.rcpt_tos == [f"rosa@{ORG}"])
+    headers = message_from_bytes(to_rosa.data, policy=policy.default)
+    # Nothing in the headers says "exercise".
+    assert "X-Vaultdoor-Campaign" not in headers and "vaultdoor" not in headers["Message-ID"]
+    assert headers["Message-ID"] == f"<{rosa.message_ref}@m1crosoft-support.example>"
+    gateway = make_gateway()
+    _forward(gateway.port, f"rosa@{ORG}", to_rosa.data)
+    assert wait_for(lambda: PhishReport.objects.exists())
+    report = PhishReport.objects.get()
+    assert wait_for(lambda: PhishReport.objects.get().status == "phishing")
+    rosa.refresh_from_db()
+    assert rosa.reported_at is not None
+    assert AuditEvent.objects.filter(action="mail.triage", target_id=str(report.pk)).exists()
+    # Omar forwards Rosa's copy: not his message, so not credited, and left for triage.
+    _forward(gateway.port, f"omar@{ORG}", to_rosa.data)
+    assert wait_for(lambda: PhishReport.objects.count() == 2)
+    omar_report = PhishReport.objects.get(reporter=f"omar@{ORG}")
+    assert omar_report.status == "new"
+    assert CampaignTarget.objects.get(address=f"omar@{ORG}").reported_at is None
