@@ -8,6 +8,10 @@ An outbound entry is removed only after the next hop accepted it. A permanent re
 to `failed/` for an operator: kept, never silently dropped.
 
 Each entry is one file: a JSON envelope on the first line, then the message bytes.
+
+The worker handles entries in batches (`DiskQueue.batch()`): every file is still fsynced
+before it counts, but a directory is fsynced once per batch instead of once per entry, and
+the removal of an incoming entry waits until the outbound entries made from it are durable.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +79,42 @@ class DiskQueue:
         self.root = Path(root)
         for name in (INCOMING, OUTBOUND, FAILED, TMP):
             (self.root / name).mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._batches = threading.local()  # the listener thread never batches
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the directory fsyncs of this thread's writes and removals.
+
+        Inside, a written entry is fsynced and renamed into place as always, but its directory
+        is fsynced at the end; removing an incoming entry is deferred to the end, after the
+        outbound directory is fsynced, so that its outbound entries are on disk first; other
+        removals happen at once (a crashed process never sees them again) and only their
+        directory fsync waits. On the way out, even after an error, everything done so far
+        is made durable.
+        """
+        if getattr(self._batches, "dirty", None) is not None:
+            yield  # nested: the outer batch finishes
+            return
+        self._batches.dirty = set()
+        self._batches.incoming = []
+        try:
+            yield
+        finally:
+            dirty, removals = self._batches.dirty, self._batches.incoming
+            self._batches.dirty = self._batches.incoming = None
+            for folder in sorted(dirty - {INCOMING}):
+                _fsync_dir(self.root / folder)
+            for path in removals:
+                path.unlink(missing_ok=True)
+            if removals or INCOMING in dirty:
+                _fsync_dir(self.root / INCOMING)
+
+    def _sync_dir(self, folder: Path) -> None:
+        dirty = getattr(self._batches, "dirty", None)
+        if dirty is None:
+            _fsync_dir(folder)
+        else:
+            dirty.add(folder.name)
 
     def _write(self, folder: str, entry: Entry) -> Path:
         header = json.dumps(entry.envelope(), ensure_ascii=True).encode() + b"\n"
@@ -89,7 +131,7 @@ class DiskQueue:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        _fsync_dir(self.root / folder)
+        self._sync_dir(self.root / folder)
         return final
 
     def put_incoming(self, entry: Entry) -> Path:
@@ -134,8 +176,12 @@ class DiskQueue:
 
     def remove(self, path: Path) -> None:
         """Remove an entry that has been dealt with (and make the removal durable)."""
+        removals = getattr(self._batches, "incoming", None)
+        if removals is not None and path.parent == self.root / INCOMING:
+            removals.append(path)  # after its outbound entries are durable: see batch()
+            return
         path.unlink(missing_ok=True)
-        _fsync_dir(path.parent)
+        self._sync_dir(path.parent)
 
     def move_to_failed(self, path: Path) -> Path:
         target = self.root / FAILED / path.name

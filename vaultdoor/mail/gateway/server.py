@@ -24,6 +24,7 @@ __all__ = ["Gateway", "GatewayHandler", "Worker"]
 
 logger = logging.getLogger(__name__)
 MAX_ADDRESS = 254
+BATCH = 50  # entries handled per worker pass between directory fsyncs
 
 
 class GatewayHandler:
@@ -86,10 +87,10 @@ class Worker:
     def _backoff(self, failures: int) -> float:
         return min(self.config.retry_base * (2 ** max(failures - 1, 0)), self.config.retry_max)
 
-    def process_incoming(self) -> int:
+    def process_incoming(self, limit: int = BATCH) -> int:
         done = 0
         for path in self.queue.incoming():
-            if self.stopping.is_set():
+            if self.stopping.is_set() or done >= limit:
                 break
             if time.time() < self.not_before.get(path.name, 0.0):
                 continue
@@ -109,12 +110,20 @@ class Worker:
                 logger.exception("processing %s failed (attempt %d)", path.name, failures)
         return done
 
-    def relay_outbound(self) -> int:
-        sent = 0
+    def relay_outbound(self, limit: int = BATCH) -> int:
+        sent: list[str] = []  # queue ids
+        try:
+            self._relay(sent, limit)
+        finally:
+            self.relayed += len(sent)
+            self.delivered(sent)
+        return len(sent)
+
+    def _relay(self, sent: list[str], limit: int) -> None:
         if time.time() < self.hop_down_until:
-            return 0
+            return
         for path in self.queue.outbound():
-            if self.stopping.is_set():
+            if self.stopping.is_set() or len(sent) >= limit:
                 break
             if time.time() < self.not_before.get(path.name, 0.0):
                 continue
@@ -147,21 +156,21 @@ class Worker:
             self.queue.remove(path)
             self.attempts.pop(path.name, None)
             self.not_before.pop(path.name, None)
-            self.delivered(entry)
-            sent += 1
-        self.relayed += sent
-        return sent
+            sent.append(entry.id)
 
-    def delivered(self, entry: Entry) -> None:
-        """Note the hand-over (Delivery.relayed_at); a failure here never re-sends."""
+    def delivered(self, refs: list[str]) -> None:
+        """Note the hand-overs (Delivery.relayed_at), one UPDATE for a batch; a failure here
+        never re-sends."""
+        if not refs:
+            return
         try:
             from django.utils import timezone
 
             from vaultdoor.mail.models import Delivery
 
-            Delivery.objects.filter(ref=entry.id).update(relayed_at=timezone.now())
-        except Exception:  # the message is delivered; the timestamp is a nicety
-            logger.exception("could not note delivery of %s", entry.id)
+            Delivery.objects.filter(ref__in=refs).update(relayed_at=timezone.now())
+        except Exception:  # the messages are delivered; the timestamp is a nicety
+            logger.exception("could not note delivery of %d messages", len(refs))
 
     def next_wait(self) -> float:
         """Seconds until something may be due (at most one)."""
@@ -176,8 +185,12 @@ class Worker:
             while not self.stopping.is_set():
                 self.wake.clear()
                 close_old_connections()
-                busy = self.process_incoming()
-                busy += self.relay_outbound()
+                # Batches: one directory fsync per folder and pass instead of per message;
+                # incoming entries are removed (durably) before any of theirs is relayed.
+                with self.queue.batch():
+                    busy = self.process_incoming()
+                with self.queue.batch():
+                    busy += self.relay_outbound()
                 if not busy:
                     self.wake.wait(self.next_wait())
         finally:
