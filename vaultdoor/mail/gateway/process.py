@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 from email import message_from_bytes, policy
 from email.message import Message
@@ -44,10 +45,17 @@ def person_for(address: str):
     return getattr(account, "person", None)
 
 
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
 def summary_headers(raw: bytes) -> dict[str, str]:
     """From, Subject and Message-ID of a message, as plain short strings (never raises)."""
+    head = raw[:256 * 1024]
+    blank = _BLANK_LINE.search(head)
+    if blank:  # only the header section: the body is what parsing would spend its time on
+        head = head[:blank.start()]
     try:
-        message = message_from_bytes(raw[:256 * 1024], policy=policy.compat32)
+        message = message_from_bytes(head, policy=policy.compat32)
     except Exception:  # hostile bytes: no summary rather than no quarantine
         return {"from": "", "subject": "", "message_id": ""}
 
@@ -72,10 +80,10 @@ def _own(address: str, own_domains: Sequence[str]) -> bool:
 
 def prepare_delivery(queue: DiskQueue, config: GatewayConfig, entry: Entry, report: Report,
                      recipients: Sequence[str], *, banner_sender: str | None,
-                     received: dt.datetime) -> int:
+                     received: dt.datetime, headers: dict[str, str] | None = None) -> int:
     """Write one rewritten outbound entry per recipient (and its Delivery row); the number
     written. Raises RewriteError when the message cannot be rewritten."""
-    headers = summary_headers(entry.data)
+    headers = headers if headers is not None else summary_headers(entry.data)
     verdict_header = {"X-Vaultdoor-Verdict": f"{report.verdict}; score={report.score:.2f}"}
     written = 0
     for n, recipient in enumerate(recipients):
@@ -186,7 +194,8 @@ class Processor:
                       else f"unreadable message: {report.error}")
             self._quarantine(entry, recipients, report, reason, received)
             return "quarantined"
-        sender = self._sender(entry)
+        headers = summary_headers(entry.data)
+        sender = self._sender(entry, headers)
         known = True
         if sender and not _own(sender, self.own_domains or [r.rpartition("@")[2] for r in
                                                               recipients]):
@@ -195,7 +204,8 @@ class Processor:
         try:
             with transaction.atomic():
                 prepare_delivery(self.queue, self.config, entry, report, recipients,
-                                 banner_sender=None if known else sender, received=received)
+                                 banner_sender=None if known else sender, received=received,
+                                 headers=headers)
         except RewriteError as exc:
             self._quarantine(entry, recipients, report, f"could not protect its links: {exc}",
                              received)
@@ -203,11 +213,10 @@ class Processor:
         return "delivered"
 
     @staticmethod
-    def _sender(entry: Entry) -> str:
+    def _sender(entry: Entry, headers: dict[str, str]) -> str:
         """The From address people see (the envelope sender when there is none)."""
         from email.utils import getaddresses
 
-        headers = summary_headers(entry.data)
         found = [a for _, a in getaddresses([headers["from"]]) if "@" in a]
         return (found[0] if found else entry.mail_from).strip().lower()
 
