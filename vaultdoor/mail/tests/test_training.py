@@ -241,3 +241,13 @@ def test_console_training_list(client, billing, django_user_model):
     assign_role(account_for(agent), "agent")
     client.force_login(agent)
     assert client.get(url).status_code == 403
+
+
+def test_the_account_page_says_how_much_training_is_waiting(client, billing):
+    campaign = _campaign()
+    _click(campaign, f"rosa@{ORG}")
+    _login(client, billing[0])
+    page = client.get(reverse("identity:portal")).content.decode()
+    assert 'id="training-to-do">1 to do<' in page
+    TrainingAssignment.objects.update(completed_at=campaign.created)
+    assert "training-to-do" not in client.get(reverse("identity:portal")).content.decode()
