@@ -40,7 +40,9 @@ __all__ = [
     "SendingError",
     "add_targets",
     "campaign_summary",
+    "campaign_target_for",
     "cancel_campaign",
+    "credit_exercise_report",
     "due_campaigns",
     "next_slot",
     "note_fetch",
@@ -614,6 +616,33 @@ def campaign_summary(campaign: Campaign) -> dict[str, int]:
     return {k: int(v or 0) for k, v in counts.items()}
 
 
+def campaign_target_for(message_id: str, reporter: str) -> CampaignTarget | None:
+    """The reporter's own campaign target whose message had this Message-ID (its local part is
+    the target's random `message_ref`), if any."""
+    ref = (message_id or "").strip().strip("<>").partition("@")[0]
+    if not ref or len(ref) > 64:
+        return None
+    return CampaignTarget.objects.filter(message_ref=ref,
+                                         address__iexact=reporter.strip()).first()
+
+
+def credit_exercise_report(report: Any, target: CampaignTarget) -> None:
+    """A report of a simulated phish: the target is credited (once) and the report, phishing
+    by definition, leaves the triage queue at once (audited), so the reporter sees it."""
+    from .choices import ReportStatusChoices
+    from .models import PhishReport
+
+    now = timezone.now()
+    with transaction.atomic():
+        CampaignTarget.objects.filter(pk=target.pk, reported_at__isnull=True).update(
+            reported_at=now)
+        if PhishReport.objects.filter(pk=report.pk, status=ReportStatusChoices.NEW).update(
+                status=ReportStatusChoices.PHISHING, triaged_at=now):
+            record("mail.triage", target_type="mail.phishreport", target_id=str(report.pk),
+                   status=ReportStatusChoices.PHISHING, exercise=True,
+                   campaign=target.campaign_id)
+
+
 def note_report(raw: bytes, reporter: str) -> bool:
     """A reported message that is the reporter's campaign message (its Message-ID carries the
     target's random `message_ref`, which nobody outside can guess) marks the target as
@@ -626,11 +655,9 @@ def note_report(raw: bytes, reporter: str) -> bool:
             "Message-ID", "") or "")
     except (ValueError, TypeError):
         return False
-    ref = value.strip().strip("<>").partition("@")[0]
-    if not ref or len(ref) > 64:
+    target = campaign_target_for(value, reporter)
+    if target is None:
         return False
-    mine = CampaignTarget.objects.filter(message_ref=ref, address__iexact=reporter.strip())
-    if not mine.exists():
-        return False
-    mine.filter(reported_at__isnull=True).update(reported_at=timezone.now())
+    CampaignTarget.objects.filter(pk=target.pk, reported_at__isnull=True).update(
+        reported_at=timezone.now())
     return True

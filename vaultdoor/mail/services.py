@@ -84,6 +84,13 @@ def one_click_report(token: ReportToken, request: HttpRequest) -> tuple[PhishRep
         )
         record("mail.report", actor=token.recipient[:150], target_type="mail.phishreport",
                target_id=str(report.pk), request=request, channel="one_click")
+        if delivery is not None and delivery.message_id:
+            from .campaigns import campaign_target_for, credit_exercise_report
+
+            # A campaign message that came through the gateway (its Message-ID kept).
+            target = campaign_target_for(delivery.message_id, token.recipient)
+            if target is not None:
+                credit_exercise_report(report, target)
     return report, True
 
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from vaultdoor.audit import record
 from vaultdoor.mail.analysis import Report, ScanContext, Scanner, Verdict
 from vaultdoor.mail.analysis.domains import registrable_domain, same_or_subdomain
-from vaultdoor.mail.campaigns import note_report
-from vaultdoor.mail.choices import ReportChannelChoices, ReportStatusChoices
+from vaultdoor.mail.campaigns import campaign_target_for, credit_exercise_report
+from vaultdoor.mail.choices import ReportChannelChoices
 from vaultdoor.mail.models import DatabaseCorrespondence, Delivery, PhishReport, QuarantinedMessage
 from vaultdoor.mail.tokens import click_token, report_token
 
@@ -262,11 +262,6 @@ class Processor:
             )
             record("mail.report", actor=reporter[:150], target_type="mail.phishreport",
                    target_id=str(created.pk), channel="forward", verdict=scan.verdict)
-            if note_report(reported, reporter):
-                # A simulated phish reported: well done. It is phishing by definition, so it
-                # leaves the triage queue at once (the reporter sees the outcome).
-                PhishReport.objects.filter(pk=created.pk).update(
-                    status=ReportStatusChoices.PHISHING, triaged_at=timezone.now())
-                record("mail.triage", target_type="mail.phishreport",
-                       target_id=str(created.pk), status=ReportStatusChoices.PHISHING,
-                       exercise=True)
+            target = campaign_target_for(headers["message_id"], reporter)
+            if target is not None:  # a simulated phish reported: well done
+                credit_exercise_report(created, target)

@@ -251,3 +251,32 @@ def test_the_account_page_says_how_much_training_is_waiting(client, billing):
     assert 'id="training-to-do">1 to do<' in page
     TrainingAssignment.objects.update(completed_at=campaign.created)
     assert "training-to-do" not in client.get(reverse("identity:portal")).content.decode()
+
+
+def test_a_campaign_message_that_came_through_the_gateway(client, billing, sink):
+    """Listed once in /m/mine/ (as the delivery), and its one-click report is credited to the
+    campaign and leaves the triage queue."""
+    from vaultdoor.mail.campaigns import send_campaign
+    from vaultdoor.mail.models import Delivery
+
+    campaign = _campaign(smtp_port=sink.port, per_minute=6000)
+    send_campaign(campaign, click_base="https://vd.example", sleep=lambda s: None)
+    rosa = campaign.targets.get(address=f"rosa@{ORG}")
+    Delivery.objects.create(ref="18f0a1b2c3d4e5f6a7b8.0", recipient=f"rosa@{ORG}",
+                            from_header="ap@vendor.example", subject="Overdue invoice",
+                            message_id=f"<{rosa.message_ref}@vendor.example>", verdict="clean")
+    _login(client, billing[0])
+    page = client.get(reverse("mail:mine")).content.decode()
+    assert page.count("Overdue invoice") == 1 and "18f0a1b2c3d4e5f6a7b8.0" in page
+    client.post(reverse("mail:mine"), {"ref": "18f0a1b2c3d4e5f6a7b8.0"})
+    report = PhishReport.objects.get()
+    assert report.status == "phishing" and report.triaged_at is not None
+    rosa.refresh_from_db()
+    assert rosa.reported_at is not None
+    assert AuditEvent.objects.filter(action="mail.triage", target_id=str(report.pk)).exists()
+    # Omar's report of a message whose id is Rosa's exercise: not credited, left for triage.
+    Delivery.objects.create(ref="18f0a1b2c3d4e5f6a7b9.0", recipient=f"omar@{ORG}",
+                            message_id=f"<{rosa.message_ref}@vendor.example>", verdict="clean")
+    _login(client, billing[1])
+    client.post(reverse("mail:mine"), {"ref": "18f0a1b2c3d4e5f6a7b9.0"})
+    assert PhishReport.objects.get(reporter=f"omar@{ORG}").status == "new"

@@ -60,9 +60,13 @@ class MyMailView(LoginRequiredMixin, TemplateView):
         rows = [{"ref": d.ref, "at": d.received_at,
                  "sender": d.from_header or d.envelope_sender, "subject": d.subject,
                  "reported": d.ref in reported} for d in deliveries]
+        # A campaign message that came through the gateway is a delivery already.
+        through_gateway = {d.message_id.strip().strip("<>").partition("@")[0]
+                           for d in deliveries if d.message_id}
         rows += [{"ref": t.message_ref, "at": t.sent_at, "sender": t.campaign.from_address,
                   "subject": t.campaign.subject, "reported": t.reported_at is not None}
-                 for t in self._my_exercises().order_by("-sent_at")[:SHOWN]]
+                 for t in self._my_exercises().order_by("-sent_at")[:SHOWN]
+                 if t.message_ref not in through_gateway]
         rows.sort(key=lambda row: row["at"], reverse=True)
         context.update(rows=rows[:SHOWN], address=self.request.user.email)
         return context
