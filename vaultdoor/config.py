@@ -44,7 +44,13 @@ def data_dir(create: bool = True) -> Path:
     """The one directory that holds all state (`VAULTDOOR_DATA_DIR`, default `./var`)."""
     path = Path(env("DATA_DIR") or "var").expanduser().resolve()
     if create:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"VAULTDOOR_DATA_DIR: {path} is not a directory")
+        try:
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise ConfigError(
+                f"VAULTDOOR_DATA_DIR: cannot create {path}: {exc.strerror or exc}") from exc
     return path
 
 
@@ -65,17 +71,22 @@ def read_secret(reference: str, *, variable: str) -> bytes:
 def secret_file(name: str, *, nbytes: int = 32, directory: Path | None = None) -> bytes:
     """A random secret kept in `<data dir>/secrets/<name>`, created (0600) on first use."""
     folder = (directory or data_dir()) / "secrets"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / name
     try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return path.read_bytes()
     except FileNotFoundError:
         pass
+    except OSError as exc:
+        raise ConfigError(f"cannot read the secret {path}: {exc.strerror or exc}") from exc
     value = secrets.token_bytes(nbytes)
     # Write aside, then link into place: two processes starting at once agree on one secret,
     # and nobody ever reads a half-written file.
     tmp = folder / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise ConfigError(f"cannot create the secret {path}: {exc.strerror or exc}") from exc
     with os.fdopen(fd, "wb") as handle:
         handle.write(value)
         handle.flush()

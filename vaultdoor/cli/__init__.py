@@ -54,6 +54,13 @@ class LazyGroup(click.Group):
         command: click.Command = getattr(module, attribute)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        # Bad settings and a missing or unreachable database: one line, never a traceback.
+        from vaultdoor.cli._output import operator_errors
+
+        with operator_errors():
+            return super().invoke(ctx)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="vaultdoor")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "fail", "print_json"]
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "database_problem", "fail", "operator_errors",
+           "print_json", "read_text", "write_text_atomic"]
 
 EXIT_FAILED = 1  # the operation ran and said no (verification failed, password rejected)
 EXIT_INVALID = 2  # the input was invalid (site file, swipe file, arguments)
@@ -21,3 +26,87 @@ def fail(message: str, *, status: int = EXIT_FAILED) -> NoReturn:
 
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, separators=(", ", ": ")))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0].strip() if text else type(exc).__name__
+
+
+_NOT_MIGRATED = ("no such table", "no such column", "does not exist")
+
+
+def database_problem(exc: BaseException) -> str:
+    """What an operator should read for a `django.db.DatabaseError` (never its traceback)."""
+    from django.db import DataError, IntegrityError, OperationalError
+
+    first = _first_line(exc)
+    if isinstance(exc, OperationalError) and any(
+            marker in first for marker in ("connect", "unable to open database")):
+        return f"cannot reach the database ({first}); check VAULTDOOR_DATABASE_URL"
+    if any(marker in first for marker in _NOT_MIGRATED):
+        return f"the database is not set up ({first}): run `vaultdoor init` first"
+    if isinstance(exc, DataError):
+        return f"the database refused a value ({first}); nothing was saved"
+    if isinstance(exc, IntegrityError):
+        return f"the database refused the change ({first}); nothing was saved"
+    return f"database error: {first}"
+
+
+@contextlib.contextmanager
+def operator_errors() -> Iterator[None]:
+    """Around every command: a bad `VAULTDOOR_*` setting, a database that is missing, not
+    migrated or unreachable become one `error:` line and a non-zero exit, not a traceback.
+
+    Configuration is the operator's input (exit 2); a database failure is operational
+    (exit 1). Django is consulted only if a command already loaded it, so the commands that
+    never import Django (site validate, access simulate, edge) stay that way.
+    """
+    from vaultdoor.config import ConfigError
+
+    try:
+        yield
+    except ConfigError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    except Exception as exc:
+        if "django" not in sys.modules:
+            raise
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            fail(database_problem(exc), status=EXIT_FAILED)
+        if isinstance(exc, ImproperlyConfigured):
+            fail(f"configuration: {_first_line(exc)}", status=EXIT_INVALID)
+        raise
+
+
+def read_text(file: Path, *, encoding: str = "utf-8-sig") -> str:
+    """The text of FILE (`-`: standard input), or one line naming the file (and the line that
+    is not UTF-8) and exit 2. A leading byte-order mark is dropped; line ends are kept as
+    written (so the csv module sees a line break inside a quoted field)."""
+    try:
+        data = click.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}", status=EXIT_INVALID)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        fail(f"{file}: line {line} is not UTF-8 text (save the file as UTF-8)",
+             status=EXIT_INVALID)
+
+
+def write_text_atomic(file: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """Write FILE whole or not at all: a temporary file beside it, renamed into place.
+    An interrupted or failed write leaves FILE as it was; failing, one line and exit 1."""
+    tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding=encoding, newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, file)
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

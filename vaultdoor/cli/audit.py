@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli import _django
-from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, database_problem, fail, print_json
 
 __all__ = ["audit"]
 
@@ -49,8 +49,7 @@ def _database_errors() -> Iterator[None]:
     try:
         yield
     except DatabaseError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        fail(f"cannot use the audit log: {first} (has `vaultdoor init` run?)", status=EXIT_FAILED)
+        fail(f"cannot use the audit log: {database_problem(exc)}", status=EXIT_FAILED)
 
 
 def _load_keys(paths: tuple[Path, ...]) -> list:

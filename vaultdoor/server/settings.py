@@ -91,7 +91,12 @@ TEMPLATES = [
 # Tests on PostgreSQL pass its URL in VAULTDOOR_TEST_DATABASE_URL.
 _db_url = config.env("TEST_DATABASE_URL") or config.env("DATABASE_URL")
 if _db_url:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    try:
+        DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    except ValueError as exc:  # dj_database_url.ParseError; the URL (a password?) is not echoed
+        raise config.ConfigError(
+            "VAULTDOOR_DATABASE_URL: not a valid URL (like postgresql://user@host:5432/name; "
+            "quote special characters in the password)") from exc
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise config.ConfigError("VAULTDOOR_DATABASE_URL: only postgresql:// URLs are supported")
 else:
@@ -205,12 +210,17 @@ SPECTACULAR_SETTINGS = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "vaultdoor.server.errors.AlwaysSafeExceptionReporterFilter"
 
 # --- logging: to stderr, never request bodies or secrets ----------------------------------------
+_LOG_LEVEL = (config.env("LOG_LEVEL") or "INFO").strip().upper()
+if _LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise config.ConfigError(
+        f"VAULTDOOR_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, "
+        f"got {config.env('LOG_LEVEL')!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["stderr"], "level": config.env("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["stderr"], "level": _LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
 

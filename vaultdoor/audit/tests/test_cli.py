@@ -102,5 +102,5 @@ def test_missing_tables_are_one_line(monkeypatch):
     monkeypatch.setattr("vaultdoor.audit.verify.verify_database", broken)
     result = run("verify", "--no-progress")
     assert result.exit_code == 1
-    assert result.output == ("error: cannot use the audit log: no such table: audit_auditevent "
-                             "(has `vaultdoor init` run?)\n")
+    assert result.output == ("error: cannot use the audit log: the database is not set up "
+                             "(no such table: audit_auditevent): run `vaultdoor init` first\n")

@@ -1,0 +1,85 @@
+"""Bad input across the `vaultdoor` command line: one clear `error:` line naming the field,
+file, line or setting; a non-zero exit (2 for input and configuration, 1 for operational
+failures); never a traceback; nothing half written.
+
+Settings and a missing or unreachable database are read when Django starts, so those cases
+run the real command in a subprocess with its own data directory; the rest use CliRunner.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-c", "from vaultdoor.cli import main; main()"]
+SPEC = Path(__file__).resolve().parents[1] / "engine" / "data" / "example-site.yaml"
+
+
+def vaultdoor(*args: str, data_dir: Path, env: dict[str, str] | None = None,
+              stdin: bytes = b"") -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith("VAULTDOOR_") and k != "DJANGO_SETTINGS_MODULE"}
+    environ["VAULTDOOR_DATA_DIR"] = str(data_dir)
+    environ.update(env or {})
+    done = subprocess.run([*CLI, *args], input=stdin, capture_output=True, env=environ,
+                          timeout=120, check=False)
+    return subprocess.CompletedProcess(done.args, done.returncode,
+                                       done.stdout.decode(errors="replace"),
+                                       done.stderr.decode(errors="replace"))
+
+
+def one_error(result: subprocess.CompletedProcess[str], status: int, *words: str) -> None:
+    """Exactly one `error:` line on stderr, containing `words`; no traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == status, (result.returncode, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+# --- before `vaultdoor init`, and a database that cannot be reached ------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("controller", "list"),
+    ("site", "import", str(SPEC)),
+    ("user", "create", "--role", "it", "--username", "bob"),
+    ("vetting", "refresh"),
+])
+def test_before_init_says_run_init(tmp_path: Path, args: tuple[str, ...]) -> None:
+    one_error(vaultdoor(*args, data_dir=tmp_path), 1, "not set up", "vaultdoor init")
+
+
+@pytest.mark.parametrize("args", [("init",), ("controller", "list")])
+def test_unreachable_postgresql_is_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = vaultdoor(*args, data_dir=tmp_path, env={
+        "VAULTDOOR_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/x"})
+    one_error(result, 1, "cannot reach the database", "VAULTDOOR_DATABASE_URL")
+
+
+# --- bad VAULTDOOR_* settings -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("variable", "value", "words"), [
+    ("VAULTDOOR_ENV", "bogus", ["VAULTDOOR_ENV"]),
+    ("VAULTDOOR_DEBUG", "maybe", ["VAULTDOOR_DEBUG", "true or false"]),
+    ("VAULTDOOR_SECRET_KEY", "inline-secret", ["VAULTDOOR_SECRET_KEY", "file reference"]),
+    ("VAULTDOOR_SECRET_KEY", "file:/nonexistent/key", ["VAULTDOOR_SECRET_KEY", "cannot read"]),
+    ("VAULTDOOR_DATABASE_URL", "mysql://x/y", ["VAULTDOOR_DATABASE_URL", "postgresql"]),
+    ("VAULTDOOR_DATABASE_URL", "postgresql://u:p@ss@h:x/db", ["VAULTDOOR_DATABASE_URL"]),
+    ("VAULTDOOR_LOG_LEVEL", "LOUD", ["VAULTDOOR_LOG_LEVEL", "INFO"]),
+])
+def test_bad_setting_names_the_variable(tmp_path: Path, variable: str, value: str,
+                                        words: list[str]) -> None:
+    result = vaultdoor("controller", "list", data_dir=tmp_path, env={variable: value})
+    one_error(result, 2, *words)
+    assert "p@ss" not in result.stderr  # a database password is never echoed
+
+
+def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    one_error(vaultdoor("init", data_dir=not_a_dir), 2, "VAULTDOOR_DATA_DIR", "not a directory")
