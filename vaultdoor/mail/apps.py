@@ -11,3 +11,6 @@ class MailConfig(AppConfig):
     label = "mail"
     verbose_name = "Mail defence"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the settings checks

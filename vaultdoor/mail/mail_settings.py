@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["gateway_settings", "queue_dir"]
+__all__ = ["DEFAULT_LINK_MAX_AGE_DAYS", "gateway_settings", "link_max_age", "queue_dir"]
+
+DEFAULT_LINK_MAX_AGE_DAYS = 90
+MAX_LINK_MAX_AGE_DAYS = 3650
 
 
 def queue_dir() -> Path:
@@ -23,3 +26,19 @@ def gateway_settings() -> dict:
         "org_domains": tuple(env_list("ORG_DOMAINS")),
         "report_address": (env("MAIL_REPORT_ADDRESS") or "").strip().lower(),
     }
+
+
+def link_max_age() -> float:
+    """Seconds a click-time link keeps working after delivery:
+    VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS, whole days, default 90. Raises ConfigError (naming the
+    variable) for anything but a whole number from 1 to 3650: a link that never expires is
+    a signed redirect anyone holding an old message can use for ever."""
+    from vaultdoor.config import ConfigError, env
+
+    raw = (env("MAIL_LINK_MAX_AGE_DAYS") or "").strip()
+    if not raw:
+        return DEFAULT_LINK_MAX_AGE_DAYS * 86400.0
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LINK_MAX_AGE_DAYS:
+        raise ConfigError(f"VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS: expected a whole number of days "
+                          f"from 1 to {MAX_LINK_MAX_AGE_DAYS}, got {raw!r}")
+    return int(raw) * 86400.0

@@ -52,6 +52,10 @@ class ClickToken:
     delivered_at: float
     verdict: str
 
+    def expired(self, max_age: float, now: float | None = None) -> bool:
+        """Whether the link is older than `max_age` seconds (counted from delivery)."""
+        return (time.time() if now is None else now) - self.delivered_at > max_age
+
 
 @dataclass(frozen=True)
 class ReportToken:

@@ -8,6 +8,7 @@ prefetches and scanners' fetches are recorded as what they are and never redirec
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,15 +20,25 @@ from django.views import View
 from ..campaigns import CAMPAIGN_PREFIX
 from ..choices import ClickKindChoices
 from ..clicktime import EARLY_SECONDS, UrlCheck, check_url, classify_fetch, csp_origin
-from ..mail_settings import gateway_settings
+from ..mail_settings import gateway_settings, link_max_age
 from ..services import one_click_report, record_click
 from ..tokens import ClickToken, InvalidToken, read_click_token, read_report_token
 
 __all__ = ["ClickView", "ReportLinkView"]
 
+logger = logging.getLogger(__name__)
+
 
 def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "mail/link_invalid.html", status=400)
+
+
+def _expired(request: HttpRequest, clicked: ClickToken) -> HttpResponse:
+    """410 Gone: the link is genuine but older than VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS. Neither
+    redirected nor counted as a click, and the target is not shown."""
+    logger.info("expired click-time link for delivery %s", clicked.ref)
+    days = round(link_max_age() / 86400)
+    return _private(render(request, "mail/link_expired.html", {"days": days}, status=410))
 
 
 def _page(request: HttpRequest, template: str, token: ClickToken, check: UrlCheck,
@@ -63,11 +74,15 @@ class ClickView(View):
 
     http_method_names = ["get", "head", "post"]
 
-    def _read(self, token: str) -> tuple[ClickToken, UrlCheck] | None:
+    def _read(self, token: str) -> tuple[ClickToken, UrlCheck] | ClickToken | None:
+        """The token and the check of its URL; only the token when it has expired; None when
+        it is not genuine."""
         try:
             clicked = read_click_token(token)
         except InvalidToken:
             return None
+        if clicked.expired(link_max_age()):
+            return clicked
         if clicked.ref.startswith(CAMPAIGN_PREFIX):
             # Our own simulated phish: the target is the campaign's landing page, chosen by the
             # security team; only the fetch is judged (a warning would spoil the exercise).
@@ -83,6 +98,8 @@ class ClickView(View):
         found = self._read(token)
         if found is None:
             return HttpResponse(status=400)
+        if isinstance(found, ClickToken):
+            return HttpResponse(status=410, headers={"Cache-Control": "no-store"})
         record_click(*found, ClickKindChoices.SCANNER, request)
         return HttpResponse(status=200, headers={"Cache-Control": "no-store"})
 
@@ -90,6 +107,8 @@ class ClickView(View):
         found = self._read(token)
         if found is None:
             return _invalid(request)
+        if isinstance(found, ClickToken):
+            return _expired(request, found)
         clicked, check = found
         fetch = classify_fetch("GET", request.headers, request.headers.get("User-Agent", ""))
         if not check.openable:
@@ -115,6 +134,8 @@ class ClickView(View):
         found = self._read(token)
         if found is None:
             return _invalid(request)
+        if isinstance(found, ClickToken):
+            return _expired(request, found)
         clicked, check = found
         if request.POST.get("action") == "back" or not check.openable:
             record_click(clicked, check, ClickKindChoices.DECLINED, request)
