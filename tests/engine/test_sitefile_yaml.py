@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.engine.sites import HASHER
 from vaultdoor.engine import SiteValidationError, load_site
@@ -100,3 +103,58 @@ def test_oversized_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(_yaml, "MAX_SITE_BYTES", 100)
     assert issues_of_text("x" * 101) == ["the file is larger than 0 MiB"]
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_not_expanded_forever() -> None:
+    # PyYAML composes `a: &a [*a]` into a graph that contains itself; counting its expansion
+    # used to loop for ever, growing memory (`vaultdoor site validate` never returned).
+    assert issues_of_text("a: &a [*a]\n") == [
+        "a YAML alias refers to the node that contains it (a cycle)"]
+    assert issues_of_text("a: &a {x: [1, {y: *a}]}\n") == [
+        "a YAML alias refers to the node that contains it (a cycle)"]
+
+
+@st.composite
+def _anchored_lines(draw: st.DrawFn) -> list[str]:
+    """Lines `aN: &aN [...]` whose aliases name only earlier anchors (a DAG, no cycle)."""
+    lines = []
+    for i in range(draw(st.integers(1, 6))):
+        refs = draw(st.lists(st.integers(0, i - 1), max_size=4)) if i else []
+        items = [f"*a{j}" for j in refs] + ["1"] * draw(st.integers(0, 2))
+        nest = draw(st.integers(0, 2))
+        body = "[" * nest + ", ".join(items) + "]" * nest
+        lines.append(f"a{i}: &a{i} [{body}]")
+    return lines
+
+
+def _naive_size(node: yaml.Node) -> int:
+    if isinstance(node, yaml.MappingNode):
+        return 1 + sum(_naive_size(k) + _naive_size(v) for k, v in node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return 1 + sum(_naive_size(child) for child in node.value)
+    return 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(_anchored_lines())
+def test_acyclic_aliases_count_exactly_as_expanded(lines: list[str]) -> None:
+    from vaultdoor.engine.sitefile._yaml import _expanded_size
+
+    node = yaml.compose("\n".join(lines) + "\n", Loader=yaml.SafeLoader)
+    assert node is not None
+    assert _expanded_size(node)[1] == _naive_size(node)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_anchored_lines(), st.data())
+def test_any_self_containing_anchor_is_a_cycle(lines: list[str], data: st.DataObject) -> None:
+    from vaultdoor.engine.sitefile._yaml import read_yaml
+
+    i = data.draw(st.integers(0, len(lines) - 1))
+    depth = data.draw(st.integers(0, 3))
+    prefix, _, rest = lines[i].partition("[")
+    lines[i] = f"{prefix}[{'{k: [' * depth}*a{i}{']}' * depth}, {rest}"
+    with pytest.raises(SiteValidationError) as caught:
+        read_yaml("\n".join(lines) + "\n")
+    assert [issue.message for issue in caught.value.issues] == [
+        "a YAML alias refers to the node that contains it (a cycle)"]

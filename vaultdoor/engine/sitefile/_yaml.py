@@ -25,15 +25,29 @@ _ALIAS_GROWTH = 10  # aliases may repeat content, but not multiply the document 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _AliasCycle(Exception):
+    """An alias inside the node it names (`a: &a [*a]`): the document never ends."""
+
+
 def _expanded_size(root: yaml.Node) -> tuple[int, int]:
-    """(distinct nodes, nodes after expanding every alias), without recursion."""
+    """(distinct nodes, nodes after expanding every alias), without recursion.
+
+    Raises `_AliasCycle` when a node contains itself: PyYAML composes such a graph, and
+    expanding it would never finish.
+    """
     sizes: dict[int, int] = {}
+    # Nodes whose children are being counted: meeting one again, before it is finished,
+    # means it is among its own descendants (everything above it on the stack was pushed
+    # while expanding it).
+    open_nodes: set[int] = set()
     distinct = 0
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
+        if not children_done and id(node) in open_nodes:
+            raise _AliasCycle
         children: list[yaml.Node]
         if isinstance(node, yaml.MappingNode):
             children = [part for pair in node.value for part in pair]
@@ -42,9 +56,11 @@ def _expanded_size(root: yaml.Node) -> tuple[int, int]:
         else:
             children = []
         if not children_done:
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        open_nodes.discard(id(node))
         distinct += 1
         sizes[id(node)] = min(1 + sum(sizes.get(id(c), 1) for c in children), 1 << 62)
     return distinct, sizes[id(root)]
@@ -92,7 +108,12 @@ def read_yaml(text: str | bytes) -> Any:
             raise SiteValidationError([Issue("", "the file is empty")])
         has_star = "*" in text if isinstance(text, str) else b"*" in text
         if has_star:  # without a `*` there is no alias, and nothing to count
-            distinct, expanded = _expanded_size(node)
+            try:
+                distinct, expanded = _expanded_size(node)
+            except _AliasCycle:
+                raise SiteValidationError(
+                    [Issue("", "a YAML alias refers to the node that contains it (a cycle)")]
+                ) from None
             if expanded > MAX_EXPANDED_NODES or expanded > max(_ALIAS_GROWTH * distinct, 100_000):
                 raise SiteValidationError(
                     [Issue("", "YAML aliases expand the document too much (an alias bomb?)")]
