@@ -38,7 +38,7 @@ def link_max_age() -> float:
     raw = (env("MAIL_LINK_MAX_AGE_DAYS") or "").strip()
     if not raw:
         return DEFAULT_LINK_MAX_AGE_DAYS * 86400.0
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LINK_MAX_AGE_DAYS:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LINK_MAX_AGE_DAYS:
         raise ConfigError(f"VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS: expected a whole number of days "
                           f"from 1 to {MAX_LINK_MAX_AGE_DAYS}, got {raw!r}")
     return int(raw) * 86400.0

@@ -65,7 +65,7 @@ def test_default_and_configured_ages(monkeypatch):
     assert link_max_age() == 30 * DAY
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "3651", "90d"])
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "3651", "90d", "\u00b2"])
 def test_a_bad_value_is_one_clear_error_naming_the_variable(monkeypatch, value):
     monkeypatch.setenv("VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS", value)
     with pytest.raises(ConfigError, match="VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS"):
