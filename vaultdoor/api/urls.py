@@ -2,12 +2,24 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import SimpleRouter
 
 from . import views
 from .decisions import DecisionView
 
 app_name = "api"
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document; a refusal (a method other than GET) is JSON like every other
+    refusal of the API, not an error rendered as an OpenAPI document."""
+
+    def get_renderers(self):
+        if self.request.method not in ("GET", "HEAD"):
+            return [JSONRenderer()]
+        return super().get_renderers()
+
 
 router = SimpleRouter(trailing_slash=False)
 router.register("facilities/sites", views.SiteViewSet, basename="site")
@@ -23,7 +35,7 @@ router.register("access/roles", views.RoleViewSet, basename="role")
 router.register("access/door-events", views.DoorEventViewSet, basename="doorevent")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("access/decisions", DecisionView.as_view(), name="access-decisions"),
     path("controllers/", include("vaultdoor.controllers.api.urls")),
     path("vetting/", include("vaultdoor.vetting.api.urls")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dj_database_url
 
 from vaultdoor import config
+from vaultdoor.server.middleware import static_headers
 
 ENVIRONMENT = config.env("ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
@@ -55,8 +56,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: headers in static_headers
+    # Above everything that can refuse a request, so refusals carry these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vaultdoor.server.middleware.PrivateByDefaultMiddleware",  # Cache-Control: no-store
     "csp.middleware.CSPMiddleware",
+    "vaultdoor.server.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,7 +69,6 @@ MIDDLEWARE = [
     # Idle/absolute session limits, log-out-everywhere, forced password change (identity).
     "vaultdoor.identity.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "vaultdoor.server.urls"
@@ -176,6 +180,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers  # CSP and framing refusal on static files
 
 # --- i18n ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -2,11 +2,15 @@
 
 They render without the request context (no context processors run), so an error page never
 carries a CSRF token, user data or anything a failing database would have to provide.
+
+Under `/api/` the same errors are JSON, `{"detail": ..., "code": ...}` like every other refusal
+of the API (docs/api.md): a caller of the API never has to parse an HTML page.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
 __all__ = ["bad_request", "page_not_found", "permission_denied", "server_error"]
@@ -21,7 +25,21 @@ _PAGES = {
 }
 
 
-def _render(status: int, detail: str = "") -> HttpResponse:
+TOO_LARGE = "The request is too large."
+_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
+_API_DETAIL = {
+    400: "The request could not be understood.",
+    403: "You do not have permission to perform this action.",
+    404: "Not found.",
+    500: "The server could not complete the request.",
+}
+
+
+def _render(status: int, detail: str = "", request: HttpRequest | None = None,
+            code: str = "") -> HttpResponse:
+    if request is not None and request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail or _API_DETAIL[status],
+                             "code": code or _CODES[status]}, status=status)
     heading, message = _PAGES[status]
     body = loader.get_template("console/error.html").render(
         {"status": status, "heading": heading, "message": detail or message}
@@ -30,17 +48,19 @@ def _render(status: int, detail: str = "") -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(400)
+    if isinstance(exception, RequestDataTooBig):
+        return _render(400, TOO_LARGE, request=request, code="too_large")
+    return _render(400, request=request)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(403)
+    return _render(403, request=request)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _render(404)
+    return _render(404, request=request)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _render(500)
+    return _render(500, request=request)
 

@@ -1,0 +1,279 @@
+"""No answer of the server leaks, and every refusal is clean: the cross-cutting checks.
+
+Every URL the project serves (the permission matrix's walk of the resolver) is requested as
+anonymous and as signed-in users of several roles, with its real id, an id too large for the
+database, a query string of nonsense, malformed JSON, and the methods it does not take. Every
+answer is checked for what must never reach a page (session ids, the CSRF cookie's value, the
+secret key, tracebacks, SQL, file paths, other users' email addresses, a customer's plaintext)
+and for the headers every answer carries (CSP, framing refusal, nosniff, Referrer-Policy and
+`Cache-Control: no-store` on everything a signed-in user or an API caller gets). Errors under
+`/api/` are JSON, elsewhere the console's own error page.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+from vaultdoor.identity.roles import sync_roles
+from vaultdoor.identity.services.accounts import account_for, assign_role
+from vaultdoor.identity.tests.test_permission_matrix import _cases
+
+pytestmark = pytest.mark.django_db
+
+# What no answer may contain (compared case-sensitively; the customer's values are the
+# vault tests' canary, stored encrypted and revealed only by an audited reveal, never walked).
+NEVER = ("Traceback", "File \"/", "site-packages", "/work/", "SECRET_KEY", "DATABASES",
+         "OperationalError", "IntegrityError", "ProgrammingError", "SELECT ", "sqlite3",
+         "psycopg", "victim-mail-7q@example.org", "Zebedee", "Canarywhistle", "4929123456789015",
+         "4929 1234 5678", "canarynote-91c", "88442211", "Canaryquill")
+HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+           "X-Frame-Options", "Cache-Control")
+NONSENSE = ("?page=abc&limit=-5&offset=zz&period=bogus&q=%27%22%3Cx%3E%25&site=nope"
+            "&ordering=password&at_after=notadate&kind=zz&status=zz&since=x&wait=nan")
+WALKERS = ("anonymous", "superuser", "agent", "supervisor", "no_role")
+SESSION_ENDERS = {"identity:logout", "console:logout", "identity:logout_everywhere"}
+
+
+def _write_key(path, seed: int) -> str:
+    path.write_bytes(bytes([seed]) * 32)
+    return f"file:{path}"
+
+
+@pytest.fixture
+def world(django_user_model, tmp_path, monkeypatch):
+    """The example site, a customer in the vault, a victim with an email address, and one
+    signed-in client per walker (second factor fresh, so step-up pages open)."""
+    from vaultdoor.testing.seed import seed_example_site
+    from vaultdoor.vault.keys import reset_keys
+    from vaultdoor.vault.models import Queue
+    from vaultdoor.vault.services.records import CustomerData, create_customer
+
+    monkeypatch.setenv("VAULTDOOR_VAULT_KEYS", f"1={_write_key(tmp_path / 'kek1', 1)}")
+    monkeypatch.setenv("VAULTDOOR_VAULT_INDEX_KEY", _write_key(tmp_path / "index", 9))
+    reset_keys()
+    seed_example_site()
+    sync_roles()
+    account_for(django_user_model.objects.create_user(
+        "victim", email="victim-mail-7q@example.org"))
+    queue = Queue.objects.create(code="billing", name="Billing")
+    create_customer(queue, CustomerData(
+        name="Zebedee Canarywhistle", phones=["07911 123456"],
+        email="zebedee.canary-7f3a@example.org", postal_address="17 Canaryquill Lane",
+        date_of_birth="1971-04-03", account_number="88442211",
+        card_number="4929 1234 5678 9015", card_expiry="09/31", notes="canarynote-91c"),
+        actor="test")
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for walker in WALKERS[1:]:
+        if walker == "superuser":
+            user = django_user_model.objects.create_superuser("root", email=None, password=None)
+        else:
+            user = django_user_model.objects.create_user(f"walker-{walker}")
+            if walker != "no_role":
+                assign_role(account_for(user), walker)
+                queue.agents.add(user)
+                queue.supervisors.add(user)
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        session = client.session
+        session[SESSION_SECOND_FACTOR_AT] = time.time() + 3600
+        session.save()
+        clients[walker] = client
+    yield clients
+    reset_keys()
+
+
+def problems(client: Client, who: str, method: str, url: str, response) -> list[str]:
+    """Everything wrong with one answer (empty when it is clean)."""
+    found = []
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode(errors="replace")
+    for marker in (*NEVER, settings.SECRET_KEY, str(settings.DATA_DIR)):
+        if marker in text:
+            found.append(f"contains {marker[:40]!r}")
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if session is not None and session.value and session.value in text:
+        found.append("contains the session id")
+    csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
+    if csrf is not None and csrf.value and csrf.value in text:
+        found.append("contains the CSRF cookie's value")
+    for header in HEADERS:
+        if not response.has_header(header):
+            found.append(f"no {header}")
+    policy = response.get("Content-Security-Policy", "")
+    if "unsafe-inline" in policy or "unsafe-eval" in policy or "frame-ancestors 'none'" not in (
+            policy):
+        found.append(f"weak CSP {policy!r}")
+    if "no-store" not in response.get("Cache-Control", "") and (
+            who != "anonymous" or url.startswith("/api/")):
+        found.append(f"cacheable: {response.get('Cache-Control')!r}")
+    status = response.status_code
+    content_type = response.get("Content-Type", "")
+    if status >= 500:
+        found.append("server error")
+    api_error = url.startswith("/api/") and status >= 400 and method != "HEAD"
+    if api_error and not content_type.startswith("application/json"):
+        found.append(f"API error as {content_type}")
+    # elsewhere the console's error page or a page of the app that says what is wrong, never
+    # Django's technical or default pages
+    page_error = not api_error and status in (400, 403, 404) and body and (
+        content_type.startswith("text/html"))
+    if page_error and ("<title>" not in text or "Django" in text or "Request Method" in text):
+        found.append("not the project's error page")
+    return [f"{who} {method} {url} -> {status}: {p}" for p in found]
+
+
+def _requests(url: str, method: str):
+    """The variants tried against one URL: (method, url, body)."""
+    if method == "GET":
+        yield "GET", url, None
+        yield "GET", url + NONSENSE, None
+        yield "HEAD", url, None
+        huge = re.sub(r"/(\d+)(/|$)", r"/99999999999999999999999\2", url, count=1)
+        if huge != url:
+            yield "GET", huge, None
+    yield "POST", url, "{}"
+    yield "POST", url, '{"field": '
+    yield "PUT", url, "{}"
+    yield "DELETE", url, None
+
+
+def _send(client: Client, method: str, url: str, body: str | None):
+    if method in ("POST", "PUT"):
+        call = client.post if method == "POST" else client.put
+        return call(url, body, content_type="application/json")
+    return {"GET": client.get, "HEAD": client.head, "DELETE": client.delete}[method](url)
+
+
+def test_every_url_answers_every_walker_cleanly(world):
+    cases = [case for case in _cases() if case[0] not in SESSION_ENDERS]
+    found = []
+    for who, client in world.items():
+        for _name, url, method, _rule in cases:
+            for verb, address, body in _requests(url, method):
+                found += problems(client, who, verb, address, _send(client, verb, address, body))
+    assert found == [], "\n".join(found)
+
+
+def test_the_checks_can_fail(world):
+    """`problems` sees what it looks for (a check that never fires proves nothing)."""
+    from django.http import HttpResponse
+
+    client = world["superuser"]
+    bare = HttpResponse(f"Traceback {settings.SECRET_KEY} "
+                        f"{client.cookies[settings.SESSION_COOKIE_NAME].value}", status=500)
+    found = " ".join(problems(client, "superuser", "GET", "/api/v1/x", bare))
+    for expected in ("'Traceback'", "session id", "no Content-Security-Policy",
+                     "no Cache-Control", "server error", "API error as text/html"):
+        assert expected in found
+
+
+# --- errors under /api/ are JSON; elsewhere the console's page --------------------------------
+
+def _json_error(response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["code"] == code and body["detail"]
+    return body
+
+
+def test_api_errors_outside_any_view_are_json(client, superuser, monkeypatch):
+    from vaultdoor.api import views
+
+    client.force_login(superuser)
+    _json_error(client.get("/api/v1/no/such/endpoint"), 404, "not_found")
+    _json_error(client.get("/api/v1/facilities/zones", HTTP_HOST="attacker.example"), 400,
+                "bad_request")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret-marker: the database password is hunter2")
+
+    monkeypatch.setattr(views.ZoneViewSet, "list", explode)
+    crashing = Client(raise_request_exception=False)
+    crashing.force_login(superuser)
+    body = _json_error(crashing.get("/api/v1/facilities/zones"), 500, "server_error")
+    assert "secret-marker" not in str(body) and "hunter2" not in str(body)
+
+
+def test_console_errors_stay_pages(viewer_client):
+    response = viewer_client.get("/no/such/page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+    assert "Not found" in response.content.decode()
+
+
+def test_schema_refusals_are_json(client):
+    assert client.get("/api/v1/schema/").status_code == 200
+    response = client.post("/api/v1/schema/", {})
+    assert response.status_code == 405 and response["Content-Type"] == "application/json"
+
+
+# --- bodies too large for memory ------------------------------------------------------------
+
+def test_an_oversized_json_body_is_refused_before_a_parser_reads_it(client, superuser, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    client.force_login(superuser)
+    body = '{"door": "' + "x" * 20_000 + '"}'
+    response = client.post("/api/v1/access/decisions", body, content_type="application/json")
+    assert _json_error(response, 400, "too_large")["detail"] == "The request is too large."
+    # just under the limit it reaches the view (which answers for the field)
+    small = client.post("/api/v1/access/decisions", '{"door": "' + "x" * 9_000 + '"}',
+                        content_type="application/json")
+    assert small.status_code == 400 and "door" in small.json()
+
+
+def test_an_oversized_form_gets_the_console_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post("/auth/login/", {"username": "x" * 20_000, "password": "y"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "The request is too large." in response.content.decode()
+
+
+# --- headers on the answers that skip the views: static files, redirects, refusals -----------
+
+def test_static_files_carry_the_security_headers(client):
+    response = client.get("/static/console/favicon.svg")
+    assert response.status_code == 200
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy and "unsafe" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(("path", "host"), [
+    ("/", "testserver"),                                  # redirect to sign in
+    ("/admin/login/", "testserver"),                      # answered by the identity middleware
+    ("/", "attacker.example"),                            # refused before any view
+])
+def test_redirects_and_early_refusals_carry_the_headers(client, path, host):
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code in (302, 400)
+    for header in HEADERS:
+        assert response.has_header(header), header
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_cache_header_set_by_a_view_gains_no_store_for_a_signed_in_user(rf, superuser):
+    from django.http import HttpResponse
+
+    from vaultdoor.server.middleware import PrivateByDefaultMiddleware
+
+    def public_view(request):
+        return HttpResponse("x", headers={"Cache-Control": "max-age=600, public"})
+
+    request = rf.get("/somewhere/")
+    request.user = superuser
+    response = PrivateByDefaultMiddleware(public_view)(request)
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    response = PrivateByDefaultMiddleware(public_view)(request)
+    assert response["Cache-Control"] == "max-age=600, public"  # public and anonymous: its own

@@ -1,0 +1,84 @@
+"""What every answer of the server carries, whichever view (or error handler) made it.
+
+- `PrivateByDefaultMiddleware`: `Cache-Control: no-store` on every dynamic answer that does not
+  set its own caching, and on every answer to a signed-in user or under `/api/` whatever it set:
+  a shared computer's browser cache, a proxy or the back button never keep a page of people,
+  doors, customers or the audit log.
+- `BodyLimitMiddleware`: a request body above `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused before a
+  view reads it. Django checks the limit only when a view reads `request.body` or a form; the
+  REST framework's JSON parser reads the stream and would take any size into memory.
+- `static_headers`: WhiteNoise answers `/static/` before the middleware below it runs, so the
+  static files get their Content-Security-Policy and framing refusal here (an SVG opened on its
+  own is a document that could run script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+__all__ = ["STATIC_POLICY", "BodyLimitMiddleware", "PrivateByDefaultMiddleware",
+           "static_headers"]
+
+API_PREFIX = "/api/"
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)  # absent when the request failed before auth
+    return bool(user is not None and user.is_authenticated)
+
+
+class PrivateByDefaultMiddleware:
+    """`Cache-Control: no-store` unless a public answer says how it may be cached."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        elif request.path.startswith(API_PREFIX) or _signed_in(request):
+            if "public" in response["Cache-Control"]:
+                patch_cache_control(response, private=True)  # drops "public"
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class BodyLimitMiddleware:
+    """Refuse (400, like Django's own check) a body longer than the upload limit.
+
+    Multipart uploads are left to Django, which streams their files to disk; every other body
+    (JSON, form fields) is held in memory whole by whichever parser reads it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and not request.content_type.startswith("multipart/"):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0  # Django reads no body without a valid length
+            if length > limit:
+                raise RequestDataTooBig(
+                    "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        return self.get_response(request)
+
+
+# A static file is never a page: nothing may run in it, load into it or frame it.
+STATIC_POLICY = "default-src 'none'; style-src 'self'; img-src 'self' data:; " \
+                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+
+def static_headers(headers: Any, path: str, url: str) -> None:
+    """WHITENOISE_ADD_HEADERS_FUNCTION: the security headers the middleware cannot add."""
+    headers["Content-Security-Policy"] = STATIC_POLICY
+    headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
