@@ -83,3 +83,69 @@ def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
     not_a_dir = tmp_path / "file"
     not_a_dir.write_text("x")
     one_error(vaultdoor("init", data_dir=not_a_dir), 2, "VAULTDOOR_DATA_DIR", "not a directory")
+
+
+# --- files that commands read without the database (CliRunner) ----------------------------------
+
+def run(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from vaultdoor.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _public_key(folder: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    path = folder / "key.pem"
+    path.write_bytes(Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    return path
+
+
+DEEP_JSON = b"[" * 100_000 + b"\n"
+SWIPE = (b'{"at": "2026-12-01T08:03:00", "door": "D-MAIN", '
+         b'"card": {"format": "h10301", "facility": 42, "number": 10231}}\n')
+
+
+@pytest.mark.parametrize(("case", "content", "status", "words"), [
+    # an alias inside its own anchor looped for ever
+    ("validate-cycle", b"a: &a [*a]\n", 2, ["cycle"]),
+    ("simulate-deep-json", DEEP_JSON, 2, ["line 1", "nested too deeply"]),
+    ("simulate-not-utf8", b"\xff\xfe\x00", 2, ["not UTF-8"]),
+    ("simulate-truncated", SWIPE[:40], 2, ["line 1", "not valid JSON"]),
+    ("verify-deep-json", DEEP_JSON, 1, ["line 1", "nested too deeply"]),
+])
+def test_bad_file_is_one_line(tmp_path: Path, case: str, content: bytes, status: int,
+                              words: list[str]) -> None:
+    bad = tmp_path / "bad"
+    bad.write_bytes(content)
+    args = {
+        "validate-cycle": ["site", "validate", str(bad)],
+        "simulate-deep-json": ["access", "simulate", "--site", str(SPEC), "--swipes", str(bad)],
+        "simulate-not-utf8": ["access", "simulate", "--site", str(SPEC), "--swipes", str(bad)],
+        "simulate-truncated": ["access", "simulate", "--site", str(SPEC), "--swipes", str(bad)],
+        "verify-deep-json": ["audit", "verify", "--file", str(bad), "--public-key",
+                             str(_public_key(tmp_path))],
+    }[case]
+    code, out, err = run(*args)
+    assert code == status, err
+    assert "Traceback" not in err
+    if case != "validate-cycle":  # validate prints the issue itself, no `error:` prefix
+        assert err.startswith("error: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err
+    assert out == ""
+
+
+def test_swipes_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
+    swipes = tmp_path / "swipes.jsonl"
+    swipes.write_bytes(b"\xef\xbb\xbf" + SWIPE)
+    code, out, err = run("access", "simulate", "--site", str(SPEC), "--swipes", str(swipes))
+    assert (code, err) == (0, "")
+    assert '"decision": "grant"' in out

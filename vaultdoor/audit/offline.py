@@ -59,6 +59,8 @@ def _parse(line_no: int, text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ExportFormatError(line_no, f"not JSON ({exc.msg})") from None
+    except RecursionError:  # thousands of nested brackets: no export record looks like that
+        raise ExportFormatError(line_no, "not an export record (nested too deeply)") from None
     if not isinstance(data, dict) or not isinstance(data.get("type"), str):
         raise ExportFormatError(line_no, "not an export record (no type)")
     return data

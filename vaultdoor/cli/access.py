@@ -58,7 +58,7 @@ def simulate(site_file: Path, swipes_file: Path) -> None:
             click.echo(f"{site_file}: {issue}", err=True)
         sys.exit(EXIT_INVALID)
     try:
-        text = read_input(swipes_file).decode("utf-8")
+        text = read_input(swipes_file).decode("utf-8-sig")  # a BOM, as the site file allows
     except UnicodeDecodeError:
         fail(f"{swipes_file} is not UTF-8 text", status=EXIT_INVALID)
     swipes = []
@@ -70,6 +70,8 @@ def simulate(site_file: Path, swipes_file: Path) -> None:
                 obj = json.loads(line)
             except ValueError as exc:
                 raise SwipeError(f"not valid JSON ({exc.args[0].split(':')[0]})") from None
+            except RecursionError:
+                raise SwipeError("not a swipe (JSON nested too deeply)") from None
             swipes.append(parse_swipe(obj, snapshot))
         except SwipeError as exc:
             fail(f"line {number}: {exc}", status=EXIT_INVALID)
