@@ -85,6 +85,17 @@ class SendingProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.host}:{self.port})"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        reference = self.password_file.strip()
+        if reference and not reference.startswith("file:"):
+            raise ValidationError({"password_file": "A file: reference (file:/path), never "
+                                                    "the password itself."})
+        if self.username and not reference:
+            raise ValidationError({"password_file": "Needed with a username: a file: "
+                                                    "reference to the password."})
+
 
 class Campaign(models.Model):
     """A simulated phishing message sent to a group through an SMTP profile, throttled.
