@@ -35,6 +35,9 @@ class ControllerListView(ObjectListView):
     filter_form = ControllerFilterForm
     table_template = "controllers/tables/controllers.html"
     nav = "controllers"
+    empty_hint = ("No door controllers yet. Add one for its doors with `vaultdoor controller add "
+                  "NAME --doors D-MAIN,D-FLOOR-1`, then enrol it on the controller with "
+                  "`vaultdoor edge enroll --server URL --code CODE --data-dir DIR`.")
     title = "Door controllers"
 
     def queryset_for(self) -> QuerySet:

@@ -136,6 +136,8 @@ class ObjectListView(ConsoleView, ListView):
     paginate_by = 50
     # the largest page a ?per_page= may ask for
     max_per_page: ClassVar[int] = 200
+    # What an empty list says before any filter is applied: how to make the first one.
+    empty_hint: ClassVar[str] = ""
 
     def queryset_for(self) -> QuerySet:
         """The rows before filtering, with their related rows fetched (no N+1 on the table)."""
@@ -160,6 +162,7 @@ class ObjectListView(ConsoleView, ListView):
         query.pop("page", None)
         context.update(
             form=self.form,
+            filtered=any(v for k, v in self.request.GET.items() if k not in {"page", "per_page"}),
             table_template=self.table_template,
             querystring=query.urlencode(),
             title=self.title or self.model._meta.verbose_name_plural.capitalize(),

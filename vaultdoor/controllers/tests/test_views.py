@@ -77,3 +77,11 @@ def test_alarm_actions_need_change_permission(client, django_user_model, alarm):
 def test_actions_are_post_only(client, operator, alarm):
     client.force_login(operator)
     assert client.get(f"/controllers/alarms/{alarm.pk}/clear/").status_code == 405
+
+
+def test_an_empty_list_says_how_to_add_the_first_controller(client, operator):
+    client.force_login(operator)
+    page = client.get("/controllers/").content.decode()
+    assert "vaultdoor controller add" in page and "Nothing matches" not in page
+    filtered = client.get("/controllers/?q=nothing-like-this").content.decode()
+    assert "Nothing matches these filters." in filtered
