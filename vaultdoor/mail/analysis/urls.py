@@ -167,11 +167,13 @@ def normalise_url(raw: str) -> str:
 
     ``normalise_url(normalise_url(x)) == normalise_url(x)`` for every string.
     """
-    return _normalise_refanged(_refang("".join(raw.split())[:_MAX_URL_LENGTH])[0])
+    return _normalise_refanged(_refang("".join(raw.split())[:_MAX_URL_LENGTH])[0])[0]
 
 
-def _normalise_refanged(text: str) -> str:
-    """:func:`normalise_url` of a URL already without white space and refanged."""
+def _normalise_refanged(text: str) -> tuple[str, UrlParts]:
+    """:func:`normalise_url` of a URL already without white space and refanged, and the
+    split of what was normalised: its scheme, userinfo and host are those of the result
+    whenever the host is ASCII without ":" (tests/mail/test_fast_paths.py)."""
     # A host written without a scheme ("portal.example/login") is a web link.
     first = text.split("/", 1)[0]
     bare_host = "://" not in text and "." in first and ":" not in first and "@" not in first
@@ -179,9 +181,9 @@ def _normalise_refanged(text: str) -> str:
         text = "http://" + text
     parts = split_url(text)
     if not parts.scheme:
-        return text
+        return text, parts
     if not parts.host and not text[len(parts.scheme) + 1 :].startswith("//"):
-        return f"{parts.scheme}:{text[len(parts.scheme) + 1:]}"
+        return f"{parts.scheme}:{text[len(parts.scheme) + 1:]}", parts
     host = _ascii_host(parts.host)
     port = parts.port
     if (parts.scheme, port) in {("http", "80"), ("https", "443")}:
@@ -197,7 +199,7 @@ def _normalise_refanged(text: str) -> str:
     rest = tail[cut:]
     if "\\" in tail[:cut]:
         rest = "/" + tail[:cut].partition("\\")[2] + rest
-    return f"{parts.scheme}://{authority}{rest}"
+    return f"{parts.scheme}://{authority}{rest}", parts
 
 
 def looks_like_email(text: str) -> bool:
@@ -209,8 +211,9 @@ def looks_like_email(text: str) -> bool:
 def _link_facts(raw: str) -> tuple[str, str, str, str, str, bool]:
     # raw is at most _MAX_URL_LENGTH long (make_link), so this is normalise_url(raw), once.
     refanged, defanged = _refang("".join(raw.split()))
-    url = _normalise_refanged(refanged)
-    parts = split_url(url)
+    url, parts = _normalise_refanged(refanged)
+    if not parts.host.isascii() or ":" in parts.host:
+        parts = split_url(url)  # IDNA-encoded, or an odd port: read the result afresh
     host = parts.host
     return (
         url, parts.scheme, parts.userinfo, host, registrable_domain(host) if host else "",
