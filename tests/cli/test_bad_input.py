@@ -149,3 +149,95 @@ def test_swipes_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
     code, out, err = run("access", "simulate", "--site", str(SPEC), "--swipes", str(swipes))
     assert (code, err) == (0, "")
     assert '"decision": "grant"' in out
+
+
+# --- commands on the database: refused whole, nothing written (CliRunner, test database) --------
+
+@pytest.fixture
+def site(db):  # noqa: ANN001, ANN201 - pytest-django's fixture
+    from vaultdoor.access.services.importer import import_site_text
+
+    import_site_text(SPEC.read_text(encoding="utf-8"), actor="test")
+
+
+def one_line(result: tuple[int, str, str], status: int, *words: str) -> None:
+    code, out, err = result
+    assert "Traceback" not in err
+    assert code == status, err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    for word in words:
+        assert word in err, (word, err)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "words"), [
+    (["user", "create", "--role", "it", "--username", "a b/c"], ["username", "letters"]),
+    (["user", "create", "--role", "it", "--username", "u" * 151], ["username", "150"]),
+    (["user", "create", "--role", "it", "--username", "dave", "--email", "nope"], ["email"]),
+    (["demo", "admin", "--username", ""], ["username"]),
+    (["demo", "admin", "--username", "x y"], ["username"]),
+    (["vault", "queue", "add", "a b/c", "Q"], ["CODE"]),
+    (["vault", "queue", "add", "q" * 51, "Q"], ["CODE", "50"]),
+    (["vault", "queue", "add", "okcode", ""], ["NAME"]),
+])
+def test_bad_names_are_refused_and_nothing_is_created(args: list[str],
+                                                      words: list[str]) -> None:
+    from django.contrib.auth import get_user_model
+
+    from vaultdoor.audit.models import AuditEvent
+    from vaultdoor.vault.models import Queue
+
+    one_line(run(*args), 2, *words)
+    assert not get_user_model().objects.exists()
+    assert not Queue.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["", " ", "n" * 101])
+def test_token_name_is_checked(name: str) -> None:
+    from vaultdoor.identity.models import ApiToken
+    from vaultdoor.identity.services.accounts import create_account
+
+    create_account("carol", role="it", actor="test")
+    one_line(run("token", "create", "--user", "carol", "--name", name, "--scope", "read"), 2,
+             "name")
+    assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_queue_assign_is_all_or_nothing() -> None:
+    from vaultdoor.audit.models import AuditEvent
+    from vaultdoor.identity.services.accounts import create_account
+    from vaultdoor.vault.models import Queue
+
+    create_account("carol", role="agent", actor="test")
+    queue = Queue.objects.create(code="billing", name="Billing")
+    before = AuditEvent.objects.count()
+    one_line(run("vault", "queue", "assign", "billing", "--agent", "carol", "--agent", "ghost",
+                 "--supervisor", "nobody"), 2, "'ghost'", "'nobody'", "nobody was assigned")
+    assert not queue.agents.exists()  # carol was assigned before the error, once
+    assert AuditEvent.objects.count() == before
+    code, _, err = run("vault", "queue", "assign", "billing", "--agent", "carol")
+    assert (code, err) == (0, "")
+    assert list(queue.agents.values_list("username", flat=True)) == ["carol"]
+    assert AuditEvent.objects.order_by("-seq").first().action == "vault.queue_assigned"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "words"), [
+    (["a b/c", "--doors", "D-MAIN"], ["NAME:", "ASCII"]),
+    (["", "--doors", "D-MAIN"], ["NAME:", "blank"]),
+    (["c" * 101, "--doors", "D-MAIN"], ["NAME:", "100"]),
+])
+def test_controller_add_names_the_field(site: None, args: list[str], words: list[str]) -> None:
+    from vaultdoor.controllers.models import Controller
+
+    one_line(run("controller", "add", *args), 2, *words)
+    assert not Controller.objects.exists()
+
+
+def test_controller_offline_grace_has_a_ceiling() -> None:
+    code, _, err = run("controller", "add", "c1", "--doors", "D-MAIN", "--offline-grace",
+                       str(2**63))
+    assert code == 2 and "--offline-grace" in err and "Traceback" not in err

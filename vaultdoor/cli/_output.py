@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 import click
 
 __all__ = ["EXIT_FAILED", "EXIT_INVALID", "database_problem", "fail", "operator_errors",
-           "print_json", "read_text", "write_text_atomic"]
+           "print_json", "read_text", "validation_message", "write_text_atomic"]
 
 EXIT_FAILED = 1  # the operation ran and said no (verification failed, password rejected)
 EXIT_INVALID = 2  # the input was invalid (site file, swipe file, arguments)
@@ -51,6 +51,17 @@ def database_problem(exc: BaseException) -> str:
     if isinstance(exc, IntegrityError):
         return f"the database refused the change ({first}); nothing was saved"
     return f"database error: {first}"
+
+
+def validation_message(exc: Any, labels: dict[str, str]) -> str:
+    """A Django `ValidationError` as one line, each message after the option or argument it
+    concerns (`labels` maps model fields to what the operator typed, e.g. NAME, --kind)."""
+    if not hasattr(exc, "error_dict"):
+        return "; ".join(exc.messages)
+    return "; ".join(
+        " ".join(messages) if field == "__all__"
+        else f"{labels.get(field, field)}: {' '.join(messages)}"
+        for field, messages in exc.message_dict.items())
 
 
 @contextlib.contextmanager

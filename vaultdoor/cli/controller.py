@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from vaultdoor.cli import _django
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, validation_message
 
 
 @click.group()
@@ -30,7 +30,7 @@ def _get(name: str):  # type: ignore[no-untyped-def]
 @click.option("--site", "site_code", help="the site id (needed when there are several)")
 @click.option("--failure-mode", type=click.Choice(["secure", "safe"]), default="secure",
               show_default=True, help="what its doors do once offline past the grace")
-@click.option("--offline-grace", type=click.IntRange(1), default=None,
+@click.option("--offline-grace", type=click.IntRange(1, 2_147_483_647), default=None,
               help="seconds it keeps deciding offline (default 7 days)")
 def add(name: str, doors: str, site_code: str | None, failure_mode: str,
         offline_grace: int | None) -> None:
@@ -51,10 +51,13 @@ def add(name: str, doors: str, site_code: str | None, failure_mode: str,
         from django.core.exceptions import ValidationError
 
         if isinstance(exc, ValidationError):
-            fail("; ".join(exc.messages), status=EXIT_INVALID)
+            fail(validation_message(exc, {"name": "NAME", "offline_grace_s": "--offline-grace",
+                                          "failure_mode": "--failure-mode"}),
+                 status=EXIT_INVALID)
         raise
     hours = int(CODE_TTL.total_seconds() // 3600)
-    click.echo(f"controller {ctl.name} added for {', '.join(d.strip() for d in doors.split(','))}")
+    named = ", ".join(dict.fromkeys(d.strip() for d in doors.split(",") if d.strip()))
+    click.echo(f"controller {ctl.name} added for {named}")
     click.echo(f"enrolment code (one use, valid {hours} h): {code}")
 
 

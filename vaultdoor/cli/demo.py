@@ -36,7 +36,12 @@ def admin(username: str) -> None:
     """Create or reset the demo administrator with a fresh one-time password."""
     _django.setup()
     from vaultdoor.demo.seed import reset_admin
+    from vaultdoor.identity.services.accounts import AccountError, check_username
 
+    try:
+        check_username(username)
+    except AccountError as exc:
+        fail(str(exc), status=EXIT_INVALID)
     password = reset_admin(username)
     click.echo("")
     click.echo(f"  log in at http://127.0.0.1:8000/ as {username!r}")

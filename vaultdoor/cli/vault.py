@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, validation_message
 
 __all__ = ["vault"]
 
@@ -193,15 +193,28 @@ def queue() -> None:
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["queue", "campaign"]), default="queue")
 def queue_add(code: str, name: str, kind: str) -> None:
-    """Create a queue or campaign."""
+    """Create a queue or campaign (CODE: letters, digits, '-' and '_')."""
     from vaultdoor.cli._django import setup
 
     setup()
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from vaultdoor.audit import record
     from vaultdoor.vault.models import Queue
 
     if Queue.objects.filter(code=code).exists():
         fail(f"queue {code!r} already exists", status=EXIT_INVALID)
-    Queue.objects.create(code=code, name=name, kind=kind)
+    row = Queue(code=code, name=name, kind=kind)
+    try:
+        row.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        fail(validation_message(exc, {"code": "CODE", "name": "NAME", "kind": "--kind"}),
+             status=EXIT_INVALID)
+    with transaction.atomic():
+        row.save()
+        record("vault.queue_created", actor="cli", target_type="vault.queue", target_id=code,
+               name=name, kind=kind)
     print_json({"queue": code, "name": name, "kind": kind})
 
 
@@ -211,23 +224,33 @@ def queue_add(code: str, name: str, kind: str) -> None:
 @click.option("--supervisor", "supervisors", multiple=True,
               help="Username of a supervisor whose team works this queue.")
 def queue_assign(code: str, agents: tuple[str, ...], supervisors: tuple[str, ...]) -> None:
-    """Assign agents (they open its customers) and supervisors (their team's queue)."""
+    """Assign agents (they open its customers) and supervisors (their team's queue).
+
+    All of them or none: an unknown username stops the command before anyone is assigned."""
     from vaultdoor.cli._django import setup
 
     setup()
     from django.contrib.auth import get_user_model
+    from django.db import transaction
 
+    from vaultdoor.audit import record
     from vaultdoor.vault.models import Queue
 
     found = Queue.objects.filter(code=code).first()
     if found is None:
         fail(f"no queue {code!r}", status=EXIT_INVALID)
-    users = get_user_model().objects
-    for names, relation in ((agents, found.agents), (supervisors, found.supervisors)):
-        for name in names:
-            user = users.filter(username=name).first()
-            if user is None:
-                fail(f"no user {name!r}", status=EXIT_INVALID)
-            relation.add(user)
+    wanted = set(agents) | set(supervisors)
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=wanted)}
+    unknown = sorted(wanted - set(users))
+    if unknown:
+        fail(f"no user {', '.join(map(repr, unknown))}; nobody was assigned",
+             status=EXIT_INVALID)
+    with transaction.atomic():
+        found.agents.add(*(users[name] for name in agents))
+        found.supervisors.add(*(users[name] for name in supervisors))
+        if wanted:
+            record("vault.queue_assigned", actor="cli", target_type="vault.queue",
+                   target_id=code, agents=sorted(set(agents)),
+                   supervisors=sorted(set(supervisors)))
     print_json({"queue": code, "agents": sorted(found.agents.values_list("username", flat=True)),
                 "supervisors": sorted(found.supervisors.values_list("username", flat=True))})

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 
 from vaultdoor.audit import record
@@ -13,7 +15,8 @@ from vaultdoor.audit import record
 from ..choices import RoleChoices
 from ..models import Account
 
-__all__ = ["AccountError", "account_for", "account_names", "assign_role", "create_account"]
+__all__ = ["AccountError", "account_for", "account_names", "assign_role", "check_username",
+           "create_account"]
 
 
 class AccountError(ValueError):
@@ -56,6 +59,22 @@ def assign_role(account: Account, role: str) -> None:
     account.save(update_fields=["role", "updated"])
 
 
+def check_username(username: str) -> None:
+    """Refuse a username the console's sign-in form could never take (AccountError)."""
+    field = get_user_model()._meta.get_field("username")
+    if not username:
+        raise AccountError("username: give one (letters, digits and @ . + - _)")
+    if len(username) > field.max_length:
+        raise AccountError(f"username: at most {field.max_length} characters "
+                           f"(it has {len(username)})")
+    try:
+        for validator in field.validators:
+            validator(username)
+    except ValidationError:
+        raise AccountError(f"username {username!r}: use letters, digits and @ . + - _ "
+                           "only") from None
+
+
 def create_account(
     username: str, *, role: str, person: Any = None, email: str = "", actor: str = "system",
     first_name: str = "", last_name: str = "",
@@ -65,6 +84,12 @@ def create_account(
     user_model = get_user_model()
     if role not in RoleChoices.values:
         raise AccountError(f"unknown role {role!r}: choose one of {', '.join(RoleChoices.values)}")
+    check_username(username)
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise AccountError(f"email {email!r} is not an email address") from None
     with transaction.atomic():
         if user_model.objects.filter(username__iexact=username).exists():
             raise AccountError(f"a user named {username!r} already exists")

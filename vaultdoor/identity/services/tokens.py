@@ -21,6 +21,9 @@ class TokenError(ValueError):
 def create_token(account: Account, name: str, scopes: list[str],
                  lifetime: dt.timedelta = API_TOKEN_LIFETIME) -> tuple[ApiToken, str]:
     """A new token for `account`; returns the row and the only copy of the full token."""
+    limit = ApiToken._meta.get_field("name").max_length
+    if not name.strip() or len(name) > limit:
+        raise TokenError(f"name: say what the token is for, in 1 to {limit} characters")
     unknown = sorted(set(scopes) - set(TokenScope.values))
     if unknown or not scopes:
         raise TokenError(f"scopes must be some of {', '.join(TokenScope.values)}; "
