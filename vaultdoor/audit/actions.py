@@ -30,6 +30,9 @@ ACTIONS: dict[str, str] = {
     "auth.user_created": "a console user account was created",
     "auth.password_reset": "a user's password was reset by an administrator or a command",
     "auth.permission_denied": "a user was refused a page or an API call",
+    "auth.csrf_refused": "a form or session API call came without this site's CSRF token "
+                         "(expired, or sent from another site; at most 10 events a minute per "
+                         "address, the rest logged)",
     "auth.enrolled": "a new account holder set their first password through an enrolment link",
     "auth.enrolment_link": "a one-time enrolment link was issued for an account",
     "auth.enrolment_link_refused": "an unknown, used or expired enrolment link was opened "

@@ -143,6 +143,7 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "vaultdoor.console.views.errors.csrf_failure"  # audited, nothing leaked
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -191,7 +192,8 @@ USE_TZ = True
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # The console's session; a POST without the CSRF token is refused and audited.
+        "vaultdoor.api.authentication.AuditedSessionAuthentication",
         # Integrations: scoped, expiring, hashed tokens (no password-only Basic auth, which
         # would skip the second factor and the lockout).
         "vaultdoor.identity.authentication.ApiTokenAuthentication",

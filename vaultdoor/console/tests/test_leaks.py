@@ -17,6 +17,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
@@ -277,3 +278,138 @@ def test_a_cache_header_set_by_a_view_gains_no_store_for_a_signed_in_user(rf, su
     request.user = AnonymousUser()
     response = PrivateByDefaultMiddleware(public_view)(request)
     assert response["Cache-Control"] == "max-age=600, public"  # public and anonymous: its own
+
+
+# --- production transport: HTTPS only, HSTS, cookies locked ----------------------------------
+
+PRODUCTION_PROBE = r"""
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="vaultdoor.example")
+plain = client.get("/auth/login/")
+secure = client.get("/auth/login/", secure=True)
+api = client.get("/api/v1/facilities/zones", secure=True)
+forged = client.get("/auth/login/", secure=True, HTTP_HOST="attacker.example")
+cookie = secure.cookies["csrftoken"]
+from django.conf import settings
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location", "")],
+    "hsts": secure.get("Strict-Transport-Security", ""),
+    "csrf_cookie": {"secure": bool(cookie["secure"]), "httponly": bool(cookie["httponly"]),
+                    "samesite": cookie["samesite"]},
+    "session": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,
+                settings.SESSION_COOKIE_SAMESITE],
+    "debug": settings.DEBUG,
+    "api": [api.status_code, api["Content-Type"], api.get("Cache-Control", "")],
+    "forged": [forged.status_code, forged.content.decode()[:2000]],
+}))
+"""
+
+
+def test_production_answers_only_over_https_with_locked_cookies(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "VAULTDOOR_ENV": "production", "VAULTDOOR_DEBUG": "true",
+           "VAULTDOOR_ALLOWED_HOSTS": "vaultdoor.example", "VAULTDOOR_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "vaultdoor.server.settings"}
+    for name in ("VAULTDOOR_TEST_DATABASE_URL", "VAULTDOOR_DATABASE_URL",
+                 "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], capture_output=True,
+                            text=True, env=env, cwd=root, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain"] == [301, "https://vaultdoor.example/auth/login/"]
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Strict"}
+    assert seen["session"] == [True, True, "Strict"]
+    assert seen["debug"] is False  # VAULTDOOR_DEBUG is ignored in production
+    assert seen["api"][0] == 403 and seen["api"][1] == "application/json"
+    assert "no-store" in seen["api"][2]
+    status, page = seen["forged"]
+    assert status == 400 and "attacker.example" not in page and "ALLOWED_HOSTS" not in page
+
+
+# --- CSRF: every POST a session can make needs the token --------------------------------------
+
+def _takes_post(url: str) -> bool:
+    from django.urls import resolve
+
+    callback = resolve(url).func
+    actions = getattr(callback, "actions", None)
+    if actions:
+        return "post" in actions
+    view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view is None:
+        return True  # a function view: try it
+    names = getattr(view, "http_method_names", ())
+    return hasattr(view, "post") and "post" in names
+
+
+def test_every_post_without_the_csrf_token_is_refused(world, django_user_model):
+    from vaultdoor.audit.models import AuditEvent
+
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(django_user_model.objects.create_superuser("csrf-root", email=None,
+                                                                  password=None))
+    client.get("/")  # the CSRF cookie is set, only the token is missing from the POSTs
+    cache.clear()  # the audit cap counts refusals per address and minute
+    before = AuditEvent.objects.order_by("seq").last().seq
+    posts = sorted({url for _name, url, _m, _rule in _cases() if _takes_post(url)})
+    assert len(posts) > 40  # the walk reaches the console, portal, vault, mail and the API
+    passed = []
+    for url in posts:
+        if url.startswith("/api/"):
+            response = client.post(url, "{}", content_type="application/json")
+        else:
+            response = client.post(url, {"reason": "a reason long enough", "confirm": "yes"})
+        if response.status_code != 403:
+            passed.append(f"{url} -> {response.status_code}")
+            continue
+        if not url.startswith("/api/"):
+            assert "Form expired" in response.content.decode(), url
+    # machine endpoints authenticate by their own tokens, not a session: no CSRF to check,
+    # and this session gets nothing from them
+    machines = [p for p in passed if p.startswith(("/api/v1/controllers/",
+                                                   "/api/v1/vetting/webhook",
+                                                   "/api/v1/access/decisions"))]
+    assert [p for p in passed if p not in machines] == []
+    assert all(p.split(" -> ")[1] in ("400", "401", "403") for p in machines), machines
+    assert client.get("/").status_code == 200  # the logout POSTs did not end the session
+    assert AuditEvent.objects.filter(seq__gt=before, action__in=[
+        "vault.reveal", "vault.erase", "auth.logout", "auth.logout_everywhere"]).count() == 0
+    # the refusals are audited, at most ten a minute from one address
+    assert AuditEvent.objects.filter(seq__gt=before, action="auth.csrf_refused").count() == 10
+
+
+def test_csrf_refusals_are_audited_console_and_api(viewer):
+    from vaultdoor.audit.models import AuditEvent
+
+    cache.clear()
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(viewer)
+    response = client.post("/logout/", HTTP_ORIGIN="https://attacker.example")
+    assert response.status_code == 403 and "Form expired" in response.content.decode()
+    assert "attacker.example" not in response.content.decode()
+    event = AuditEvent.objects.get(action="auth.csrf_refused")
+    assert event.actor == "viewer" and event.target_id == "/logout/"
+    assert "attacker.example" in event.context["reason"]
+
+    response = client.post("/api/v1/customers/search", "{}", content_type="application/json")
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert "CSRF" in response.json()["detail"]
+    api = AuditEvent.objects.filter(action="auth.csrf_refused").latest("seq")
+    assert api.target_id == "/api/v1/customers/search" and api.actor == "viewer"
+
+    # with the token, the same API call passes the check (and the role check answers)
+    client.get("/")
+    token = client.cookies["csrftoken"].value
+    passed = client.post("/api/v1/customers/search", "{}", content_type="application/json",
+                         HTTP_X_CSRFTOKEN=token)
+    assert passed.status_code == 403 and "role may not" in passed.json()["detail"]

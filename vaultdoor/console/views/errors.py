@@ -13,7 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
-__all__ = ["bad_request", "page_not_found", "permission_denied", "server_error"]
+__all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error"]
 
 _PAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -64,3 +64,28 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _render(500, request=request)
 
+
+
+# Anyone can make a browser post a form here from another site, so the refusals are audited
+# at most this many a minute per client address (the rest go to the log).
+CSRF_REFUSALS_AUDITED_PER_MINUTE = 10
+
+
+def audit_csrf_refusal(request: HttpRequest, reason: str) -> None:
+    """Record `auth.csrf_refused` (capped per address): the path and Django's reason."""
+    from vaultdoor.audit.capped import record_capped
+
+    record_capped("auth.csrf_refused", kind="csrf", per_minute=CSRF_REFUSALS_AUDITED_PER_MINUTE,
+                  request=request, target_type="page", target_id=request.path[:128],
+                  reason=str(reason)[:200])
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a POST without this site's token. Audited; the page (or, under
+    `/api/`, the JSON refusal) says the form expired and nothing of the reason."""
+    audit_csrf_refusal(request, reason)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "CSRF token missing or wrong: reload and try again.",
+                             "code": "csrf"}, status=403)
+    body = loader.get_template("403_csrf.html").render({})
+    return HttpResponse(body, status=403)
