@@ -8,12 +8,16 @@ run the real command in a subprocess with its own data directory; the rest use C
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 CLI = [sys.executable, "-c", "from vaultdoor.cli import main; main()"]
 SPEC = Path(__file__).resolve().parents[1] / "engine" / "data" / "example-site.yaml"
@@ -154,14 +158,14 @@ def test_swipes_with_a_byte_order_mark_are_read(tmp_path: Path) -> None:
 # --- commands on the database: refused whole, nothing written (CliRunner, test database) --------
 
 @pytest.fixture
-def site(db):  # noqa: ANN001, ANN201 - pytest-django's fixture
+def site(db):  # pytest-django's db fixture
     from vaultdoor.access.services.importer import import_site_text
 
     import_site_text(SPEC.read_text(encoding="utf-8"), actor="test")
 
 
 def one_line(result: tuple[int, str, str], status: int, *words: str) -> None:
-    code, out, err = result
+    code, _out, err = result
     assert "Traceback" not in err
     assert code == status, err
     assert err.startswith("error: ") and err.count("\n") == 1, err
@@ -241,3 +245,71 @@ def test_controller_offline_grace_has_a_ceiling() -> None:
     code, _, err = run("controller", "add", "c1", "--doors", "D-MAIN", "--offline-grace",
                        str(2**63))
     assert code == 2 and "--offline-grace" in err and "Traceback" not in err
+
+
+# --- CSV imports ---------------------------------------------------------------------------------
+
+CUSTOMERS_HEADER = ("queue,name,phones,email,postal_address,date_of_birth,account_number,"
+                    "card_number,card_expiry,notes\n")
+CHECKS_HEADER = "person,site,provider,reference,scope,requested,completed,status,findings,notes\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("command", "content", "words"), [
+    ("customers", CUSTOMERS_HEADER.encode() + "billing,Jos\xe9\n".encode("latin-1"),
+     ["line 2", "not UTF-8"]),
+    ("vetting", CHECKS_HEADER.encode() + "P1,s,acm\xe9\n".encode("latin-1"),
+     ["line 2", "not UTF-8"]),
+    ("customers", "\n".join([CUSTOMERS_HEADER.strip() + ",queue", "billing,Ann"]).encode(),
+     ["line 1, queue: column appears more than once"]),
+    # cut inside a quoted cell: the last row used to swallow the rest and import
+    ("vetting", (CHECKS_HEADER + 'P1,s,acme,R1,std,2026-01-01,2026-01-10,cleared,,"cut'
+                 ).encode(), ["row 2: not readable as CSV"]),
+])
+def test_bad_csv_imports_nothing(tmp_path: Path, command: str, content: bytes,
+                                 words: list[str]) -> None:
+    from vaultdoor.vault.models import Customer
+    from vaultdoor.vetting.models import BackgroundCheck
+
+    path = tmp_path / "in.csv"
+    path.write_bytes(content)
+    code, out, err = run(command, "import", str(path))
+    assert code == 2 and out == "" and "Traceback" not in err, err
+    assert err.splitlines()[-1].startswith("error: ")
+    for word in words:
+        assert word in err
+    assert not Customer.objects.exists() and not BackgroundCheck.objects.exists()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+                        max_size=10), min_size=1, max_size=6), st.data())
+def test_read_text_names_the_line_that_is_not_utf8(lines: list[str], data: st.DataObject) -> None:
+    import tempfile
+
+    from vaultdoor.cli._output import read_text
+
+    bad = data.draw(st.integers(0, len(lines) - 1))
+    encoded = [line.encode() for line in lines]
+    encoded[bad] += b"\xff"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.csv"
+        path.write_bytes(b"\n".join(encoded))
+        said = io.StringIO()
+        with pytest.raises(SystemExit) as stopped, contextlib.redirect_stderr(said):
+            read_text(path)
+        assert stopped.value.code == 2
+        assert f": line {bad + 1} is not UTF-8" in said.getvalue()
+        path.write_bytes("\n".join(lines).encode())
+        assert read_text(path) == "\n".join(lines).removeprefix("\ufeff")
+
+
+def test_read_text_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vaultdoor.cli._output import read_text
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a\nb\nc\xe9\n")
+    with pytest.raises(SystemExit):
+        read_text(path)
+    assert capsys.readouterr().err == (
+        f"error: {path}: line 3 is not UTF-8 text (save the file as UTF-8)\n")

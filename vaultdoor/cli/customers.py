@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, read_text
 
 __all__ = ["customers"]
 
@@ -33,13 +33,9 @@ def import_(file: Path) -> None:
     from vaultdoor.vault.keys import VaultKeyError
     from vaultdoor.vault.services.importer import ImportFailed, count_rows, import_customers
 
-    try:
-        # newline="": the csv module reads line ends itself, so a line break inside a quoted
-        # field is kept as it was typed
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", status=EXIT_INVALID)
+    # line ends as written: the csv module reads them itself, so a line break inside a quoted
+    # field is kept as it was typed
+    text = read_text(file)
     rows = count_rows(text)
     try:
         with click.progressbar(length=rows * 2, label="validating and importing",

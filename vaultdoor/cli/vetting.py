@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, read_text
 
 __all__ = ["person", "vetting"]
 
@@ -52,10 +52,7 @@ def import_(file: Path, dry_run: bool) -> None:
         validate_rows,
     )
 
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", status=EXIT_INVALID)
+    text = read_text(file)
     try:
         rows = validate_rows(read_csv(text))
     except CheckImportError as exc:

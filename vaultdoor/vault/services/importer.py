@@ -70,6 +70,9 @@ def _rows(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
     missing = [c for c in ("queue", "name") if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     errors = [RowError(1, c, "missing column") for c in missing]
+    # DictReader would keep only the last of two same-named columns, without a word
+    errors += [RowError(1, c, "column appears more than once")
+               for c in sorted({h for h in header if header.count(h) > 1})]
     errors += [RowError(1, c, f"unknown column (expected {', '.join(COLUMNS)})")
                for c in unknown]
     if errors:

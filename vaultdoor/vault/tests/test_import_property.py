@@ -67,3 +67,14 @@ def test_the_error_report_never_repeats_a_value(queue, card, email):
     assert email.strip() not in report
     digits = "".join(ch for ch in card if ch.isdigit())
     assert len(digits) < 6 or digits not in report.replace(" ", "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(COLUMNS), st.lists(st.sampled_from(COLUMNS), min_size=1, max_size=3))
+def test_a_column_named_twice_is_an_error_not_a_silent_overwrite(order, again) -> None:
+    from vaultdoor.vault.services.importer import _rows
+
+    header = [*order, *again]
+    _, errors = _rows(",".join(header) + "\r\n" + ",".join("x" * len(header)) + "\r\n")
+    assert {(e.line, e.column, e.message) for e in errors} == {
+        (1, column, "column appears more than once") for column in again}

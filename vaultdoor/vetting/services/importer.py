@@ -97,7 +97,9 @@ class ImportSummary:
 
 def read_csv(text: str) -> list[tuple[int, dict[str, Any]]]:
     """The rows of a CSV file with a header line, as (row number, values by column)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    # strict: a file cut inside a quoted field is an error, not a last row that swallowed
+    # the rest of the file
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         return _read(reader)
     except csv.Error as exc:
@@ -117,11 +119,15 @@ def _read(reader: csv.DictReader) -> list[tuple[int, dict[str, Any]]]:
         raise CheckImportError(issues)
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
-            rows.append((number, {"__extra__": raw.pop(None)} | raw))
-        else:
-            rows.append((number, raw))
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if None in raw:
+                rows.append((number, {"__extra__": raw.pop(None)} | raw))
+            else:
+                rows.append((number, raw))
+    except csv.Error as exc:  # the row being read when the text stopped making sense
+        raise CheckImportError([RowIssue(len(rows) + 2, "", f"not readable as CSV: {exc}")]
+                               ) from None
     return rows
 
 
