@@ -413,3 +413,73 @@ def test_csrf_refusals_are_audited_console_and_api(viewer):
     passed = client.post("/api/v1/customers/search", "{}", content_type="application/json",
                          HTTP_X_CSRFTOKEN=token)
     assert passed.status_code == 403 and "role may not" in passed.json()["detail"]
+
+
+# --- open redirects: next= on sign-in, step-up, recovery codes, passkeys, the admin --------------
+
+EVIL_NEXT = ["https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example",
+             "\\\\evil.example", "http:evil.example", "https:/evil.example", "javascript:alert(1)",
+             " //evil.example", "\t//evil.example", "/\t/evil.example", "http://testserver@evil.example/",
+             "data:text/html,<script>alert(1)</script>", "https://testserver.evil.example/",
+             "%2F%2Fevil.example", "/%2F%2Fevil.example"]
+
+
+def _lands_here(location: str) -> bool:
+    """Whether a browser following `location` from http://testserver/ stays on this server
+    (browsers drop tabs and newlines and read a backslash as a slash)."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = "".join(c for c in location if c not in "\t\n\r").strip().replace("\\", "/")
+    target = urlsplit(urljoin("http://testserver/", cleaned))
+    return target.scheme in ("http", "https") and target.hostname == "testserver"
+
+
+@pytest.mark.parametrize("candidate", EVIL_NEXT)
+def test_safe_next_keeps_every_redirect_on_this_server(rf, candidate):
+    from vaultdoor.identity.views._flow import safe_next
+
+    assert _lands_here(safe_next(rf.get("/"), candidate))
+
+
+def test_safe_next_property(rf):
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
+
+    from vaultdoor.identity.views._flow import safe_next
+
+    pieces = st.sampled_from(["/", "\\", "//", ":", "@", "evil.example", "testserver", "http",
+                              "https", "javascript", "\t", " ", "%2f", "?", "#", ".", "a"])
+
+    @hsettings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=8).map("".join) | st.text(max_size=30))
+    def check(candidate):
+        assert _lands_here(safe_next(rf.get("/"), candidate)), candidate
+
+    check()
+
+
+@pytest.mark.parametrize("candidate", EVIL_NEXT[:6])
+def test_sign_in_with_an_evil_next_lands_on_the_console(client, django_user_model, settings,
+                                                        candidate):
+    settings.VAULTDOOR_REQUIRE_SECOND_FACTOR = False
+    django_user_model.objects.create_user("ops", password="a long console password 42")
+    page = client.get("/auth/login/", {"next": candidate}).content.decode()
+    assert 'name="next"' in page and "<script>alert" not in page
+    response = client.post("/auth/login/", {"username": "ops", "next": candidate,
+                                            "password": "a long console password 42"})
+    assert response.status_code == 302 and _lands_here(response["Location"])
+    assert response["Location"] == "/"
+    # signed in, the login page sends a returning user on, never away
+    again = client.get("/auth/login/", {"next": candidate})
+    assert again.status_code == 302 and again["Location"] == "/"
+
+
+def test_admin_login_and_recovery_codes_never_send_away(client, viewer):
+    response = client.get("/admin/login/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and _lands_here(response["Location"])
+    client.force_login(viewer)
+    page = client.get("/auth/recovery-codes/", {"next": "https://evil.example/"})
+    assert page.status_code == 200 and "evil.example" not in page.content.decode()
+    step_up = client.get("/auth/step-up/", {"next": "//evil.example/"})
+    assert step_up.status_code == 200
