@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import time
 from typing import Any
 
@@ -118,7 +119,10 @@ class ControllerDeltasView(ControllerView):
                             status=status.HTTP_403_FORBIDDEN)
         try:
             since = int(request.query_params.get("since", "0"))
-            wait = min(max(float(request.query_params.get("wait", "0")), 0.0), MAX_WAIT_S)
+            wait = float(request.query_params.get("wait", "0"))
+            if not math.isfinite(wait):  # "nan" would never reach the deadline: a stuck worker
+                raise ValueError(wait)
+            wait = min(max(wait, 0.0), MAX_WAIT_S)
         except ValueError:
             return Response({"detail": "since must be an integer and wait a number"},
                             status=status.HTTP_400_BAD_REQUEST)

@@ -134,9 +134,12 @@ def test_deltas_endpoint_sends_a_full_snapshot_after_a_gap(enrolled, api):
     assert update["kind"] == "full"
 
 
-def test_bad_parameters_are_a_400(enrolled, api):
+@pytest.mark.parametrize("query", ["since=x", "wait=x", "wait=nan", "wait=-nan", "wait=inf",
+                                   "since=1&wait=NaN"])
+def test_bad_parameters_are_a_400(enrolled, api, query):
     _, token = enrolled
-    response = as_controller(api, token).get("/api/v1/controllers/deltas?since=x")
+    # wait=nan once made the long poll wait for ever (no time is past a NaN deadline)
+    response = as_controller(api, token).get(f"/api/v1/controllers/deltas?{query}")
     assert response.status_code == 400
 
 
