@@ -288,15 +288,19 @@ def test_cli_message_template(tmp_path, campaign):
     assert created.template == MessageTemplate.objects.get(name="parcel")
 
 
-def test_a_large_campaign_page_shows_the_first_rows(client, campaign, django_user_model,
-                                                    monkeypatch):
+def test_a_large_campaign_page_is_paginated(client, campaign, django_user_model, monkeypatch):
     from vaultdoor.mail.views import console
 
-    monkeypatch.setattr(console, "SHOWN_TARGETS", 3)
+    monkeypatch.setattr(console, "TARGETS_PER_PAGE", 3)
     client.force_login(_user(django_user_model, RoleChoices.SECURITY_ADMIN))
-    page = client.get(reverse("console:mail:campaign", args=[campaign.pk])).content.decode()
-    assert page.count("@lakeside-cs.example</span>") == 3
-    assert "1 more in the CSV and the PDF." in page
+    url = reverse("console:mail:campaign", args=[campaign.pk])
+    first = client.get(url).content.decode()
+    assert first.count("@lakeside-cs.example</span>") == 3
+    assert "3 of 4; all of them in the CSV and the PDF" in first
+    assert "?page=2" in first
+    second = client.get(f"{url}?page=2").content.decode()
+    assert second.count("@lakeside-cs.example</span>") == 1
+    assert client.get(f"{url}?page=nonsense").status_code == 200  # the first page
 
 
 def test_a_draft_campaign_page(client, django_user_model):

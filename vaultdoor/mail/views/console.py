@@ -7,6 +7,7 @@ from email import message_from_bytes, policy
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -254,7 +255,7 @@ class CampaignListView(ObjectListView):
         ).order_by("-created")
 
 
-SHOWN_TARGETS = 500  # rows on the report page; the CSV and PDF have them all
+TARGETS_PER_PAGE = 50  # rows a page on the report page; the CSV and PDF have them all
 
 
 class CampaignDetailView(ObjectDetailView):
@@ -280,8 +281,7 @@ class CampaignDetailView(ObjectDetailView):
         user = self.request.user
         context.update(
             campaign=campaign, report=report, timeline_hours=TIMELINE_HOURS,
-            shown_rows=report.rows[:SHOWN_TARGETS], more_rows=max(
-                len(report.rows) - SHOWN_TARGETS, 0),
+            **_targets_page(report.rows, self.request.GET.get("page")),
             funnel_chart=hbar_chart([n for _, n, _ in report.funnel],
                                     [f"{label} ({rate:g}%)" for label, _, rate in report.funnel]),
             department_chart=hbar_chart(
@@ -294,6 +294,13 @@ class CampaignDetailView(ObjectDetailView):
             can_assign=user.has_perm("mail.add_trainingassignment"),
         )
         return context
+
+
+def _targets_page(rows: list, number: str | None) -> dict[str, Any]:
+    """One page of the report's per-person rows, as the console's pagination expects."""
+    page = Paginator(rows, TARGETS_PER_PAGE).get_page(number)
+    return {"shown_rows": page.object_list, "page_obj": page,
+            "is_paginated": page.paginator.num_pages > 1}
 
 
 class CampaignCsvView(ConsoleView, View):
