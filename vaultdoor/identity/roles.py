@@ -57,7 +57,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
                           # vetting decisions but never findings (sensitive personal data)
                           "vetting.view_backgroundcheck", "vetting.view_adjudication",
                           "vetting.view_adverseaction", "vetting.view_onboardingitem",
-                          "vetting.view_termination"),
+                          "vetting.view_termination",
+                          # awareness training is evidence too (PCI DSS 12.6): campaign
+                          # results and who completed their training, not the mail itself
+                          "mail.view_campaign", "mail.view_campaigntarget",
+                          "mail.view_trainingmodule", "mail.view_trainingassignment"),
     RoleChoices.AGENT: (),
 }
 

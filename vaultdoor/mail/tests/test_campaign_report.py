@@ -341,3 +341,13 @@ def test_people_without_a_department_are_grouped_by_role(campaign):
     assert set(groups) == {"Billing", "Sales", "Day agent"}
     row = next(r for r in campaign_report(campaign).rows if r["name"] == "Role Person 1")
     assert (row["department"], row["role"]) == ("", "Day agent")
+
+
+def test_an_auditor_reads_campaign_results_but_changes_nothing(client, campaign,
+                                                               django_user_model):
+    client.force_login(_user(django_user_model, RoleChoices.AUDITOR))
+    assert client.get(reverse("console:mail:campaign_list")).status_code == 200
+    assert client.get(reverse("console:mail:campaign", args=[campaign.pk])).status_code == 200
+    assert client.get(reverse("console:mail:training_list")).status_code == 200
+    assert client.get(reverse("console:mail:campaign_new")).status_code == 403
+    assert client.get(reverse("console:mail:quarantine_list")).status_code == 403
