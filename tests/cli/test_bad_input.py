@@ -313,3 +313,88 @@ def test_read_text_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         read_text(path)
     assert capsys.readouterr().err == (
         f"error: {path}: line 3 is not UTF-8 text (save the file as UTF-8)\n")
+
+
+# --- settings read when a command needs them -----------------------------------------------------
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/nonexistent/words.txt", ["VAULTDOOR_PASSWORD_BLOCKLIST", "cannot read"]),
+    (".", ["VAULTDOOR_PASSWORD_BLOCKLIST", "cannot read"]),
+])
+def test_unreadable_extra_blocklist_fails_closed(tmp_path: Path, path: str,
+                                                 words: list[str]) -> None:
+    result = vaultdoor("password", "check", data_dir=tmp_path,
+                       env={"VAULTDOOR_PASSWORD_BLOCKLIST": path},
+                       stdin=b"violet-harbour-lantern-93\n")
+    one_error(result, 2, *words)
+    assert result.stdout == ""
+
+
+def test_password_on_stdin_must_be_utf8() -> None:
+    code, out, err = run("password", "check", stdin=b"pass\xe9word-12345\n")
+    assert (code, out) == (2, "")
+    assert err == "error: standard input is not UTF-8 text (a password no browser could type)\n"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("base_url", ["notaurl", "https://", "ftp://x", "http://a b"])
+def test_bad_base_url_is_refused_before_the_account_is_created(
+        monkeypatch: pytest.MonkeyPatch, base_url: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    monkeypatch.setenv("VAULTDOOR_BASE_URL", base_url)
+    one_line(run("user", "create", "--role", "it", "--username", "eve"), 2,
+             "VAULTDOOR_BASE_URL")
+    assert not get_user_model().objects.exists()
+
+
+# --- outputs: whole or not at all ----------------------------------------------------------------
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    from vaultdoor.cli import _output
+
+    target = tmp_path / "site.yaml"
+    target.write_text("the previous export\n")
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_output.os, "replace", disk_full)
+    with pytest.raises(SystemExit) as stopped:
+        _output.write_text_atomic(target, "a new export\n")
+    assert stopped.value.code == 1
+    assert capsys.readouterr().err == f"error: cannot write {target}: No space left on device\n"
+    assert target.read_text() == "the previous export\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["site.yaml"]
+
+
+@pytest.mark.django_db
+def test_site_export_to_a_missing_folder_is_one_line(site: None, tmp_path: Path) -> None:
+    one_line(run("site", "export", "-o", str(tmp_path / "no" / "site.yaml")), 1,
+             "cannot write", "No such file or directory")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- access check: the badge on the command line -------------------------------------------------
+
+DIGITS = "[0-9\u0660-\u0669\uff10-\uff19]"  # ASCII, Arabic-Indic and full-width digits
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=12),
+                 st.from_regex(f"\\A{DIGITS}{{1,4}}:{DIGITS}{{1,6}}\\Z")))
+def test_card_argument_is_ascii_facility_colon_number(card: str) -> None:
+    from vaultdoor.cli._access_check import ArgumentProblem, build_swipe
+
+    try:
+        swipe = build_swipe(door="D", card=card, card_format=None, raw=None, pin=None,
+                            biometric=None, direction="in", at="2026-12-01T08:00")
+    except ArgumentProblem as exc:
+        assert "--card" in str(exc)
+        return
+    facility, number = card.split(":")
+    assert facility.isascii() and facility.isdigit() and number.isascii() and number.isdigit()
+    assert (swipe["card"]["facility"], swipe["card"]["number"]) == (int(facility), int(number))

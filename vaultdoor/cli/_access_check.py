@@ -17,8 +17,10 @@ from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
 
 __all__ = ["access_check", "build_swipe"]
 
-_CARD = re.compile(r"^(\d+):(\d+)$")
-_RAW = re.compile(r"^(\d+):(.*)$")  # bad hex is the engine's unreadable_card, not an error
+# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits, which no reader
+# sends and int() would quietly turn into a badge number
+_CARD = re.compile(r"^([0-9]+):([0-9]+)$")
+_RAW = re.compile(r"^([0-9]+):(.*)$")  # bad hex is the engine's unreadable_card, not an error
 
 
 class ArgumentProblem(ValueError):
@@ -35,12 +37,12 @@ def build_swipe(
         "direction": direction,
         "at": at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-    if card and raw:
+    if card is not None and raw is not None:
         raise ArgumentProblem("give either --card or --raw, not both")
-    if card_format and not card:
+    if card_format and card is None:
         raise ArgumentProblem("--format goes with --card FACILITY:NUMBER")
-    if card:
-        match = _CARD.match(card)
+    if card is not None:  # `--card ""` is an error, not a presentation without a badge
+        match = _CARD.fullmatch(card)
         if not match:
             raise ArgumentProblem(f"--card {card!r}: expected FACILITY:NUMBER, e.g. 42:10231")
         swipe["card"] = {
@@ -48,8 +50,8 @@ def build_swipe(
             "facility": int(match[1]),
             "number": int(match[2]),
         }
-    if raw:
-        match = _RAW.match(raw)
+    if raw is not None:
+        match = _RAW.fullmatch(raw)
         if not match:
             raise ArgumentProblem(f"--raw {raw!r}: expected BITS:HEX, e.g. 26:025AB340")
         swipe["card"] = {"bits": int(match[1]), "data": match[2]}

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli import _django
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, write_text_atomic
 
 __all__ = ["site_export", "site_import"]
 
@@ -87,8 +87,5 @@ def site_export(site_code: str | None, output: Path) -> None:
     if str(output) == "-":
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    write_text_atomic(output, text)  # whole or not at all: never half a site file
     click.echo(f"exported {site.code} to {output}", err=True)

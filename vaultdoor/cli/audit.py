@@ -17,7 +17,14 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli import _django
-from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, database_problem, fail, print_json
+from vaultdoor.cli._output import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    database_problem,
+    fail,
+    print_json,
+    write_text_atomic,
+)
 
 __all__ = ["audit"]
 
@@ -192,10 +199,7 @@ def public_key(output: Path | None) -> None:
     if output is None:
         click.echo(pem, nl=False)
         return
-    try:
-        output.write_text(pem, encoding="ascii")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}", status=EXIT_INVALID)
+    write_text_atomic(output, pem, encoding="ascii")
 
 
 @audit.command()

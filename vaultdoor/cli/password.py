@@ -29,7 +29,12 @@ def check(profile_name: str | None, mfa: bool, username: str | None) -> None:
     """
     from vaultdoor.identity.passwords import UnknownPasswordProfile, evaluate_password, get_profile
 
-    line = sys.stdin.readline()
+    raw = click.get_binary_stream("stdin").readline()
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        fail("standard input is not UTF-8 text (a password no browser could type)",
+             status=EXIT_INVALID)
     candidate = line.removesuffix("\n").removesuffix("\r")
     if not candidate:
         fail("no password on standard input (give it as one line)", status=EXIT_INVALID)

@@ -16,7 +16,13 @@ ROLES = ["security_admin", "facilities", "hr_vetting", "it", "supervisor", "audi
 def _base_url() -> str:
     from vaultdoor import config
 
-    return (config.env("BASE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+    url = (config.env("BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
+    if not url.startswith(("http://", "https://")) or url.endswith("://") or " " in url:
+        # an enrolment link must reach this server; a bad one would go to the holder unchecked
+        raise config.ConfigError(
+            f"VAULTDOOR_BASE_URL: expected the server's http(s) address, like "
+            f"https://vaultdoor.example.com, got {config.env('BASE_URL')!r}")
+    return url
 
 
 def _find_person(code: str, site: str | None):
@@ -59,6 +65,7 @@ def create(person_code: str | None, site: str | None, role: str, username: str |
     from vaultdoor.identity.services.accounts import AccountError, create_account
     from vaultdoor.identity.services.enrolment import issue_link
 
+    base_url = _base_url()  # checked before anything is written
     person = _find_person(person_code, site) if person_code else None
     if person is None and not username:
         fail("give --person ID (or --username NAME for an account with no person record)",
@@ -71,10 +78,10 @@ def create(person_code: str | None, site: str | None, role: str, username: str |
     except AccountError as exc:
         fail(str(exc), status=EXIT_INVALID)
     token = issue_link(account, created_by="cli")
-    _print_link(name, role, token)
+    _print_link(name, role, token, base_url)
 
 
-def _print_link(name: str, role: str, token: str) -> None:
+def _print_link(name: str, role: str, token: str, base_url: str) -> None:
     from django.urls import reverse
 
     from vaultdoor.audit import record
@@ -83,7 +90,7 @@ def _print_link(name: str, role: str, token: str) -> None:
     record("auth.enrolment_link", actor="cli", target_type="user", target_id=name)
     click.echo(f"account {name} ({role}) ready; send this one-time enrolment link to its "
                f"holder (valid {ENROLMENT_LINK_LIFETIME.days} days, shown only now):")
-    click.echo(f"  {_base_url()}{reverse('identity:welcome', args=[token])}")
+    click.echo(f"  {base_url}{reverse('identity:welcome', args=[token])}")
 
 
 @user.command("link")
@@ -98,11 +105,13 @@ def link(username: str) -> None:
     from vaultdoor.identity.services.accounts import account_for
     from vaultdoor.identity.services.enrolment import issue_link
 
+    base_url = _base_url()  # checked before the old links are voided
     found = get_user_model().objects.filter(username=username).first()
     if found is None:
         fail(f"no user named {username!r}", status=EXIT_INVALID)
     account = account_for(found)
-    _print_link(username, account.role or "no role", issue_link(account, created_by="cli"))
+    _print_link(username, account.role or "no role", issue_link(account, created_by="cli"),
+                base_url)
 
 
 @user.command("unlock")

