@@ -73,7 +73,7 @@ class HtmlFindings:
     refresh_urls: list[str] = field(default_factory=list)
     scripts: int = 0
     script_redirect: bool = False
-    text: str = ""  # visible text outside links
+    text: str = ""  # visible text outside links (read for URLs only: white space as found)
     all_text: str = ""  # all visible text, links included
 
 
@@ -239,7 +239,7 @@ def _scan_lexbor(document: str) -> HtmlFindings:
     found.all_text = " ".join((root.text(deep=True, separator=" ") if root else "").split())
     tree.strip_tags(["a"])
     root = tree.root
-    found.text = " ".join((root.text(deep=True, separator=" ") if root else "").split())
+    found.text = root.text(deep=True, separator=" ") if root else ""
     return found
 
 
