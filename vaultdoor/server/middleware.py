@@ -7,6 +7,8 @@
 - `BodyLimitMiddleware`: a request body above `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused before a
   view reads it. Django checks the limit only when a view reads `request.body` or a form; the
   REST framework's JSON parser reads the stream and would take any size into memory.
+- `PermissionsPolicyMiddleware`: no page may use the camera, microphone, location, payment or
+  USB devices (nothing here needs them; a script that got in could not either).
 - `static_headers`: WhiteNoise answers `/static/` before the middleware below it runs, so the
   static files get their Content-Security-Policy and framing refusal here (an SVG opened on its
   own is a document that could run script).
@@ -22,8 +24,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-__all__ = ["STATIC_POLICY", "BodyLimitMiddleware", "PrivateByDefaultMiddleware",
-           "static_headers"]
+__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware",
+           "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware", "static_headers"]
 
 API_PREFIX = "/api/"
 
@@ -47,6 +49,23 @@ class PrivateByDefaultMiddleware:
             if "public" in response["Cache-Control"]:
                 patch_cache_control(response, private=True)  # drops "public"
             patch_cache_control(response, no_store=True)
+        return response
+
+
+# Only features every browser knows (an unknown one is a console error in Chromium); passkeys
+# (publickey-credentials-*) keep their default, this origin only.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every answer that does not set its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 
 
@@ -82,3 +101,4 @@ def static_headers(headers: Any, path: str, url: str) -> None:
     headers["Content-Security-Policy"] = STATIC_POLICY
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
+    headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     # Above everything that can refuse a request, so refusals carry these headers too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vaultdoor.server.middleware.PrivateByDefaultMiddleware",  # Cache-Control: no-store
+    "vaultdoor.server.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "vaultdoor.server.middleware.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -34,7 +34,9 @@ NEVER = ("Traceback", "File \"/", "site-packages", "/work/", "SECRET_KEY", "DATA
          "psycopg", "victim-mail-7q@example.org", "Zebedee", "Canarywhistle", "4929123456789015",
          "4929 1234 5678", "canarynote-91c", "88442211", "Canaryquill")
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
-           "X-Frame-Options", "Cache-Control")
+           "X-Frame-Options", "Cache-Control", "Permissions-Policy")
+# A CSRF token (or the cookie) in an address, where logs, history and Referer would carry it.
+TOKEN_IN_ADDRESS = re.compile(r"""(href|src|action|hx-[a-z]+)=["'][^"']*csrf""", re.I)
 NONSENSE = ("?page=abc&limit=-5&offset=zz&period=bogus&q=%27%22%3Cx%3E%25&site=nope"
             "&ordering=password&at_after=notadate&kind=zz&status=zz&since=x&wait=nan")
 WALKERS = ("anonymous", "superuser", "agent", "supervisor", "no_role")
@@ -92,6 +94,7 @@ def world(django_user_model, tmp_path, monkeypatch):
 def problems(client: Client, who: str, method: str, url: str, response) -> list[str]:
     """Everything wrong with one answer (empty when it is clean)."""
     found = []
+    content_type = response.get("Content-Type", "")
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode(errors="replace")
     for marker in (*NEVER, settings.SECRET_KEY, str(settings.DATA_DIR)):
@@ -103,6 +106,9 @@ def problems(client: Client, who: str, method: str, url: str, response) -> list[
     csrf = client.cookies.get(settings.CSRF_COOKIE_NAME)
     if csrf is not None and csrf.value and csrf.value in text:
         found.append("contains the CSRF cookie's value")
+    if TOKEN_IN_ADDRESS.search(text) or (
+            "csrfmiddlewaretoken" in text and not content_type.startswith("text/html")):
+        found.append("a CSRF token outside a form")
     for header in HEADERS:
         if not response.has_header(header):
             found.append(f"no {header}")
@@ -114,7 +120,6 @@ def problems(client: Client, who: str, method: str, url: str, response) -> list[
             who != "anonymous" or url.startswith("/api/")):
         found.append(f"cacheable: {response.get('Cache-Control')!r}")
     status = response.status_code
-    content_type = response.get("Content-Type", "")
     if status >= 500:
         found.append("server error")
     api_error = url.startswith("/api/") and status >= 400 and method != "HEAD"
@@ -169,6 +174,8 @@ def test_the_checks_can_fail(world):
     bare = HttpResponse(f"Traceback {settings.SECRET_KEY} "
                         f"{client.cookies[settings.SESSION_COOKIE_NAME].value}", status=500)
     found = " ".join(problems(client, "superuser", "GET", "/api/v1/x", bare))
+    assert "outside a form" in " ".join(problems(client, "superuser", "GET", "/", HttpResponse(
+        '<a href="/x?csrfmiddlewaretoken=abc">x</a>')))
     for expected in ("'Traceback'", "session id", "no Content-Security-Policy",
                      "no Cache-Control", "server error", "API error as text/html"):
         assert expected in found
@@ -245,6 +252,7 @@ def test_static_files_carry_the_security_headers(client):
     assert "script-src" not in policy and "unsafe" not in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.parametrize(("path", "host"), [
@@ -419,7 +427,8 @@ def test_csrf_refusals_are_audited_console_and_api(viewer):
 
 EVIL_NEXT = ["https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example",
              "\\\\evil.example", "http:evil.example", "https:/evil.example", "javascript:alert(1)",
-             " //evil.example", "\t//evil.example", "/\t/evil.example", "http://testserver@evil.example/",
+             " //evil.example", "\t//evil.example", "/\t/evil.example",
+             "http://testserver@evil.example/",
              "data:text/html,<script>alert(1)</script>", "https://testserver.evil.example/",
              "%2F%2Fevil.example", "/%2F%2Fevil.example"]
 
@@ -483,3 +492,34 @@ def test_admin_login_and_recovery_codes_never_send_away(client, viewer):
     assert page.status_code == 200 and "evil.example" not in page.content.decode()
     step_up = client.get("/auth/step-up/", {"next": "//evil.example/"})
     assert step_up.status_code == 200
+
+
+# --- the Django admin (staff only, outside the matrix): no stored secret on any page ---------
+
+def test_admin_pages_show_no_stored_secret(world, django_user_model):
+    from django.contrib import admin
+    from django.contrib.sessions.models import Session
+
+    from vaultdoor.people.models import Pin
+
+    client = world["superuser"]
+    secrets = [*Pin.objects.values_list("pin_hash", flat=True),
+               *Session.objects.values_list("session_key", flat=True),
+               *(p.split("$")[-1] for p in django_user_model.objects.exclude(
+                   password="").values_list("password", flat=True) if "$" in p)]
+    assert secrets  # the seed has PINs and the walkers have sessions
+    found = []
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls = [f"/admin/{info[0]}/{info[1]}/", f"/admin/{info[0]}/{info[1]}/add/"]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(f"/admin/{info[0]}/{info[1]}/{first.pk}/change/")
+        for url in urls:
+            response = client.get(url)
+            text = response.content.decode(errors="replace")
+            found += [f"{url}: a stored secret" for s in secrets if s and s in text]
+            found += [p for p in problems(client, "superuser", "GET", url, response)
+                      # managing users' addresses is what the admin's user pages are for
+                      if not (url.startswith("/admin/auth/user/") and "victim-mail" in p)]
+    assert found == [], "\n".join(found)
