@@ -199,6 +199,20 @@ def _simplify(document: str) -> str:
     return _LAYOUT_INLINE.sub("", document)
 
 
+def _anchor_text(node) -> str:
+    """What a link shows: its text, with the alt text of images inside it in their place."""
+    if next(node.iter(include_text=False), None) is None:
+        return node.text(deep=True) or ""  # text only (most links): read in C
+    parts = []
+    for inner in node.traverse(include_text=True):
+        if inner.tag == "-text":
+            if inner.parent is None or inner.parent.tag not in _HIDDEN_TEXT_TAGS:
+                parts.append(inner.text_content or "")
+        elif inner.tag == "img":  # what a reader with images off sees
+            parts.append(inner.attributes.get("alt") or "")
+    return "".join(parts)
+
+
 def _scan_lexbor(document: str) -> HtmlFindings:
     """The findings from lexbor's tree of the simplified document (same rules as the
     html.parser path: anchor text joined without separators, image alt text inside links,
@@ -215,14 +229,7 @@ def _scan_lexbor(document: str) -> HtmlFindings:
         tag = node.tag
         attrs = node.attributes
         if tag == "a":
-            parts = []
-            for inner in node.traverse(include_text=True):
-                if inner.tag == "-text":
-                    if inner.parent is None or inner.parent.tag not in _HIDDEN_TEXT_TAGS:
-                        parts.append(inner.text_content or "")
-                elif inner.tag == "img":  # what a reader with images off sees
-                    parts.append(inner.attributes.get("alt") or "")
-            found.anchors.append((attrs.get("href") or "", " ".join("".join(parts).split())))
+            found.anchors.append((attrs.get("href") or "", " ".join(_anchor_text(node).split())))
         elif tag == "area":
             if attrs.get("href"):
                 found.anchors.append((attrs.get("href") or "", attrs.get("alt") or ""))

@@ -44,6 +44,16 @@ def test_style_glued_to_the_next_attribute_keeps_the_link():
         assert found.anchors == [("https://x.example/u", "Users")]
 
 
+def test_text_only_anchors_read_as_with_the_walk():
+    document = ('<a href="https://a.example/">Pay<!-- x -->Pal &amp;\n co</a>'
+                '<a href="https://b.example/"></a><a href="https://c.example/"><b>www.</b>c.example'
+                "</a>")
+    expected = [("https://a.example/", "PayPal & co"), ("https://b.example/", ""),
+                ("https://c.example/", "www.c.example")]
+    assert _html._scan_lexbor(document).anchors == expected
+    assert _html._scan_stdlib(document).anchors == expected
+
+
 def test_anchor_text_keeps_image_alt_in_order():
     found = _html.scan_html('<a href="https://a.example/"><img alt="Logo"> Open <script>x=1'
                             "</script></a><p>after</p>")
