@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, View
 
+from vaultdoor.console.charts import bar_chart, hbar_chart
 from vaultdoor.console.filters import PersonFilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 from vaultdoor.identity.stepup import has_recent_second_factor, step_up_redirect
@@ -36,6 +37,7 @@ from .services.decisions import (
 )
 from .services.effective import counts_as_cleared
 from .services.lifecycle import LifecycleError, mark_onboarding, onboarding_checklist, terminate
+from .services.summary import summarise
 
 __all__ = ["PersonActionView", "PersonVettingView", "TerminateView", "VettingListView"]
 
@@ -55,11 +57,24 @@ class VettingListView(ObjectListView):
     def queryset_for(self) -> QuerySet:
         return Person.objects.select_related("site").order_by("site__code", "code")
 
+    template_name = "vetting/list.html"
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         for person in context["object_list"]:
             person.sensitive_ok = counts_as_cleared(person, now)
+        # Everyone current, whatever the filters: the picture of the whole centre.
+        summary = summarise(self.queryset_for().filter(active=True), now)
+        context.update(
+            summary=summary,
+            clearance_chart=hbar_chart(
+                [summary.cleared, *(n for _, n in summary.not_cleared)],
+                ["Cleared", *(reason for reason, _ in summary.not_cleared)]),
+            rescreen_chart=bar_chart([n for _, n in summary.rescreens],
+                                     [f"{month:%b}" for month, _ in summary.rescreens],
+                                     height=180),
+        )
         return context
 
 
