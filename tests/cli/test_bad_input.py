@@ -398,3 +398,21 @@ def test_card_argument_is_ascii_facility_colon_number(card: str) -> None:
     facility, number = card.split(":")
     assert facility.isascii() and facility.isdigit() and number.isascii() and number.isdigit()
     assert (swipe["card"]["facility"], swipe["card"]["number"]) == (int(facility), int(number))
+
+
+# --- edge enroll: never spend the one-time code on a directory that cannot keep it --------------
+
+def test_enroll_checks_the_data_dir_before_spending_the_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vaultdoor.edge.sync import ServerClient
+
+    calls: list[str] = []
+    monkeypatch.setattr(ServerClient, "enrol", lambda self, code: calls.append(code))
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    code, out, err = run("edge", "enroll", "--server", "http://127.0.0.1:1", "--code",
+                         "AAAAA-BBBBB-CCCCC-DDDDD", "--data-dir", str(not_a_dir / "edge"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: cannot write the controller's data directory")
+    assert "the enrolment code is still good" in err and "Traceback" not in err
+    assert calls == []  # the server never saw the code

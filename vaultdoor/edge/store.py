@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from .envelope import SignedHeader, SnapshotRefused, public_key_from_text
 from .wire import COLLECTIONS, SiteState, WireError
 
-__all__ = ["EdgeConfig", "EdgeStore", "NotEnrolled"]
+__all__ = ["EdgeConfig", "EdgeStore", "NotEnrolled", "StoreNotWritable"]
 
 
 _SNAPSHOT_SCHEMA = """
@@ -94,6 +94,10 @@ def _write_atomic(path: Path, data: bytes, *, mode: int = 0o600) -> None:
         os.close(dir_fd)
 
 
+class StoreNotWritable(ValueError):
+    """The data directory cannot be created or written (checked before enrolling)."""
+
+
 class EdgeStore:
     """The controller's data directory."""
 
@@ -134,6 +138,21 @@ class EdgeStore:
         return self.root / "secrets" / name
 
     # -- enrolment --
+
+    def prepare(self) -> None:
+        """Make sure the enrolment can be kept, before a one-time code is spent on it: the
+        folders exist and a file can be written there. Raises `StoreNotWritable`."""
+        probe = self.root / "secrets" / f".probe.{os.getpid()}.{secrets.token_hex(4)}"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+            probe.parent.mkdir(exist_ok=True, mode=0o700)
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            probe.unlink()
+        except OSError as exc:
+            raise StoreNotWritable(
+                f"cannot write the controller's data directory {self.root}: "
+                f"{exc.strerror or exc}; nothing was sent, the enrolment code is still good"
+            ) from None
 
     def save_enrolment(self, config: EdgeConfig, *, token: str, pin_key: bytes) -> None:
         """Keep what enrolment gave (secrets owner-only); forget any earlier snapshot."""

@@ -118,8 +118,13 @@ class ServerClient:
 
 
 def enroll(server: str, code: str, store: EdgeStore, *, timeout: float = 10.0) -> EdgeConfig:
-    """Exchange a one-time code for this controller's credential and keep it in `store`."""
-    answer = ServerClient(server, timeout=timeout).enrol(code)
+    """Exchange a one-time code for this controller's credential and keep it in `store`.
+
+    The store is checked first: a code the server has accepted cannot be used again, so a
+    data directory that cannot be written must stop us before the code is spent."""
+    client = ServerClient(server, timeout=timeout)  # a malformed URL is refused here, too
+    store.prepare()
+    answer = client.enrol(code)
     try:
         config = EdgeConfig(
             server=server.rstrip("/"), controller=str(answer["controller"]),
