@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import accounts
+from .views import accounts, tokens
 
 app_name = "accounts"
 
 urlpatterns = [
     path("", accounts.AccountListView.as_view(), name="list"),
+    path("new/", accounts.NewAccountView.as_view(), name="new"),
     path("<int:pk>/", accounts.AccountDetailView.as_view(), name="account"),
     path("<int:pk>/reset-second-factors/", accounts.ResetFactorsView.as_view(),
          name="reset_factors"),
+    path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
+    path("tokens/new/", tokens.NewTokenView.as_view(), name="new_token"),
+    path("tokens/<int:pk>/revoke/", tokens.RevokeTokenView.as_view(), name="revoke_token"),
 ]

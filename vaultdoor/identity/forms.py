@@ -6,7 +6,11 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-__all__ = ["CodeForm", "LoginForm", "NewPasswordForm", "PasswordChangeForm", "ResetFactorsForm"]
+from .choices import RoleChoices, TokenScope
+from .constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
+
+__all__ = ["CodeForm", "LoginForm", "NewAccountForm", "NewPasswordForm", "NewTokenForm",
+           "PasswordChangeForm", "ResetFactorsForm", "RevokeTokenForm"]
 
 
 class LoginForm(forms.Form):
@@ -80,3 +84,55 @@ class ResetFactorsForm(forms.Form):
         if value != self.username:
             raise ValidationError(f"type {self.username} to confirm", code="confirm")
         return value
+
+
+def _reason(help_text: str) -> forms.CharField:
+    return forms.CharField(max_length=300, min_length=5, help_text=help_text)
+
+
+class NewAccountForm(forms.Form):
+    """A console account for a person who has none (or a service account with no person): its
+    role, user id and contact address, and why (kept in the audit log)."""
+
+    person = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    role = forms.ChoiceField(choices=RoleChoices.choices)
+    username = forms.CharField(
+        max_length=150, required=False, label="User id",
+        help_text="Default: the person's id in lower case. Required for a service account.")
+    email = forms.EmailField(required=False, label="Contact address (optional)")
+    reason = _reason("Why, e.g. 'new starter, ticket HR-1234'.")
+
+    def __init__(self, *args, roles: list[str], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # The form offers the roles the administrator may give; the view still checks what
+        # comes back (and records a refusal), so a forged choice is refused, not ignored.
+        self.offered = [(value, label) for value, label in RoleChoices.choices if value in roles]
+        self.fields["role"].widget.choices = self.offered
+
+
+class NewTokenForm(forms.Form):
+    """An API token: the account it acts as, what it is for, its scopes and its lifetime."""
+
+    owner = forms.CharField(max_length=150, label="Acts as (user id)",
+                            help_text="The account whose permissions the token uses, at most.")
+    name = forms.CharField(max_length=100, label="Name",
+                           help_text="What the token is for, e.g. 'HR feed (Workday)'.")
+    scopes = forms.MultipleChoiceField(choices=TokenScope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+    days = forms.IntegerField(
+        min_value=1, max_value=API_TOKEN_MAX_LIFETIME.days, initial=API_TOKEN_LIFETIME.days,
+        label="Expires after (days)",
+        help_text=f"{API_TOKEN_LIFETIME.days} by default, at most "
+                  f"{API_TOKEN_MAX_LIFETIME.days}.")
+
+    def clean_name(self) -> str:
+        value = self.cleaned_data["name"].strip()
+        if not value:
+            raise ValidationError("say what the token is for", code="required")
+        return value
+
+
+class RevokeTokenForm(forms.Form):
+    """Why a token is revoked (kept in the audit log)."""
+
+    reason = _reason("Why, e.g. 'integration retired' or 'token seen in a ticket'.")

@@ -16,7 +16,7 @@ from ..choices import RoleChoices
 from ..models import Account
 
 __all__ = ["AccountError", "account_for", "account_names", "assign_role", "check_username",
-           "create_account"]
+           "create_account", "person_account_defaults"]
 
 
 class AccountError(ValueError):
@@ -75,12 +75,20 @@ def check_username(username: str) -> None:
                            "only") from None
 
 
+def person_account_defaults(person: Any) -> dict[str, str]:
+    """The user id (the person's id, lower case) and names a person's new account gets."""
+    first, _, last = person.name.strip().partition(" ")
+    return {"username": person.code.lower(), "first_name": first[:150],
+            "last_name": last.strip()[:150]}
+
+
 def create_account(
     username: str, *, role: str, person: Any = None, email: str = "", actor: str = "system",
-    first_name: str = "", last_name: str = "",
+    first_name: str = "", last_name: str = "", request: Any = None, **audit: Any,
 ) -> Account:
     """Create a console user with no usable password (they set one through an enrolment link)
-    and its account, in one transaction with its audit event."""
+    and its account, in one transaction with its audit event (`audit` adds to its context,
+    e.g. the administrator's reason)."""
     user_model = get_user_model()
     if role not in RoleChoices.values:
         raise AccountError(f"unknown role {role!r}: choose one of {', '.join(RoleChoices.values)}")
@@ -102,6 +110,6 @@ def create_account(
         account = Account.objects.create(user=user, person=person)
         assign_role(account, role)
         record("auth.user_created", actor=actor, target_type="identity.account",
-               target_id=str(account.pk), username=username, role=role,
-               person=getattr(person, "code", ""))
+               target_id=str(account.pk), request=request, username=username, role=role,
+               person=getattr(person, "code", ""), **audit)
     return account

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
+
+from django.db import transaction
 
 from .. import clock
 from ..choices import TokenScope
@@ -11,7 +14,7 @@ from ..constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
 from ..crypto import digest, digest_matches
 from ..models import Account, ApiToken
 
-__all__ = ["TokenError", "authenticate_token", "create_token", "revoke_tokens"]
+__all__ = ["TokenError", "authenticate_token", "create_token", "revoke_token", "revoke_tokens"]
 
 
 class TokenError(ValueError):
@@ -19,8 +22,12 @@ class TokenError(ValueError):
 
 
 def create_token(account: Account, name: str, scopes: list[str],
-                 lifetime: dt.timedelta = API_TOKEN_LIFETIME) -> tuple[ApiToken, str]:
-    """A new token for `account`; returns the row and the only copy of the full token."""
+                 lifetime: dt.timedelta = API_TOKEN_LIFETIME, *, actor: str | None = None,
+                 request: Any = None, **audit: Any) -> tuple[ApiToken, str]:
+    """A new token for `account`; returns the row and the only copy of the full token.
+
+    With an `actor`, the creation is recorded (`auth.token_created`: key id, owner, scopes,
+    expiry and `audit`, never the secret) in the same transaction as the row."""
     limit = ApiToken._meta.get_field("name").max_length
     if not name.strip() or len(name) > limit:
         raise TokenError(f"name: say what the token is for, in 1 to {limit} characters")
@@ -33,10 +40,17 @@ def create_token(account: Account, name: str, scopes: list[str],
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     now = clock.now()
-    token = ApiToken.objects.create(
-        account=account, name=name, key_id=key_id, secret_hash=digest(secret),
-        scopes=sorted(set(scopes)), created=now, expires=now + lifetime,
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            account=account, name=name, key_id=key_id, secret_hash=digest(secret),
+            scopes=sorted(set(scopes)), created=now, expires=now + lifetime,
+        )
+        if actor is not None:
+            from vaultdoor.audit import record
+
+            record("auth.token_created", actor=actor, target_type="identity.apitoken",
+                   target_id=key_id, request=request, owner=account.user.get_username(),
+                   name=name, scopes=token.scopes, expires=token.expires.isoformat(), **audit)
     return token, f"{key_id}.{secret}"
 
 
@@ -60,6 +74,21 @@ def authenticate_token(raw: str, now: dt.datetime | None = None) -> ApiToken | N
     if token.last_used is None or now - token.last_used > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token
+
+
+def revoke_token(token: ApiToken, *, actor: str, request: Any = None, **audit: Any) -> bool:
+    """Revoke one token now (a conditional UPDATE: a token already revoked stays as it was)
+    and record `auth.token_revoked`; False when it was revoked already."""
+    from vaultdoor.audit import record
+
+    with transaction.atomic():
+        changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=clock.now())
+        if changed:
+            record("auth.token_revoked", actor=actor, target_type="identity.apitoken",
+                   target_id=token.key_id, request=request,
+                   owner=token.account.user.get_username(), name=token.name, **audit)
+    return bool(changed)
 
 
 def revoke_tokens(account: Account) -> int:

@@ -197,7 +197,9 @@ def test_every_url_is_classified_and_every_role_gets_exactly_its_share(
     # the matrix reaches beyond the console and the router: vault, mail, machines, portal
     assert {"vault:customer_list", "vault:reveal", "api:customer-list", "api:customer-reveal",
             "api:mail-quarantine-list", "api:controller-snapshot", "api:vetting-webhook",
-            "console:accounts:reset_factors", "console:vetting:action", "mail:mine",
+            "console:accounts:reset_factors", "console:accounts:new",
+            "console:accounts:new_token", "console:accounts:revoke_token",
+            "console:accounts:tokens", "console:vetting:action", "mail:mine",
             "identity:portal"} <= names
     unexpected = []
     for role in RoleChoices:
@@ -249,6 +251,10 @@ def test_anonymous_is_sent_to_sign_in_or_refused_everywhere_but_public(seeded, c
 # (or a role that gains one) shows up here, not only as a view that enforces what it names.
 SENSITIVE = {
     ("console:accounts:reset_factors", ""): {"security_admin", "it"},
+    ("console:accounts:new", ""): {"security_admin", "it"},
+    ("console:accounts:new_token", ""): {"security_admin", "it"},
+    ("console:accounts:revoke_token", ""): {"security_admin", "it"},
+    ("console:accounts:tokens", ""): {"security_admin", "it", "auditor"},
     ("console:vetting:terminate", ""): {"security_admin", "hr_vetting"},
     ("console:vetting:action", "finding"): {"security_admin", "hr_vetting"},
     ("console:vetting:action", "adjudicate"): {"security_admin", "hr_vetting"},

@@ -1,5 +1,6 @@
 """Console pages for administrators: the accounts, one account's second factors, sessions,
-tokens and lockout, and resetting its second factors (needs a fresh second factor).
+tokens and lockout, resetting its second factors and creating an account with a one-time
+enrolment link (both need a fresh second factor).
 
 Mounted by the console under /accounts/ (`console:accounts:*`).
 """
@@ -15,37 +16,29 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 
 from vaultdoor.console.filters import FilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 
 from .. import clock
 from ..choices import FailureKind
-from ..forms import ResetFactorsForm
+from ..forms import NewAccountForm, ResetFactorsForm
+from ..guards import grantable_roles, may_manage
 from ..models import Account
+from ..services.accounts import AccountError, create_account, person_account_defaults
 from ..services.enrolment import issue_link
 from ..services.factors import reset_second_factors
 from ..services.lockout import locked_until
 from ..services.sessions import end_sessions
-from ..stepup import has_recent_second_factor, step_up_redirect
+from ..stepup import StepUpRequiredMixin, has_recent_second_factor, step_up_redirect
 
-__all__ = ["AccountDetailView", "AccountListView", "ResetFactorsView"]
+__all__ = ["AccountDetailView", "AccountListView", "NewAccountView", "ResetFactorsView",
+           "may_manage", "no_store", "refuse"]
 
 VIEW = "identity.view_account"
+ADD = "identity.add_account"
 CHANGE = "identity.change_account"
-
-
-def may_manage(actor: Any, account: Account) -> bool:
-    """Whether `actor` may reset `account`'s second factors: nobody takes over an account that
-    may do more than they may (a reset plus a new enrolment link is a takeover), so the
-    account's permissions must all be the actor's own; superusers only by superusers."""
-    target = account.user
-    if actor.is_superuser:
-        return True
-    if target.is_superuser:
-        return False
-    return target.get_all_permissions() <= actor.get_all_permissions()
 
 
 def _count(number: int, noun: str) -> str:
@@ -73,6 +66,7 @@ class AccountListView(ObjectListView):
     model = Account
     permission_required = (VIEW,)
     filter_form = AccountFilterForm
+    template_name = "identity/console/account_list.html"
     table_template = "identity/console/tables/accounts.html"
     nav = "accounts"
     title = "Accounts"
@@ -104,7 +98,8 @@ class AccountDetailView(ObjectDetailView):
             recovery_left=account.recovery_codes.filter(used_at=None).count(),
             session_count=account.sessions.count(),
             tokens=list(account.api_tokens.filter(revoked_at=None, expires__gt=now)),
-            can_reset=may_manage(self.request.user, account),
+            can_reset=(can_manage := may_manage(self.request.user, account)),
+            can_issue_token=can_manage and account.user.is_active,
             locks=[(kind.label, until) for kind in FailureKind
                    if (until := locked_until(username, kind.value, now)) is not None],
         )
@@ -134,12 +129,9 @@ class ResetFactorsView(ConsoleView, DetailView):
     def get_object(self, queryset: QuerySet | None = None) -> Account:
         account = super().get_object(queryset)
         if not may_manage(self.request.user, account):
-            from vaultdoor.audit import record
-
-            record("auth.permission_denied", actor=self.request.user.get_username(),
-                   target_type="identity.account", target_id=str(account.pk),
-                   request=self.request, needs=["permissions of the account's holder"])
-            raise PermissionDenied("That account may do more than you may.")
+            raise refuse(self.request, "identity.account", str(account.pk),
+                         "permissions of the account's holder",
+                         "That account may do more than you may.")
         return account
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -193,3 +185,109 @@ class ResetFactorsView(ConsoleView, DetailView):
             return response
         messages.success(request, f"{done} The next sign-in enrols a new authenticator.")
         return HttpResponseRedirect(reverse("console:accounts:account", args=[account.pk]))
+
+
+def refuse(request: HttpRequest, target_type: str, target_id: str, needs: str,
+            message: str) -> PermissionDenied:
+    """Record a takeover-guard refusal and return the exception to raise."""
+    from vaultdoor.audit import record
+
+    record("auth.permission_denied", actor=request.user.get_username(), target_type=target_type,
+           target_id=target_id, request=request, needs=[needs])
+    return PermissionDenied(message)
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class NewAccountView(ConsoleView, StepUpRequiredMixin, TemplateView):
+    """Create a console account for a person without one (or a service account), with a
+    role the administrator may give, and show its one-time enrolment link once.
+
+    Needs `identity.add_account`, a second factor of one's own within 15 minutes (before the
+    form is shown and again when it is sent) and every permission of the role given (the
+    takeover guard, `guards.grantable_roles`). Uses the service `vaultdoor user create` uses.
+    """
+
+    permission_required = (VIEW, ADD)
+    template_name = "identity/console/new_account.html"
+    nav = "accounts"
+    title = "New account"
+    matches_shown = 20
+
+    @staticmethod
+    def candidates() -> QuerySet:
+        """People who may get an account: current, not terminated, without one."""
+        from vaultdoor.people.choices import PersonStatusChoices
+        from vaultdoor.people.models import Person
+
+        return (Person.objects.filter(account__isnull=True, active=True)
+                .exclude(status=PersonStatusChoices.TERMINATED).select_related("site"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        roles = grantable_roles(self.request.user)
+        query = self.request.GET.get("q", "").strip()[:100]
+        form = context.get("form") or NewAccountForm(roles=roles)
+        chosen = form["person"].value() if form.is_bound else self.request.GET.get("person")
+        try:
+            chosen = int(chosen) if chosen not in (None, "") else None
+        except (TypeError, ValueError):
+            chosen = None
+        people = self.candidates()
+        matches: list[Any] = []
+        if query:
+            matches = list(people.filter(Q(code__icontains=query) | Q(name__icontains=query))
+                           .order_by("name", "code")[:self.matches_shown + 1])
+        more = len(matches) > self.matches_shown
+        matches = matches[:self.matches_shown]
+        if chosen is not None and all(p.pk != chosen for p in matches):
+            matches = [*people.filter(pk=chosen), *matches]
+        context.update(form=form, query=query, matches=matches, more=more,
+                       chosen=chosen, roles=form.offered, searched=bool(query))
+        return context
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        roles = grantable_roles(request.user)
+        form = NewAccountForm(request.POST, roles=roles)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        data = form.cleaned_data
+        role = data["role"]
+        if role not in roles:
+            raise refuse(request, "identity.role", role, "every permission of the role",
+                          "That role may do more than you may.")
+        person = None
+        if data["person"] is not None:
+            person = self.candidates().filter(pk=data["person"]).first()
+            if person is None:
+                form.add_error(None, "That person already has an account, or is no longer "
+                                     "current: search again.")
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+        names = (person_account_defaults(person) if person is not None
+                 else {"username": "", "first_name": "", "last_name": ""})
+        username = data["username"].strip() or names["username"]
+        if not username:
+            form.add_error("username", "An account with no person needs a user id.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        actor = request.user.get_username()
+        try:
+            with transaction.atomic():
+                account = create_account(
+                    username, role=role, person=person, email=data["email"], actor=actor,
+                    first_name=names["first_name"], last_name=names["last_name"],
+                    request=request, reason=data["reason"])
+                token = issue_link(account, created_by=actor)
+                from vaultdoor.audit import record
+
+                record("auth.enrolment_link", actor=actor, target_type="identity.account",
+                       target_id=str(account.pk), request=request, username=username)
+        except AccountError as exc:
+            form.add_error(None, str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        # Shown once, in this response only (never in a message cookie, a URL or the log).
+        link = request.build_absolute_uri(reverse("identity:welcome", args=[token]))
+        return no_store(render(request, "identity/console/new_account_done.html", {
+            **self.navigation(), "account": account, "link": link, "title": self.title}))
