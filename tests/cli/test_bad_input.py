@@ -416,3 +416,22 @@ def test_enroll_checks_the_data_dir_before_spending_the_code(
     assert err.startswith("error: cannot write the controller's data directory")
     assert "the enrolment code is still good" in err and "Traceback" not in err
     assert calls == []  # the server never saw the code
+
+
+def test_a_second_edge_run_on_one_data_dir_is_refused(tmp_path: Path) -> None:
+    from vaultdoor.edge.daemon import AlreadyRunning, EdgeDaemon
+
+    first = EdgeDaemon.__new__(EdgeDaemon)  # only the lock is exercised here
+    second = EdgeDaemon.__new__(EdgeDaemon)
+    from vaultdoor.edge.store import EdgeStore
+
+    for daemon in (first, second):
+        daemon.store = EdgeStore(tmp_path)
+        daemon._lock_fd = None
+    first.claim()
+    with pytest.raises(AlreadyRunning, match=rf"already running on .* \(pid {os.getpid()}\)"):
+        second.claim()
+    os.close(first._lock_fd)  # the first one stops: the directory is free again
+    first._lock_fd = None
+    second.claim()
+    os.close(second._lock_fd)

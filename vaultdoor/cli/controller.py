@@ -146,7 +146,7 @@ def demo_edge(server: str, edge_dir: str | None, name: str, max_doors: int) -> N
     from vaultdoor.access.services.sitedb import SiteNotFound, get_site
     from vaultdoor.controllers.models import Controller, ControllerDoor
     from vaultdoor.controllers.services.enrolment import add_controller, issue_enrolment_code
-    from vaultdoor.edge.daemon import EdgeDaemon
+    from vaultdoor.edge.daemon import AlreadyRunning, EdgeDaemon
     from vaultdoor.edge.store import EdgeStore, NotEnrolled
     from vaultdoor.edge.sync import ServerRefused, ServerUnavailable, enroll
     from vaultdoor.facilities.models import Door
@@ -188,4 +188,7 @@ def demo_edge(server: str, edge_dir: str | None, name: str, max_doors: int) -> N
     doors_text = ", ".join(existing.doors.order_by("code").values_list("code", flat=True))
     click.echo(f"demo controller {name} running for {doors_text}; present a card with: "
                f"vaultdoor edge swipe --data-dir {folder} --door <door> --card 42:10231")
-    EdgeDaemon(folder).run_forever()
+    try:
+        EdgeDaemon(folder).run_forever()
+    except AlreadyRunning as exc:
+        fail(str(exc))

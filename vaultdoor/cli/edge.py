@@ -49,7 +49,7 @@ def enroll(server: str, code: str, data_dir: Path) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="log what the controller does")
 def run(data_dir: Path, long_poll: float, verbose: bool) -> None:
     """Run the controller until stopped (SIGTERM or Ctrl-C)."""
-    from vaultdoor.edge.daemon import EdgeDaemon
+    from vaultdoor.edge.daemon import AlreadyRunning, EdgeDaemon
     from vaultdoor.edge.spool import SpoolError
     from vaultdoor.edge.store import NotEnrolled
 
@@ -57,7 +57,8 @@ def run(data_dir: Path, long_poll: float, verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         daemon = EdgeDaemon(data_dir, long_poll_s=long_poll)
-    except (NotEnrolled, SpoolError, OSError) as exc:
+        daemon.claim()
+    except (NotEnrolled, SpoolError, AlreadyRunning, OSError) as exc:
         fail(str(exc))
     click.echo(f"controller {daemon.config.controller} running; local socket "
                f"{daemon.store.socket_path}")

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import signal
 import socketserver
 import threading
@@ -41,7 +42,7 @@ from .store import EdgeStore
 from .sync import ServerClient, ServerRefused, ServerUnavailable, Synchroniser
 from .wire import SiteState
 
-__all__ = ["EdgeDaemon", "SwipeRefused", "request"]
+__all__ = ["AlreadyRunning", "EdgeDaemon", "SwipeRefused", "request"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ class SwipeRefused(ValueError):
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+_MAX_REQUEST = 64 * 1024  # one line of the local socket: a swipe is a few hundred bytes
+
+
+class AlreadyRunning(RuntimeError):
+    """Another controller process already runs on this data directory."""
 
 
 class EdgeDaemon:
@@ -95,6 +103,7 @@ class EdgeDaemon:
         self._threads: list[threading.Thread] = []
         self._ticker: Ticker | None = None
         self._server: socketserver.UnixStreamServer | None = None
+        self._lock_fd: int | None = None  # the data directory's lock, once claimed
         self._contact_saved = 0.0
 
     # -- events into the spool ------------------------------------------------------------
@@ -181,10 +190,11 @@ class EdgeDaemon:
         with self._swipe_lock:
             self._last_decision.pop(door, None)
             if card is not None:
-                try:
-                    facility, number = (int(x) for x in str(card).split(":"))
-                except ValueError:
-                    raise SwipeRefused("card must be FACILITY:NUMBER, e.g. 42:10231") from None
+                # ASCII digits only (int() would take " 42", "4_2" and other scripts' digits)
+                match = re.fullmatch(r"([0-9]{1,12}):([0-9]{1,20})", str(card))
+                if match is None:
+                    raise SwipeRefused("card must be FACILITY:NUMBER, e.g. 42:10231")
+                facility, number = int(match[1]), int(match[2])
                 card_format = str(request.get("format") or "h10301")
                 try:
                     reader.present_badge(facility, number, card_format)
@@ -213,9 +223,15 @@ class EdgeDaemon:
 
         class Handler(socketserver.StreamRequestHandler):
             def handle(self) -> None:
-                line = self.rfile.readline(65536)
+                line = self.rfile.readline(_MAX_REQUEST)
                 try:
-                    req = json.loads(line)
+                    if not line.endswith(b"\n"):
+                        raise SwipeRefused(f"request too large (at most {_MAX_REQUEST // 1024} "
+                                           "KiB) or cut short")
+                    try:
+                        req = json.loads(line)
+                    except ValueError:
+                        raise SwipeRefused("request is not JSON") from None
                     if not isinstance(req, dict):
                         raise SwipeRefused("request must be a JSON object")
                     if req.get("op") == "swipe":
@@ -323,6 +339,9 @@ class EdgeDaemon:
             self._server.shutdown()
             self._server.server_close()
             self.store.socket_path.unlink(missing_ok=True)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
         if self._ticker is not None:
             self._ticker.stop()
         for thread in self._threads:
@@ -334,11 +353,34 @@ class EdgeDaemon:
         self.spool.close()
         self.door_state.close()
 
+    def claim(self) -> None:
+        """Hold the data directory's lock for as long as this process lives, or raise
+        `AlreadyRunning`. Two daemons on one directory would both drive the doors, each with
+        its own anti-passback state, and the second would take the first's socket."""
+        if self._lock_fd is not None:
+            return
+        import fcntl
+
+        self.store.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.store.root / "edge.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise AlreadyRunning(
+                f"a controller is already running on {self.store.root} (pid {holder}); "
+                "stop it first") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
+
     def run_forever(self) -> None:
-        """Run until SIGTERM or SIGINT."""
+        """Run until SIGTERM or SIGINT (one process per data directory)."""
         def _signal(signum: int, frame: Any) -> None:
             self._stop.set()
 
+        self.claim()
         signal.signal(signal.SIGTERM, _signal)
         signal.signal(signal.SIGINT, _signal)
         self.start()
