@@ -40,11 +40,6 @@ def _find_person(code: str, site: str | None):
     return found[0]
 
 
-def _split_name(name: str) -> tuple[str, str]:
-    first, _, last = name.strip().partition(" ")
-    return first[:150], last[:150]
-
-
 @click.group()
 def user() -> None:
     """Console accounts: create them with a one-time enrolment link, unlock them."""
@@ -62,7 +57,11 @@ def create(person_code: str | None, site: str | None, role: str, username: str |
     from vaultdoor.cli._django import setup
 
     setup()
-    from vaultdoor.identity.services.accounts import AccountError, create_account
+    from vaultdoor.identity.services.accounts import (
+        AccountError,
+        create_account,
+        person_account_defaults,
+    )
     from vaultdoor.identity.services.enrolment import issue_link
 
     base_url = _base_url()  # checked before anything is written
@@ -70,11 +69,13 @@ def create(person_code: str | None, site: str | None, role: str, username: str |
     if person is None and not username:
         fail("give --person ID (or --username NAME for an account with no person record)",
              status=EXIT_INVALID)
-    name = username or person.code.lower()
-    first, last = _split_name(person.name) if person is not None else ("", "")
+    # the same user id and names as the console's New account gives
+    names = person_account_defaults(person) if person is not None else {}
+    name = username or names["username"]
     try:
-        account = create_account(name, role=role, person=person, email=email,
-                                 actor="cli", first_name=first, last_name=last)
+        account = create_account(name, role=role, person=person, email=email, actor="cli",
+                                 first_name=names.get("first_name", ""),
+                                 last_name=names.get("last_name", ""))
     except AccountError as exc:
         fail(str(exc), status=EXIT_INVALID)
     token = issue_link(account, created_by="cli")
@@ -178,21 +179,17 @@ def create_token_command(username: str, name: str, scopes: tuple[str, ...], days
     setup()
     from django.contrib.auth import get_user_model
 
-    from vaultdoor.audit import record
     from vaultdoor.identity.services.accounts import account_for
     from vaultdoor.identity.services.tokens import TokenError, create_token
 
     found = get_user_model().objects.filter(username=username, is_active=True).first()
     if found is None:
         fail(f"no active user named {username!r}", status=EXIT_INVALID)
-    try:
+    try:  # audited (auth.token_created) by the service, as the console's New token is
         row, secret = create_token(account_for(found), name, list(scopes),
-                                   dt.timedelta(days=days))
+                                   dt.timedelta(days=days), actor="cli")
     except TokenError as exc:
         fail(str(exc), status=EXIT_INVALID)
-    record("auth.token_created", actor="cli", target_type="identity.apitoken",
-           target_id=row.key_id, owner=username, scopes=row.scopes,
-           expires=row.expires.isoformat())
     print_json({"token": secret, "key_id": row.key_id, "user": username, "scopes": row.scopes,
                 "expires": row.expires.isoformat()})
 
@@ -204,13 +201,10 @@ def revoke(key_id: str) -> None:
     from vaultdoor.cli._django import setup
 
     setup()
-    from vaultdoor.audit import record
-    from vaultdoor.identity import clock
     from vaultdoor.identity.models import ApiToken
+    from vaultdoor.identity.services.tokens import revoke_token
 
-    changed = ApiToken.objects.filter(key_id=key_id, revoked_at__isnull=True).update(
-        revoked_at=clock.now())
-    if not changed:
+    found = ApiToken.objects.select_related("account__user").filter(key_id=key_id).first()
+    if found is None or not revoke_token(found, actor="cli"):  # audited: auth.token_revoked
         fail(f"no live token with key id {key_id!r}", status=1)
-    record("auth.token_revoked", actor="cli", target_type="identity.apitoken", target_id=key_id)
     click.echo(f"token {key_id} revoked")
