@@ -21,8 +21,10 @@ class AuditedSessionAuthentication(SessionAuthentication):
         except PermissionDenied as refused:
             from vaultdoor.console.views.errors import audit_csrf_refusal
 
+            from .exceptions import CsrfRefused
+
             audit_csrf_refusal(getattr(request, "_request", request), str(refused.detail))
-            raise
+            raise CsrfRefused(str(refused.detail)) from None
 
 
 class AuditedSessionScheme(SessionScheme):

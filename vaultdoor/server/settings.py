@@ -204,6 +204,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": None,
+    # Refusals carry a "code" and a signed-in caller's refusal is audited (docs/api.md).
+    "EXCEPTION_HANDLER": "vaultdoor.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "vaultdoor API",

@@ -58,6 +58,7 @@ class CanViewVault(permissions.BasePermission):
     """Signed in, with a role that may view customer records (masked)."""
 
     message = "Your role may not open customer records."
+    code = "role"  # the refusal's code (docs/api.md)
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return bool(request.user and request.user.is_authenticated and can(request.user, "view"))
