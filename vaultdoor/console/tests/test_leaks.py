@@ -299,15 +299,17 @@ plain = client.get("/auth/login/")
 secure = client.get("/auth/login/", secure=True)
 api = client.get("/api/v1/facilities/zones", secure=True)
 forged = client.get("/auth/login/", secure=True, HTTP_HOST="attacker.example")
-cookie = secure.cookies["csrftoken"]
+cookie = secure.cookies["__Host-csrftoken"]
 from django.conf import settings
 print(json.dumps({
     "plain": [plain.status_code, plain.get("Location", "")],
     "hsts": secure.get("Strict-Transport-Security", ""),
     "csrf_cookie": {"secure": bool(cookie["secure"]), "httponly": bool(cookie["httponly"]),
-                    "samesite": cookie["samesite"]},
-    "session": [settings.SESSION_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,
-                settings.SESSION_COOKIE_SAMESITE],
+                    "samesite": cookie["samesite"], "path": cookie["path"],
+                    "domain": cookie["domain"]},
+    "session": [settings.SESSION_COOKIE_NAME, settings.SESSION_COOKIE_SECURE,
+                settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE,
+                settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_DOMAIN],
     "debug": settings.DEBUG,
     "api": [api.status_code, api["Content-Type"], api.get("Cache-Control", "")],
     "forged": [forged.status_code, forged.content.decode()[:2000]],
@@ -335,8 +337,10 @@ def test_production_answers_only_over_https_with_locked_cookies(tmp_path):
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["plain"] == [301, "https://vaultdoor.example/auth/login/"]
     assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
-    assert seen["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Strict"}
-    assert seen["session"] == [True, True, "Strict"]
+    # __Host- cookies: Secure, path /, no Domain (no subdomain can plant or overwrite them)
+    assert seen["csrf_cookie"] == {"secure": True, "httponly": True, "samesite": "Strict",
+                                   "path": "/", "domain": ""}
+    assert seen["session"] == ["__Host-sessionid", True, True, "Strict", "/", None]
     assert seen["debug"] is False  # VAULTDOOR_DEBUG is ignored in production
     assert seen["api"][0] == 403 and seen["api"][1] == "application/json"
     assert "no-store" in seen["api"][2]
