@@ -435,3 +435,31 @@ def test_a_second_edge_run_on_one_data_dir_is_refused(tmp_path: Path) -> None:
     first._lock_fd = None
     second.claim()
     os.close(second._lock_fd)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "value", "words"), [
+    (("zones", 3, "max_occupancy"), 10**30, ["zones[3].max_occupancy", "at most 2147483647"]),
+    (("people", 0, "name"), "n" * 201, ["people[0].name", "at most 200 characters"]),
+    (("site", "id"), "x" * 101, ["site.id", "at most 100 characters"]),
+])
+def test_site_import_refuses_what_the_database_cannot_keep(tmp_path: Path, path: tuple,
+                                                          value: object,
+                                                          words: list[str]) -> None:
+    import yaml
+
+    from vaultdoor.facilities.models import Site
+
+    data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    bad = tmp_path / "site.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    code, out, err = run("site", "import", str(bad))
+    assert (code, out) == (2, "") and "Traceback" not in err, err
+    for word in words:
+        assert word in err
+    assert err.splitlines()[-1] == f"error: {bad}: 1 problem(s), nothing imported"
+    assert not Site.objects.exists()

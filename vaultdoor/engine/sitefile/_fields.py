@@ -18,6 +18,11 @@ from vaultdoor.engine.sitefile._issues import Issue
 __all__ = ["ID_PATTERN", "Checker", "IdRegistry"]
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+# What the database keeps (a site file that validates must import): ids and names up to these
+# lengths, whole numbers in a signed 32-bit column.
+MAX_ID_LENGTH = 100
+MAX_TEXT_LENGTH = 200
+MAX_INTEGER = 2_147_483_647
 _MISSING: Any = object()
 
 
@@ -98,6 +103,10 @@ class Checker:
 
     def text(self, value: object, path: str) -> str | None:
         if isinstance(value, str) and value.strip():
+            if len(value) > MAX_TEXT_LENGTH:
+                self.error(path, f"must be at most {MAX_TEXT_LENGTH} characters "
+                                 f"(it has {len(value)})")
+                return None
             return value
         if isinstance(value, str):
             self.error(path, "must not be empty")
@@ -110,7 +119,7 @@ class Checker:
     def ident(self, value: object, path: str) -> str | None:
         """An id: letters, digits, `-`, `_`, `.`; a YAML integer reads as its decimal digits."""
         if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)  # "-1" is a valid id too
+            value = str(value)  # "-1" is a valid id too
         if not isinstance(value, str):
             self.error(
                 path,
@@ -119,6 +128,10 @@ class Checker:
             return None
         if not ID_PATTERN.fullmatch(value):
             self.error(path, f"{value!r} is not an id: use only ASCII letters, digits, -, _ and .")
+            return None
+        if len(value) > MAX_ID_LENGTH:
+            self.error(path, f"an id must be at most {MAX_ID_LENGTH} characters "
+                             f"(it has {len(value)})")
             return None
         return value
 
@@ -145,6 +158,12 @@ class Checker:
                 self.error(path, f"must be a whole number without a decimal point ({value})")
             else:
                 self.error(path, f"must be a whole number, not {_kind(value)}")
+            return None
+        if high is None and value > MAX_INTEGER:
+            self.error(path, f"must be at most {MAX_INTEGER}")
+            return None
+        if low is None and value < -MAX_INTEGER:
+            self.error(path, f"must be at least {-MAX_INTEGER}")
             return None
         if low is not None and high is not None and not low <= value <= high:
             self.error(path, f"must be between {low} and {high}")
