@@ -150,13 +150,15 @@ def _requests(url: str, method: str):
     yield "POST", url, '{"field": '
     yield "PUT", url, "{}"
     yield "DELETE", url, None
+    yield "OPTIONS", url, None
 
 
 def _send(client: Client, method: str, url: str, body: str | None):
     if method in ("POST", "PUT"):
         call = client.post if method == "POST" else client.put
         return call(url, body, content_type="application/json")
-    return {"GET": client.get, "HEAD": client.head, "DELETE": client.delete}[method](url)
+    return {"GET": client.get, "HEAD": client.head, "DELETE": client.delete,
+            "OPTIONS": client.options}[method](url)
 
 
 def test_every_url_answers_every_walker_cleanly(world):
