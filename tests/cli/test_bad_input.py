@@ -463,3 +463,20 @@ def test_site_import_refuses_what_the_database_cannot_keep(tmp_path: Path, path:
         assert word in err
     assert err.splitlines()[-1] == f"error: {bad}: 1 problem(s), nothing imported"
     assert not Site.objects.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.integers(-5, 70_000).map(lambda p: f"127.0.0.1:{p}")))
+def test_serve_bind_is_host_colon_port(bind: str) -> None:
+    import click
+
+    from vaultdoor.cli.server import _bind
+
+    try:
+        assert _bind(None, None, bind) == bind  # type: ignore[arg-type]
+    except click.BadParameter as exc:
+        assert "HOST:PORT" in str(exc)
+        return
+    if not bind.startswith("unix:"):
+        host, _, port = bind.rpartition(":")
+        assert host and port.isascii() and 1 <= int(port) <= 65535

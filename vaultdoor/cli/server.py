@@ -21,11 +21,24 @@ def init() -> None:
     click.echo(f"data directory ready: {settings.DATA_DIR}")
 
 
+def _bind(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """HOST:PORT, [IPv6]:PORT or unix:PATH, checked before gunicorn spends seconds retrying."""
+    if value.startswith("unix:") and len(value) > len("unix:"):
+        return value
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isascii() or not port.isdigit() \
+            or not 1 <= int(port) <= 65535:
+        raise click.BadParameter(f"{value!r}: expected HOST:PORT (port 1 to 65535), "
+                                 "e.g. 127.0.0.1:8000, or unix:PATH")
+    return value
+
+
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 
 
 @click.command()
-@click.option("--bind", default="127.0.0.1:8000", show_default=True, help="address:port")
+@click.option("--bind", default="127.0.0.1:8000", show_default=True, callback=_bind,
+              help="address:port")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option("--demo", is_flag=True,
               help="print the demo banner; the access log goes to the data directory")
