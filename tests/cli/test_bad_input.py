@@ -480,3 +480,25 @@ def test_serve_bind_is_host_colon_port(bind: str) -> None:
     if not bind.startswith("unix:"):
         host, _, port = bind.rpartition(":")
         assert host and port.isascii() and 1 <= int(port) <= 65535
+
+
+@pytest.mark.parametrize(("error", "words"), [
+    ("OperationalError('no such table: people_person')", ["not set up", "vaultdoor init"]),
+    ("ProgrammingError('relation \"people_person\" does not exist')", ["not set up"]),
+    ("OperationalError('connection failed: connection to server at \"h\" failed')",
+     ["cannot reach the database", "VAULTDOOR_DATABASE_URL"]),
+    ("OperationalError('unable to open database file')", ["cannot reach the database"]),
+    ("DataError('value too long for type character varying(200)')",
+     ["refused a value", "character varying(200)"]),
+    ("IntegrityError('UNIQUE constraint failed: x.code')", ["refused the change"]),
+    ("DatabaseError('file is not a database\\nsecond line')", ["database error: file is not"]),
+])
+def test_database_errors_are_one_line(error: str, words: list[str]) -> None:
+    from django import db
+
+    from vaultdoor.cli._output import database_problem
+
+    message = database_problem(eval(error, vars(db)))  # noqa: S307 - the table above
+    assert "\n" not in message
+    for word in words:
+        assert word in message

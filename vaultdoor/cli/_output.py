@@ -47,9 +47,9 @@ def database_problem(exc: BaseException) -> str:
     if any(marker in first for marker in _NOT_MIGRATED):
         return f"the database is not set up ({first}): run `vaultdoor init` first"
     if isinstance(exc, DataError):
-        return f"the database refused a value ({first}); nothing was saved"
+        return f"the database refused a value ({first})"
     if isinstance(exc, IntegrityError):
-        return f"the database refused the change ({first}); nothing was saved"
+        return f"the database refused the change ({first})"
     return f"database error: {first}"
 
 
