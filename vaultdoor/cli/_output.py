@@ -93,11 +93,11 @@ def operator_errors() -> Iterator[None]:
 
 
 def read_text(file: Path, *, encoding: str = "utf-8-sig") -> str:
-    """The text of FILE (`-`: standard input), or one line naming the file (and the line that
-    is not UTF-8) and exit 2. A leading byte-order mark is dropped; line ends are kept as
-    written (so the csv module sees a line break inside a quoted field)."""
+    """The text of FILE, or one line naming the file (and the line that is not UTF-8) and
+    exit 2. A leading byte-order mark is dropped; line ends are kept as written (so the csv
+    module sees a line break inside a quoted field)."""
     try:
-        data = click.get_binary_stream("stdin").read() if str(file) == "-" else file.read_bytes()
+        data = file.read_bytes()
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}", status=EXIT_INVALID)
     try:
