@@ -121,6 +121,7 @@ ACTIONS: dict[str, str] = {
     "mail.campaign_cancel": "an awareness campaign was cancelled",
     "mail.campaign_retry": "unconfirmed sends of a campaign were released to be tried again",
     "mail.campaign_export": "an awareness campaign's report was exported (CSV or PDF)",
+    "mail.exercise_passed": "the gateway passed an awareness-campaign message on unchanged",
     "mail.landing_page_change": "a campaign landing page was created or changed",
     "mail.message_template_change": "a campaign message template was created or changed",
     "mail.sending_profile_change": "a campaign's SMTP sending profile was created or changed",

@@ -12,7 +12,7 @@ import html
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import policy as email_policy
@@ -614,6 +614,36 @@ def campaign_summary(campaign: Campaign) -> dict[str, int]:
                                          send_error__startswith="unconfirmed:")),
     )
     return {k: int(v or 0) for k, v in counts.items()}
+
+
+# How long after sending an exercise message its arrival at the gateway is recognised.
+EXERCISE_PASS_WINDOW = timedelta(days=1)
+
+
+def exercise_passing(message_id: str, mail_from: str, recipients: Sequence[str],
+                     now: datetime | None = None) -> CampaignTarget | None:
+    """The campaign target a message arriving at vaultdoor's own gateway is, when it is
+    exactly the exercise message vaultdoor sent: the Message-ID carries the target's random
+    ref, the envelope sender is the campaign's, its one recipient is the target, a runner took
+    it for sending within the last day (`claimed_at`: the gateway may see the message before
+    the runner has recorded `sent_at`), and no message with that id passed before. The
+    target is marked as passed in the same step (atomically: a copy or a forgery arriving
+    later is scanned like any other mail). None for everything else."""
+    ref = (message_id or "").strip().strip("<>").partition("@")[0]
+    if not ref or len(ref) > 64 or len(recipients) != 1:
+        return None
+    now = now or timezone.now()
+    target = (CampaignTarget.objects.select_related("campaign")
+              .filter(message_ref=ref, address__iexact=recipients[0].strip(),
+                      claimed_at__gte=now - EXERCISE_PASS_WINDOW,
+                      gateway_passed_at__isnull=True)
+              .first())
+    if target is None or target.campaign.from_address.strip().lower() != mail_from.strip().lower():
+        return None
+    if not CampaignTarget.objects.filter(pk=target.pk, gateway_passed_at__isnull=True).update(
+            gateway_passed_at=now):
+        return None
+    return target
 
 
 def campaign_target_for(message_id: str, reporter: str) -> CampaignTarget | None:

@@ -188,6 +188,8 @@ class Processor:
         return "+".join(outcome) or "empty"
 
     def _inbound(self, entry: Entry, recipients: list[str], received: dt.datetime) -> str:
+        if self._exercise(entry, recipients):
+            return "exercise"
         report = self.scanner.scan_bytes(entry.data, file=entry.id)
         if report.verdict in (Verdict.PHISHING, Verdict.ERROR):
             reason = ("phishing verdict" if report.verdict == Verdict.PHISHING
@@ -211,6 +213,25 @@ class Processor:
                              received)
             return "quarantined"
         return "delivered"
+
+    def _exercise(self, entry: Entry, recipients: list[str]) -> bool:
+        """An awareness-campaign message vaultdoor itself sent (`exercise_passing`) goes to
+        its one recipient as sent: no quarantine, banner or rewriting, which would make the
+        exercise measure the gateway instead of the person. Audited."""
+        from vaultdoor.mail.campaigns import exercise_passing
+
+        headers = summary_headers(entry.data)
+        with transaction.atomic():
+            target = exercise_passing(headers["message_id"], entry.mail_from, recipients)
+            if target is None:
+                return False
+            self.queue.put_outbound(Entry(id=f"{entry.id}.0", mail_from=entry.mail_from,
+                                          rcpt_tos=list(recipients), data=entry.data,
+                                          smtputf8=entry.smtputf8, peer=entry.peer,
+                                          received_at=entry.received_at))
+            record("mail.exercise_passed", target_type="mail.campaigntarget",
+                   target_id=str(target.pk), campaign=target.campaign_id, queue_id=entry.id)
+        return True
 
     @staticmethod
     def _sender(entry: Entry, headers: dict[str, str]) -> str:

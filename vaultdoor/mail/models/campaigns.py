@@ -179,6 +179,10 @@ class CampaignTarget(models.Model):
         null=True, blank=True, help_text="Submitted the landing page's form (what was typed is "
                                          "never sent nor stored).")
     reported_at = models.DateTimeField(null=True, blank=True)
+    gateway_passed_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When vaultdoor's own mail gateway recognised this exercise message and let "
+                  "it through unchanged (once: a second message with its id is scanned).")
     scanner_fetches = models.PositiveIntegerField(
         default=0, help_text="Fetches of the link that were not a person's click.")
 
