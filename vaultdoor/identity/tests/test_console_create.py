@@ -69,6 +69,13 @@ def _code(response, element_id: str) -> str:
     return found.group(1).strip()
 
 
+def _send(client, url, data):
+    """Open the form (for its single-use id), then send it."""
+    page = client.get(url).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    return client.post(url, {**data, "once": once})
+
+
 def _account_form(person, role="agent", **extra):
     return {"person": "" if person is None else person.pk, "role": role,
             "reason": "new starter, ticket HR-1234", **extra}
@@ -83,7 +90,7 @@ def test_it_creates_an_account_for_a_person_and_sees_the_link_once(admin, people
     text = page.content.decode()
     assert "E1001" in text and "E1002" not in text
 
-    response = client.post(NEW_ACCOUNT, _account_form(people["priya"]))
+    response = _send(client, NEW_ACCOUNT, _account_form(people["priya"]))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     link = _code(response, "enrolment-link")
@@ -122,7 +129,7 @@ def test_new_account_needs_a_fresh_second_factor(admin, people):
     assert not Account.objects.filter(person=people["priya"]).exists()
     assert not AuditEvent.objects.filter(action="auth.user_created").exists()
     step_up(client)
-    assert client.post(NEW_ACCOUNT, _account_form(people["priya"])).status_code == 200
+    assert _send(client, NEW_ACCOUNT, _account_form(people["priya"])).status_code == 200
 
 
 @pytest.mark.parametrize("role", NOT_PERMITTED)
@@ -140,7 +147,7 @@ def test_takeover_guard_offers_and_accepts_only_roles_within_reach(admin, people
     page = client.get(NEW_ACCOUNT).content.decode()
     offered = set(re.findall(r'<option value="([a-z_]+)"', page))
     assert offered == {"it", "agent"}  # IT holds no permission of the other roles
-    response = client.post(NEW_ACCOUNT, _account_form(people["priya"], role="security_admin"))
+    response = _send(client, NEW_ACCOUNT, _account_form(people["priya"], role="security_admin"))
     assert response.status_code == 403
     assert not Account.objects.filter(person=people["priya"]).exists()
     refusal = AuditEvent.objects.get(action="auth.permission_denied",
@@ -151,7 +158,7 @@ def test_takeover_guard_offers_and_accepts_only_roles_within_reach(admin, people
     page = boss.get(NEW_ACCOUNT).content.decode()
     assert set(re.findall(r'<option value="([a-z_]+)"', page)) == {
         "security_admin", "facilities", "hr_vetting", "it", "supervisor", "auditor", "agent"}
-    assert boss.post(NEW_ACCOUNT, _account_form(people["priya"], role="security_admin")
+    assert _send(boss, NEW_ACCOUNT, _account_form(people["priya"], role="security_admin")
                      ).status_code == 200
 
 
@@ -168,18 +175,18 @@ def test_new_account_refuses_bad_input_and_writes_nothing(admin, people, django_
         (_account_form(people["priya"], role="root"), "valid choice"),
     ]
     for form, message in cases:
-        response = client.post(NEW_ACCOUNT, form)
+        response = _send(client, NEW_ACCOUNT, form)
         assert response.status_code == 400, form
         assert message in response.content.decode(), (form, message)
     django_user_model.objects.create_user("e1002")
-    response = client.post(NEW_ACCOUNT, _account_form(people["tom"]))
+    response = _send(client, NEW_ACCOUNT, _account_form(people["tom"]))
     assert response.status_code == 400 and "already exists" in response.content.decode()
     assert (Account.objects.count(), AuditEvent.objects.filter(
         action__in=["auth.user_created", "auth.enrolment_link"]).count()) == before
 
 
 def test_a_service_account_needs_no_person(admin):
-    response = admin("it").post(NEW_ACCOUNT, _account_form(None, username="ci-bot"))
+    response = _send(admin("it"), NEW_ACCOUNT, _account_form(None, username="ci-bot"))
     assert response.status_code == 200
     account = Account.objects.get(user__username="ci-bot")
     assert account.person is None and account.role == "agent"
@@ -198,7 +205,7 @@ def test_it_creates_a_token_and_sees_it_once(admin, service_account, fake_clock)
     assert form.status_code == 200 and 'value="hr-feed"' in form.content.decode()
     assert 'value="90"' in form.content.decode()  # the default lifetime
 
-    response = client.post(NEW_TOKEN, _token_form())
+    response = _send(client, NEW_TOKEN, _token_form())
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     secret = _code(response, "new-token")
@@ -263,7 +270,7 @@ def test_takeover_guard_no_token_acting_as_someone_mightier(admin, django_user_m
     boss = django_user_model.objects.create_user("boss")
     assign_role(account_for(boss), "security_admin")
     client = admin("it")
-    response = client.post(NEW_TOKEN, _token_form(owner="boss", scopes=["write"]))
+    response = _send(client, NEW_TOKEN, _token_form(owner="boss", scopes=["write"]))
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
     refusal = AuditEvent.objects.get(action="auth.permission_denied")
@@ -271,9 +278,9 @@ def test_takeover_guard_no_token_acting_as_someone_mightier(admin, django_user_m
     page = client.get(reverse("console:accounts:account", args=[boss.account.pk]))
     assert "New token acting as" not in page.content.decode()
     # an IT administrator's token for their own account is within reach
-    assert client.post(NEW_TOKEN, _token_form(owner="admin-it")).status_code == 200
+    assert _send(client, NEW_TOKEN, _token_form(owner="admin-it")).status_code == 200
     client.logout()
-    assert admin("security_admin").post(NEW_TOKEN, _token_form(owner="boss")
+    assert _send(admin("security_admin"), NEW_TOKEN, _token_form(owner="boss")
                                         ).status_code == 200
 
 
@@ -292,7 +299,7 @@ def test_new_token_refuses_bad_input_and_writes_nothing(admin, service_account,
         (_token_form(owner="left"), "No active account"),
     ]
     for form, message in cases:
-        response = client.post(NEW_TOKEN, form)
+        response = _send(client, NEW_TOKEN, form)
         assert response.status_code == 400, form
         assert message in response.content.decode(), (form, message)
     assert not ApiToken.objects.exists()
@@ -319,3 +326,26 @@ def test_revoke_needs_step_up_and_a_reason_and_is_audited(admin, service_account
     assert client.post(url, {"reason": "integration retired"}).status_code == 302
     assert AuditEvent.objects.filter(action="auth.token_revoked").count() == 1
     assert "revoked already" in client.get(url).content.decode()
+
+
+def test_a_form_sent_twice_makes_nothing_the_second_time(admin, people, service_account):
+    client = admin("it")
+    page = client.get(NEW_TOKEN).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    form = {**_token_form(), "once": once}
+    assert client.post(NEW_TOKEN, form).status_code == 200
+    again = client.post(NEW_TOKEN, form)  # reload, "send the form again"
+    assert again.status_code == 302 and again["Location"] == TOKENS
+    assert ApiToken.objects.count() == 1
+    assert AuditEvent.objects.filter(action="auth.token_created").count() == 1
+    assert "sent already" in client.get(TOKENS).content.decode()
+    assert client.post(NEW_TOKEN, {**form, "once": "made-up"}).status_code == 302
+    assert ApiToken.objects.count() == 1
+
+    page = client.get(NEW_ACCOUNT).content.decode()
+    once = re.search(r'name="once" value="([^"]+)"', page).group(1)
+    form = {**_account_form(people["priya"]), "once": once}
+    assert client.post(NEW_ACCOUNT, form).status_code == 200
+    again = client.post(NEW_ACCOUNT, form)
+    assert again.status_code == 302 and again["Location"] == reverse("console:accounts:list")
+    assert EnrolmentLink.objects.count() == 1  # no second link (the first still works)

@@ -32,9 +32,10 @@ from ..services.factors import reset_second_factors
 from ..services.lockout import locked_until
 from ..services.sessions import end_sessions
 from ..stepup import StepUpRequiredMixin, has_recent_second_factor, step_up_redirect
+from . import _once as once
 
 __all__ = ["AccountDetailView", "AccountListView", "NewAccountView", "ResetFactorsView",
-           "may_manage", "no_store", "refuse"]
+           "may_manage", "no_store", "refuse", "sent_already"]
 
 VIEW = "identity.view_account"
 ADD = "identity.add_account"
@@ -197,6 +198,12 @@ def refuse(request: HttpRequest, target_type: str, target_id: str, needs: str,
     return PermissionDenied(message)
 
 
+def sent_already(request: HttpRequest, message: str, to: str) -> HttpResponse:
+    """A single-use form sent a second time: say so on the list, make nothing."""
+    messages.info(request, message)
+    return HttpResponseRedirect(to)
+
+
 def no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
@@ -246,7 +253,8 @@ class NewAccountView(ConsoleView, StepUpRequiredMixin, TemplateView):
         if chosen is not None and all(p.pk != chosen for p in matches):
             matches = [*people.filter(pk=chosen), *matches]
         context.update(form=form, query=query, matches=matches, more=more,
-                       chosen=chosen, roles=form.offered, searched=bool(query))
+                       chosen=chosen, roles=form.offered, searched=bool(query),
+                       once=once.issue(self.request))
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -259,6 +267,12 @@ class NewAccountView(ConsoleView, StepUpRequiredMixin, TemplateView):
         if role not in roles:
             raise refuse(request, "identity.role", role, "every permission of the role",
                           "That role may do more than you may.")
+        # after this, a form sent again (a reload) makes nothing; a refusal below shows
+        # the form with a new id
+        if not once.spend(request, request.POST.get("once", "")):
+            return sent_already(request, "That form was sent already: nothing new was made "
+                                         "(an enrolment link is shown once, when the account "
+                                         "is made).", reverse("console:accounts:list"))
         person = None
         if data["person"] is not None:
             person = self.candidates().filter(pk=data["person"]).first()

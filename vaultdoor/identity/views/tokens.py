@@ -30,7 +30,8 @@ from ..models import ApiToken
 from ..services.accounts import account_for
 from ..services.tokens import TokenError, create_token, revoke_token
 from ..stepup import StepUpRequiredMixin
-from .accounts import no_store, refuse
+from . import _once as once
+from .accounts import no_store, refuse, sent_already
 
 __all__ = ["NewTokenView", "RevokeTokenView", "TokenListView"]
 
@@ -96,6 +97,7 @@ class NewTokenView(ConsoleView, StepUpRequiredMixin, TemplateView):
         if "form" not in context:
             owner = self.request.GET.get("owner", "")[:150]
             context["form"] = NewTokenForm(initial={"owner": owner})
+        context["once"] = once.issue(self.request)
         return context
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -113,6 +115,10 @@ class NewTokenView(ConsoleView, StepUpRequiredMixin, TemplateView):
             raise refuse(request, "identity.account", str(account.pk),
                          "permissions of the token's owner",
                          "A token acting as that account could do more than you may.")
+        if not once.spend(request, request.POST.get("once", "")):
+            return sent_already(request, "That form was sent already: no new token was made "
+                                         "(a token is shown once, when it is made).",
+                                reverse("console:accounts:tokens"))
         try:
             row, secret = create_token(account, data["name"], data["scopes"],
                                        dt.timedelta(days=data["days"]),
