@@ -502,3 +502,22 @@ def test_database_errors_are_one_line(error: str, words: list[str]) -> None:
     assert "\n" not in message
     for word in words:
         assert word in message
+
+
+def test_an_unforeseen_error_is_still_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> int:
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr("vaultdoor.identity.passwords.blocklist.blocklist_size", broken)
+    monkeypatch.delenv("VAULTDOOR_DEBUG", raising=False)
+    code, out, err = run("password", "profiles")
+    assert (code, out) == (1, "")
+    assert err == ("error: unexpected RuntimeError: disk on fire (a bug in vaultdoor: please "
+                   "report it; VAULTDOOR_DEBUG=true shows the traceback)\n")
+    monkeypatch.setenv("VAULTDOOR_DEBUG", "true")
+    from click.testing import CliRunner
+
+    from vaultdoor.cli import main
+
+    result = CliRunner().invoke(main, ["password", "profiles"])
+    assert isinstance(result.exception, RuntimeError)  # the traceback, for whoever debugs

@@ -77,19 +77,25 @@ def operator_errors() -> Iterator[None]:
 
     try:
         yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise  # usage errors, --help, Ctrl-C: click reports them itself
     except ConfigError as exc:
         fail(str(exc), status=EXIT_INVALID)
     except Exception as exc:
-        if "django" not in sys.modules:
-            raise
-        from django.core.exceptions import ImproperlyConfigured
-        from django.db import DatabaseError
+        if "django" in sys.modules:
+            from django.core.exceptions import ImproperlyConfigured
+            from django.db import DatabaseError
 
-        if isinstance(exc, DatabaseError):
-            fail(database_problem(exc), status=EXIT_FAILED)
-        if isinstance(exc, ImproperlyConfigured):
-            fail(f"configuration: {_first_line(exc)}", status=EXIT_INVALID)
-        raise
+            if isinstance(exc, DatabaseError):
+                fail(database_problem(exc), status=EXIT_FAILED)
+            if isinstance(exc, ImproperlyConfigured):
+                fail(f"configuration: {_first_line(exc)}", status=EXIT_INVALID)
+        # The last resort: a case nobody foresaw is still one line, never a traceback; it is
+        # a bug, so say so. VAULTDOOR_DEBUG=true shows where it happened.
+        if os.environ.get("VAULTDOOR_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
+            raise
+        fail(f"unexpected {type(exc).__name__}: {_first_line(exc)} (a bug in vaultdoor: "
+             "please report it; VAULTDOOR_DEBUG=true shows the traceback)", status=EXIT_FAILED)
 
 
 def read_text(file: Path, *, encoding: str = "utf-8-sig") -> str:
