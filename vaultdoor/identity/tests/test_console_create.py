@@ -349,3 +349,15 @@ def test_a_form_sent_twice_makes_nothing_the_second_time(admin, people, service_
     again = client.post(NEW_ACCOUNT, form)
     assert again.status_code == 302 and again["Location"] == reverse("console:accounts:list")
     assert EnrolmentLink.objects.count() == 1  # no second link (the first still works)
+
+
+def test_person_page_link_preselects_the_person(admin, people):
+    client = admin("security_admin")
+    person = people["tom"]
+    page = client.get(reverse("console:person", args=[person.pk])).content.decode()
+    link = f"{NEW_ACCOUNT}?person={person.pk}"
+    assert link in page
+    form = client.get(link).content.decode()
+    assert f'value="{person.pk}" checked' in form and "Tom Reed" in form
+    gone = client.get(f"{NEW_ACCOUNT}?person={people['gone'].pk}").content.decode()
+    assert f'value="{people["gone"].pk}"' not in gone  # terminated: not offered
