@@ -7,6 +7,9 @@
 - `BodyLimitMiddleware`: a request body above `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused before a
   view reads it. Django checks the limit only when a view reads `request.body` or a form; the
   REST framework's JSON parser reads the stream and would take any size into memory.
+- `NulRefusalMiddleware`: a NUL character in the path, the query string, a form or a JSON body
+  is refused with 400. Nothing here ever takes one, and PostgreSQL refuses them in text and
+  JSON (a query with `?site=%00` was a server error on every console page).
 - `PermissionsPolicyMiddleware`: no page may use the camera, microphone, location, payment or
   USB devices (nothing here needs them; a script that got in could not either).
 - `static_headers`: WhiteNoise answers `/static/` before the middleware below it runs, so the
@@ -20,12 +23,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware",
-           "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware", "static_headers"]
+__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware", "NulCharacter",
+           "NulRefusalMiddleware", "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware",
+           "static_headers"]
 
 API_PREFIX = "/api/"
 
@@ -88,6 +92,37 @@ class BodyLimitMiddleware:
             if length > limit:
                 raise RequestDataTooBig(
                     "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        return self.get_response(request)
+
+
+class NulCharacter(SuspiciousOperation):
+    """A request carried a NUL character (answered 400, logged as django.security)."""
+
+
+# How a NUL looks in each place a request carries text: decoded in the path, percent-encoded
+# in a query string or form body, escaped in JSON.
+_NUL_ENCODED = ("%00", "\x00")
+_BODY_MARKS = {"application/x-www-form-urlencoded": (b"%00", b"\x00"),
+               "application/json": (b"\\u0000", b"\x00")}
+
+
+class NulRefusalMiddleware:
+    """Refuse (400) a request with a NUL character before any view or query sees it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or any(mark in query for mark in _NUL_ENCODED):
+            raise NulCharacter("NUL character in the address")
+        marks = _BODY_MARKS.get(request.content_type)
+        if marks and request.method not in ("GET", "HEAD", "OPTIONS"):
+            # BodyLimitMiddleware ran first: the body is small enough to hold. Reading it here
+            # keeps it for the view (Django replays request.body to every later reader).
+            body = request.body
+            if any(mark in body for mark in marks):
+                raise NulCharacter("NUL character in the body")
         return self.get_response(request)
 
 

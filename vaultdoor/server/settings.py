@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "vaultdoor.server.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "vaultdoor.server.middleware.BodyLimitMiddleware",
+    "vaultdoor.server.middleware.NulRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -142,6 +142,7 @@ def _requests(url: str, method: str):
     if method == "GET":
         yield "GET", url, None
         yield "GET", url + NONSENSE, None
+        yield "GET", url + "?q=%00&site=n%00pe", None  # PostgreSQL refuses NUL in text
         yield "HEAD", url, None
         huge = re.sub(r"/(\d+)(/|$)", r"/99999999999999999999999\2", url, count=1)
         if huge != url:
@@ -534,3 +535,31 @@ def test_admin_pages_show_no_stored_secret(world, django_user_model):
                       # managing users' addresses is what the admin's user pages are for
                       if not (url.startswith("/admin/auth/user/") and "victim-mail" in p)]
     assert found == [], "\n".join(found)
+
+
+# --- NUL characters: refused before any query (PostgreSQL refuses them in text and JSON) -------
+
+@pytest.mark.parametrize(("method", "path", "body", "content_type"), [
+    ("get", "/?site=n%00pe", None, None),
+    ("get", "/people/?q=%00", None, None),
+    ("get", "/api/v1/people/people?q=a%00b", None, None),
+    ("get", "/api/v1/facilities/zones/n%00pe", None, None),
+    ("post", "/auth/login/", "username=a%00b&password=x", "application/x-www-form-urlencoded"),
+    ("post", "/api/v1/customers/search", '{"phone": "0\\u0000"}', "application/json"),
+])
+def test_a_nul_character_is_a_400_not_a_server_error(viewer_client, northgate, method, path,
+                                                     body, content_type):
+    call = getattr(viewer_client, method)
+    response = call(path, body, content_type=content_type) if body else call(path)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert response.json()["code"] == "bad_request"
+
+
+def test_percent_zero_zero_as_text_passes(viewer_client, northgate):
+    # "%00" typed into a form arrives as %2500; in JSON it is just text
+    assert viewer_client.post("/auth/login/", "username=a%2500b&password=x",
+                              content_type="application/x-www-form-urlencoded").status_code == 200
+    response = viewer_client.post("/api/v1/customers/search", '{"phone": "%00"}',
+                                  content_type="application/json")
+    assert response.status_code == 403  # the role check answers: the body went through
