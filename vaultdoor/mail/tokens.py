@@ -13,9 +13,19 @@ from functools import lru_cache
 
 from django.core import signing
 
-__all__ = ["CampaignToken", "ClickToken", "InvalidToken", "ReportToken", "campaign_token",
-           "click_token", "read_campaign_token", "read_click_token", "read_report_token",
-           "report_token"]
+__all__ = [
+    "CampaignToken",
+    "ClickToken",
+    "ExpiredToken",
+    "InvalidToken",
+    "ReportToken",
+    "campaign_token",
+    "click_token",
+    "read_campaign_token",
+    "read_click_token",
+    "read_report_token",
+    "report_token",
+]
 
 CLICK_SALT = "vaultdoor.mail.click"
 REPORT_SALT = "vaultdoor.mail.report"
@@ -88,10 +98,18 @@ def report_token(ref: str, recipient: str) -> str:
     return signing.dumps({"m": ref, "r": recipient}, salt=REPORT_SALT)
 
 
-def read_report_token(token: str) -> ReportToken:
+class ExpiredToken(InvalidToken):
+    """A genuine token older than the links' maximum age."""
+
+
+def read_report_token(token: str, *, max_age: float | None = None) -> ReportToken:
+    """The report token's content; raises :class:`ExpiredToken` when it is genuine but older
+    than `max_age` seconds, :class:`InvalidToken` unless it is genuine."""
     try:
-        data = signing.loads(token[:4000], salt=REPORT_SALT)
+        data = signing.loads(token[:4000], salt=REPORT_SALT, max_age=max_age)
         return ReportToken(ref=str(data["m"]), recipient=str(data["r"]))
+    except signing.SignatureExpired as exc:
+        raise ExpiredToken("this report link has expired") from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise InvalidToken("this report link is not valid") from exc
 

@@ -75,3 +75,25 @@ def test_a_bad_value_is_one_clear_error_naming_the_variable(monkeypatch, value):
     assert "VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS" in errors[0].msg
     with pytest.raises(SystemCheckError, match="VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS"):
         call_command("check")
+
+
+@pytest.mark.django_db
+def test_a_report_link_expires_with_the_same_limit(client, rosa, monkeypatch):
+    import time
+
+    from vaultdoor.mail.models import PhishReport
+    from vaultdoor.mail.tokens import report_token
+
+    monkeypatch.setenv("VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS", "7")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() - 8 * DAY)
+    old = report_token("q-old.0", "rosa@lakeside-cs.example")
+    monkeypatch.setattr(time, "time", real)
+    fresh = report_token("q-new.0", "rosa@lakeside-cs.example")
+    for method in (client.get, client.post):
+        gone = method(f"/m/r/{old}")
+        assert gone.status_code == 410
+        assert "report it from your recent mail" in gone.content.decode()
+    assert not PhishReport.objects.exists()  # nothing reported through an expired link
+    assert client.get(f"/m/r/{fresh}").status_code == 200
+    assert client.get(f"/m/r/{old[:-3]}abc").status_code == 400

@@ -22,7 +22,13 @@ from ..choices import ClickKindChoices
 from ..clicktime import EARLY_SECONDS, UrlCheck, check_url, classify_fetch, csp_origin
 from ..mail_settings import gateway_settings, link_max_age
 from ..services import one_click_report, record_click
-from ..tokens import ClickToken, InvalidToken, read_click_token, read_report_token
+from ..tokens import (
+    ClickToken,
+    ExpiredToken,
+    InvalidToken,
+    read_click_token,
+    read_report_token,
+)
 
 __all__ = ["ClickView", "ReportLinkView"]
 
@@ -39,6 +45,13 @@ def _expired(request: HttpRequest, clicked: ClickToken) -> HttpResponse:
     logger.info("expired click-time link for delivery %s", clicked.ref)
     days = round(link_max_age() / 86400)
     return _private(render(request, "mail/link_expired.html", {"days": days}, status=410))
+
+
+def _report_expired(request: HttpRequest) -> HttpResponse:
+    """410 Gone for a report link older than the links' maximum age: nothing is reported."""
+    days = round(link_max_age() / 86400)
+    return _private(render(request, "mail/link_expired.html",
+                           {"days": days, "report": True}, status=410))
 
 
 def _page(request: HttpRequest, template: str, token: ClickToken, check: UrlCheck,
@@ -151,14 +164,18 @@ class ReportLinkView(View):
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
-            read_report_token(token)
+            read_report_token(token, max_age=link_max_age())
+        except ExpiredToken:
+            return _report_expired(request)
         except InvalidToken:
             return _invalid(request)
         return _private(render(request, "mail/report_confirm.html", {"done": False}))
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         try:
-            reported = read_report_token(token)
+            reported = read_report_token(token, max_age=link_max_age())
+        except ExpiredToken:
+            return _report_expired(request)
         except InvalidToken:
             return _invalid(request)
         _report, created = one_click_report(reported, request)
