@@ -308,6 +308,9 @@ secure = client.get("/auth/login/", secure=True)
 api = client.get("/api/v1/facilities/zones", secure=True)
 forged = client.get("/auth/login/", secure=True, HTTP_HOST="attacker.example")
 cookie = secure.cookies["__Host-csrftoken"]
+from django.test import RequestFactory
+proxied = RequestFactory().get("/", HTTP_HOST="vaultdoor.example", secure=True,
+                               HTTP_X_FORWARDED_HOST="attacker.example")
 from django.conf import settings
 print(json.dumps({
     "plain": [plain.status_code, plain.get("Location", "")],
@@ -319,6 +322,7 @@ print(json.dumps({
                 settings.SESSION_COOKIE_HTTPONLY, settings.SESSION_COOKIE_SAMESITE,
                 settings.SESSION_COOKIE_PATH, settings.SESSION_COOKIE_DOMAIN],
     "debug": settings.DEBUG,
+    "link": proxied.build_absolute_uri("/auth/welcome/x/"),
     "api": [api.status_code, api["Content-Type"], api.get("Cache-Control", "")],
     "forged": [forged.status_code, forged.content.decode()[:2000]],
 }))
@@ -350,6 +354,8 @@ def test_production_answers_only_over_https_with_locked_cookies(tmp_path):
                                    "path": "/", "domain": ""}
     assert seen["session"] == ["__Host-sessionid", True, True, "Strict", "/", None]
     assert seen["debug"] is False  # VAULTDOOR_DEBUG is ignored in production
+    # links the server writes (enrolment links) name its own host, never a forwarded one
+    assert seen["link"] == "https://vaultdoor.example/auth/welcome/x/"
     assert seen["api"][0] == 403 and seen["api"][1] == "application/json"
     assert "no-store" in seen["api"][2]
     status, page = seen["forged"]
