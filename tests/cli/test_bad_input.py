@@ -521,3 +521,26 @@ def test_an_unforeseen_error_is_still_one_line(monkeypatch: pytest.MonkeyPatch) 
 
     result = CliRunner().invoke(main, ["password", "profiles"])
     assert isinstance(result.exception, RuntimeError)  # the traceback, for whoever debugs
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.integers(-10**6, 10**6).map(str),
+                 st.text(st.characters(blacklist_characters="\x00"), max_size=8)))
+def test_checkpoint_interval_is_zero_or_more_or_refused(raw: str) -> None:
+    from django.conf import settings as django_settings
+
+    from vaultdoor.audit.recorder import checkpoint_interval
+    from vaultdoor.config import ConfigError
+
+    assert getattr(django_settings, "VAULTDOOR_AUDIT_CHECKPOINT_EVERY", None) is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VAULTDOOR_AUDIT_CHECKPOINT_EVERY", raw)
+        try:
+            value = int(raw) if raw else 1000
+        except ValueError:
+            value = None
+        if value is None or value < 0:
+            with pytest.raises(ConfigError, match="VAULTDOOR_AUDIT_CHECKPOINT_EVERY"):
+                checkpoint_interval()
+        else:
+            assert checkpoint_interval() == value

@@ -64,6 +64,9 @@ def checkpoint_interval() -> int:
             raise config.ConfigError(
                 f"VAULTDOOR_AUDIT_CHECKPOINT_EVERY: expected a whole number, got {raw!r}"
             ) from exc
+        if value < 0:  # a typo must not quietly turn signed checkpoints off
+            raise config.ConfigError(
+                f"VAULTDOOR_AUDIT_CHECKPOINT_EVERY: expected 0 (off) or more, got {raw!r}")
     return max(0, int(value))
 
 
