@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", accounts.AccountDetailView.as_view(), name="account"),
     path("<int:pk>/reset-second-factors/", accounts.ResetFactorsView.as_view(),
          name="reset_factors"),
+    path("<int:pk>/enrolment-link/", accounts.NewLinkView.as_view(), name="new_link"),
     path("tokens/", tokens.TokenListView.as_view(), name="tokens"),
     path("tokens/new/", tokens.NewTokenView.as_view(), name="new_token"),
     path("tokens/<int:pk>/revoke/", tokens.RevokeTokenView.as_view(), name="revoke_token"),

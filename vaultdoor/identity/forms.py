@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from .choices import RoleChoices, TokenScope
 from .constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
 
-__all__ = ["CodeForm", "LoginForm", "NewAccountForm", "NewPasswordForm", "NewTokenForm",
+__all__ = ["CodeForm", "LoginForm", "NewAccountForm", "NewLinkForm", "NewPasswordForm",
+           "NewTokenForm",
            "PasswordChangeForm", "ResetFactorsForm", "RevokeTokenForm"]
 
 
@@ -130,6 +131,12 @@ class NewTokenForm(forms.Form):
         if not value:
             raise ValidationError("say what the token is for", code="required")
         return value
+
+
+class NewLinkForm(forms.Form):
+    """Why an account that has not chosen a password yet gets a new enrolment link."""
+
+    reason = _reason("Why, e.g. 'first link expired, holder called from the desk phone'.")
 
 
 class RevokeTokenForm(forms.Form):

@@ -361,3 +361,61 @@ def test_person_page_link_preselects_the_person(admin, people):
     assert f'value="{person.pk}" checked' in form and "Tom Reed" in form
     gone = client.get(f"{NEW_ACCOUNT}?person={people['gone'].pk}").content.decode()
     assert f'value="{people["gone"].pk}"' not in gone  # terminated: not offered
+
+
+# A new enrolment link for an account that has no password yet ----------------------------
+
+@pytest.fixture
+def pending(db):
+    """An agent account made by the CLI's service whose first link was never used."""
+    from vaultdoor.identity.services.accounts import create_account
+
+    account = create_account("newbie", role="agent", actor="cli")
+    return account, enrolment.issue_link(account, created_by="cli")
+
+
+def _link_url(account) -> str:
+    return reverse("console:accounts:new_link", args=[account.pk])
+
+
+def test_it_issues_a_new_link_shown_once_and_the_old_one_dies(admin, pending):
+    account, first = pending
+    client = admin("it")
+    detail = client.get(reverse("console:accounts:account", args=[account.pk])).content.decode()
+    assert _link_url(account) in detail
+    response = _send(client, _link_url(account), {"reason": "first link expired"})
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    token = _code(response, "enrolment-link").rstrip("/").rsplit("/", 1)[1]
+    assert enrolment.find_link(token).account == account
+    with pytest.raises(enrolment.EnrolmentError):
+        enrolment.find_link(first)
+    event = AuditEvent.objects.filter(action="auth.enrolment_link").latest("seq")
+    assert event.actor == "admin-it" and event.context["reason"] == "first link expired"
+    assert token not in _everything_stored()
+
+
+def test_no_new_link_for_an_account_with_a_password(admin, pending):
+    account, _ = pending
+    account.user.set_password("a-chosen-password-123")
+    account.user.save()
+    client = admin("it")
+    assert _link_url(account) not in client.get(
+        reverse("console:accounts:account", args=[account.pk])).content.decode()
+    response = client.post(_link_url(account), {"reason": "first link expired", "once": "x"})
+    assert response.status_code == 400 and "Reset second factors" in response.content.decode()
+    assert EnrolmentLink.objects.filter(account=account).count() == 1
+
+
+def test_new_link_needs_step_up_and_the_takeover_guard(admin, pending):
+    account, _ = pending
+    client = admin("it", stepped_up=False)
+    assert client.post(_link_url(account), {"reason": "lost"})["Location"].startswith(STEP_UP)
+    from vaultdoor.identity.services.accounts import create_account
+
+    boss = create_account("newboss", role="security_admin", actor="cli")
+    step_up(client)
+    assert client.get(_link_url(boss)).status_code == 403
+    assert client.post(_link_url(boss), {"reason": "lost", "once": "x"}).status_code == 403
+    assert AuditEvent.objects.filter(action="auth.permission_denied",
+                                     target_id=str(boss.pk)).exists()
+    assert EnrolmentLink.objects.filter(account__in=[account, boss]).count() == 1

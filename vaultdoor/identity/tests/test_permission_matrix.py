@@ -252,6 +252,7 @@ def test_anonymous_is_sent_to_sign_in_or_refused_everywhere_but_public(seeded, c
 SENSITIVE = {
     ("console:accounts:reset_factors", ""): {"security_admin", "it"},
     ("console:accounts:new", ""): {"security_admin", "it"},
+    ("console:accounts:new_link", ""): {"security_admin", "it"},
     ("console:accounts:new_token", ""): {"security_admin", "it"},
     ("console:accounts:revoke_token", ""): {"security_admin", "it"},
     ("console:accounts:tokens", ""): {"security_admin", "it", "auditor"},

@@ -23,7 +23,7 @@ from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectLi
 
 from .. import clock
 from ..choices import FailureKind
-from ..forms import NewAccountForm, ResetFactorsForm
+from ..forms import NewAccountForm, NewLinkForm, ResetFactorsForm
 from ..guards import grantable_roles, may_manage
 from ..models import Account
 from ..services.accounts import AccountError, create_account, person_account_defaults
@@ -34,7 +34,8 @@ from ..services.sessions import end_sessions
 from ..stepup import StepUpRequiredMixin, has_recent_second_factor, step_up_redirect
 from . import _once as once
 
-__all__ = ["AccountDetailView", "AccountListView", "NewAccountView", "ResetFactorsView",
+__all__ = ["AccountDetailView", "AccountListView", "NewAccountView", "NewLinkView",
+           "ResetFactorsView",
            "may_manage", "no_store", "refuse", "sent_already"]
 
 VIEW = "identity.view_account"
@@ -101,6 +102,7 @@ class AccountDetailView(ObjectDetailView):
             tokens=list(account.api_tokens.filter(revoked_at=None, expires__gt=now)),
             can_reset=(can_manage := may_manage(self.request.user, account)),
             can_issue_token=can_manage and account.user.is_active,
+            awaiting_enrolment=_awaits_enrolment(account),
             locks=[(kind.label, until) for kind in FailureKind
                    if (until := locked_until(username, kind.value, now)) is not None],
         )
@@ -304,4 +306,68 @@ class NewAccountView(ConsoleView, StepUpRequiredMixin, TemplateView):
         # Shown once, in this response only (never in a message cookie, a URL or the log).
         link = request.build_absolute_uri(reverse("identity:welcome", args=[token]))
         return no_store(render(request, "identity/console/new_account_done.html", {
+            **self.navigation(), "account": account, "link": link, "title": self.title}))
+
+
+def _awaits_enrolment(account: Account) -> bool:
+    """Active, and no password chosen yet (or disabled by a reset)."""
+    return account.user.is_active and not account.user.has_usable_password()
+
+
+class NewLinkView(ConsoleView, StepUpRequiredMixin, DetailView):
+    """A new one-time enrolment link for an account that has no password yet (its first link
+    expired or was lost; or its password was disabled by a reset), shown once. Earlier links
+    stop working.
+
+    Needs `identity.change_account`, a fresh second factor, a reason and every permission of
+    the account (`may_manage`: whoever follows the link chooses the password). An account
+    with a password is refused: that is "Reset second factors" with a new password.
+    """
+
+    model = Account
+    permission_required = (VIEW, CHANGE)
+    template_name = "identity/console/new_link.html"
+    nav = "accounts"
+    title = "New enrolment link"
+
+    def get_queryset(self) -> QuerySet:
+        qs = Account.objects.select_related("user", "person")
+        if not self.request.user.is_superuser:
+            qs = qs.filter(user__is_superuser=False)
+        return qs
+
+    def get_object(self, queryset: QuerySet | None = None) -> Account:
+        account = super().get_object(queryset)
+        if not may_manage(self.request.user, account):
+            raise refuse(self.request, "identity.account", str(account.pk),
+                         "permissions of the account's holder",
+                         "That account may do more than you may.")
+        return account
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", NewLinkForm())
+        context.update(account=self.object, title=self.title,
+                       awaiting=_awaits_enrolment(self.object), once=once.issue(self.request))
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.object = account = self.get_object()
+        form = NewLinkForm(request.POST)
+        if not form.is_valid() or not _awaits_enrolment(account):
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        detail = reverse("console:accounts:account", args=[account.pk])
+        if not once.spend(request, request.POST.get("once", "")):
+            return sent_already(request, "That form was sent already: no new link was made "
+                                         "(a link is shown once, when it is made).", detail)
+        actor = request.user.get_username()
+        with transaction.atomic():
+            token = issue_link(account, created_by=actor)
+            from vaultdoor.audit import record
+
+            record("auth.enrolment_link", actor=actor, target_type="identity.account",
+                   target_id=str(account.pk), request=request,
+                   username=account.user.get_username(), reason=form.cleaned_data["reason"])
+        link = request.build_absolute_uri(reverse("identity:welcome", args=[token]))
+        return no_store(render(request, "identity/console/new_link_done.html", {
             **self.navigation(), "account": account, "link": link, "title": self.title}))
