@@ -544,3 +544,22 @@ def test_checkpoint_interval_is_zero_or_more_or_refused(raw: str) -> None:
                 checkpoint_interval()
         else:
             assert checkpoint_interval() == value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.sampled_from(["gb", " US ", "ie", "ZZZ", "XX", "G B", "UK"]),
+                 st.text(st.characters(min_codepoint=65, max_codepoint=122), min_size=1,
+                         max_size=3)))
+def test_phone_region_is_a_known_region_or_refused(raw: str) -> None:
+    import phonenumbers
+
+    from vaultdoor.config import ConfigError
+    from vaultdoor.vault.conf import phone_region
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VAULTDOOR_VAULT_PHONE_REGION", raw)
+        if raw.strip().upper() in phonenumbers.SUPPORTED_REGIONS:
+            assert phone_region() == raw.strip().upper()
+        else:
+            with pytest.raises(ConfigError, match="VAULTDOOR_VAULT_PHONE_REGION"):
+                phone_region()

@@ -32,5 +32,13 @@ def reason_min_length() -> int:
 
 def phone_region() -> str:
     """The region national phone numbers are read in (ISO 3166 code, GB)."""
-    return (getattr(settings, "VAULTDOOR_VAULT_PHONE_REGION", None)
-            or config.env("VAULT_PHONE_REGION") or "GB").upper()
+    import phonenumbers
+
+    region = (getattr(settings, "VAULTDOOR_VAULT_PHONE_REGION", None)
+              or config.env("VAULT_PHONE_REGION") or "GB").strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        # otherwise every national number in an import would read as "not a phone number"
+        raise config.ConfigError(
+            f"VAULTDOOR_VAULT_PHONE_REGION: {region!r} is not a region phone numbers are known "
+            "for (an ISO 3166 code such as GB, US, IE)")
+    return region
