@@ -146,6 +146,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "vaultdoor.console.views.errors.csrf_failure"  # audited, nothing leaked
+# Flash messages ("Not saved: <the vetting problem>") stay on the server, in the session, not in
+# a signed but readable cookie in the browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

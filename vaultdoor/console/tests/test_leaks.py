@@ -112,6 +112,8 @@ def problems(client: Client, who: str, method: str, url: str, response) -> list[
     if TOKEN_IN_ADDRESS.search(text) or (
             "csrfmiddlewaretoken" in text and not content_type.startswith("text/html")):
         found.append("a CSRF token outside a form")
+    if "messages" in response.cookies:
+        found.append("message text in a cookie")
     for header in HEADERS:
         if not response.has_header(header):
             found.append(f"no {header}")
@@ -569,3 +571,20 @@ def test_percent_zero_zero_as_text_passes(viewer_client, northgate):
     response = viewer_client.post("/api/v1/customers/search", '{"phone": "%00"}',
                                   content_type="application/json")
     assert response.status_code == 403  # the role check answers: the body went through
+
+
+def test_flash_messages_stay_on_the_server(rf, viewer):
+    from django.contrib import messages
+    from django.contrib.messages.storage import default_storage
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.http import HttpResponse
+
+    request = rf.post("/")
+    request.session, request.user = SessionStore(), viewer
+    request._messages = default_storage(request)
+    assert isinstance(request._messages, SessionStorage)
+    messages.error(request, "Not saved: finding F-1 is adverse")
+    response = HttpResponse()
+    request._messages.update(response)
+    assert "messages" not in response.cookies
