@@ -514,6 +514,14 @@ def test_admin_login_and_recovery_codes_never_send_away(client, viewer):
     assert step_up.status_code == 200
 
 
+@pytest.mark.parametrize("path", ["/logout/", "/auth/logout/"])
+@pytest.mark.parametrize("candidate", EVIL_NEXT[:6])
+def test_sign_out_never_sends_away(client, viewer, path, candidate):
+    client.force_login(viewer)
+    response = client.post(f"{path}?next={candidate}", {"next": candidate})
+    assert response.status_code == 302 and _lands_here(response["Location"]), response["Location"]
+
+
 # --- the Django admin (staff only, outside the matrix): no stored secret on any page ---------
 
 def test_admin_pages_show_no_stored_secret(world, django_user_model):
