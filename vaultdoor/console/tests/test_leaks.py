@@ -426,14 +426,21 @@ def test_csrf_refusals_are_audited_console_and_api(viewer):
     assert response.status_code == 403 and "Form expired" in response.content.decode()
     assert "attacker.example" not in response.content.decode()
     event = AuditEvent.objects.get(action="auth.csrf_refused")
-    assert event.actor == "viewer" and event.target_id == "/logout/"
+    assert event.actor == "viewer" and event.target_id == "console:logout"
     assert "attacker.example" in event.context["reason"]
 
     response = client.post("/api/v1/customers/search", "{}", content_type="application/json")
     assert response.status_code == 403 and response["Content-Type"] == "application/json"
     assert "CSRF" in response.json()["detail"]
     api = AuditEvent.objects.filter(action="auth.csrf_refused").latest("seq")
-    assert api.target_id == "/api/v1/customers/search" and api.actor == "viewer"
+    assert api.target_id == "api:customer-search" and api.actor == "viewer"
+
+    # a capability in the address (an enrolment link) never reaches the event
+    anonymous = Client(enforce_csrf_checks=True)
+    assert anonymous.post("/auth/welcome/secret-capability-42/", {}).status_code == 403
+    welcome = AuditEvent.objects.filter(action="auth.csrf_refused").latest("seq")
+    assert welcome.target_id == "identity:welcome"
+    assert "secret-capability-42" not in str(welcome.context)
 
     # with the token, the same API call passes the check (and the role check answers)
     client.get("/")

@@ -72,11 +72,16 @@ CSRF_REFUSALS_AUDITED_PER_MINUTE = 10
 
 
 def audit_csrf_refusal(request: HttpRequest, reason: str) -> None:
-    """Record `auth.csrf_refused` (capped per address): the path and Django's reason."""
+    """Record `auth.csrf_refused` (capped per address): the URL's name and Django's reason.
+
+    The name, not the path: a path can carry a capability (`/auth/welcome/<token>/`), which
+    the request context of the event already blanks out."""
     from vaultdoor.audit.capped import record_capped
 
+    match = getattr(request, "resolver_match", None)
     record_capped("auth.csrf_refused", kind="csrf", per_minute=CSRF_REFUSALS_AUDITED_PER_MINUTE,
-                  request=request, target_type="page", target_id=request.path[:128],
+                  request=request, target_type="url",
+                  target_id=(match.view_name if match is not None else "")[:128],
                   reason=str(reason)[:200])
 
 
