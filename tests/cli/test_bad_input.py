@@ -563,3 +563,34 @@ def test_phone_region_is_a_known_region_or_refused(raw: str) -> None:
         else:
             with pytest.raises(ConfigError, match="VAULTDOOR_VAULT_PHONE_REGION"):
                 phone_region()
+
+
+@given(st.integers(0, 250), st.integers(1, 120))
+def test_problems_shown_are_capped_with_a_count(count: int, limit: int) -> None:
+    from vaultdoor.cli._output import echo_problems
+
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        echo_problems((f"line {n}: bad" for n in range(count)), limit=limit)
+    lines = said.getvalue().splitlines()
+    shown = min(count, limit)
+    assert lines[:shown] == [f"line {n}: bad" for n in range(shown)]
+    assert lines[shown:] == ([f"... and {count - limit} more problem(s) not shown"]
+                             if count > limit else [])
+
+
+def test_a_site_file_with_thousands_of_problems_shows_a_hundred_and_the_count(
+        tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    person = data["people"][0]
+    data["people"] = [{**person, "id": f"P{n}", "credentials": []} for n in range(150)]
+    for entry in data["people"]:
+        entry["name"] = ""  # one problem each
+    bad = tmp_path / "site.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    code, out, err = run("site", "validate", str(bad))
+    lines = err.splitlines()
+    assert (code, out) == (2, "")
+    assert len(lines) == 101 and lines[-1] == "... and 50 more problem(s) not shown"

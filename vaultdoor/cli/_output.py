@@ -6,13 +6,14 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "database_problem", "fail", "operator_errors",
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "database_problem", "echo_problems", "fail",
+           "operator_errors",
            "print_json", "read_text", "validation_message", "write_text_atomic"]
 
 EXIT_FAILED = 1  # the operation ran and said no (verification failed, password rejected)
@@ -22,6 +23,22 @@ EXIT_INVALID = 2  # the input was invalid (site file, swipe file, arguments)
 def fail(message: str, *, status: int = EXIT_FAILED) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(status)
+
+
+MAX_PROBLEMS_SHOWN = 100  # a file with the wrong PIN key has one problem per person
+
+
+def echo_problems(lines: Iterable[str], *, limit: int = MAX_PROBLEMS_SHOWN) -> None:
+    """Each problem on its own stderr line, the first `limit` of them, then how many more:
+    thousands of lines of one mistake bury the summary an operator needs."""
+    hidden = 0
+    for number, line in enumerate(lines):
+        if number < limit:
+            click.echo(line, err=True)
+        else:
+            hidden += 1
+    if hidden:
+        click.echo(f"... and {hidden} more problem(s) not shown", err=True)
 
 
 def print_json(value: Any) -> None:

@@ -13,7 +13,13 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli import _django
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, write_text_atomic
+from vaultdoor.cli._output import (
+    EXIT_INVALID,
+    echo_problems,
+    fail,
+    print_json,
+    write_text_atomic,
+)
 
 __all__ = ["site_export", "site_import"]
 
@@ -48,9 +54,8 @@ def site_import(file: Path, as_json: bool, dry_run: bool) -> None:
     try:
         report = import_site_text(text, actor=cli_actor(), source=str(file), dry_run=dry_run)
     except SiteValidationError as exc:
-        for issue in exc.issues:
-            click.echo(f"{issue.path}: {issue.message}" if issue.path else issue.message,
-                       err=True)
+        echo_problems(f"{issue.path}: {issue.message}" if issue.path else issue.message
+                      for issue in exc.issues)
         fail(f"{file}: {len(exc.issues)} problem(s), nothing imported", status=EXIT_INVALID)
     except ImportConflict as exc:
         fail(f"{file}: {exc}; nothing imported", status=EXIT_INVALID)

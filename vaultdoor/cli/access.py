@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli._access_check import access_check
-from vaultdoor.cli._output import EXIT_INVALID, fail
+from vaultdoor.cli._output import EXIT_INVALID, echo_problems, fail
 
 __all__ = ["access"]
 
@@ -54,8 +54,7 @@ def simulate(site_file: Path, swipes_file: Path) -> None:
     try:
         snapshot = compile_site(load_site(read_input(site_file), pin_hasher=hasher))
     except SiteValidationError as exc:
-        for issue in exc.issues:
-            click.echo(f"{site_file}: {issue}", err=True)
+        echo_problems(f"{site_file}: {issue}" for issue in exc.issues)
         sys.exit(EXIT_INVALID)
     try:
         text = read_input(swipes_file).decode("utf-8-sig")  # a BOM, as the site file allows

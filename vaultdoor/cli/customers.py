@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, read_text
+from vaultdoor.cli._output import EXIT_INVALID, echo_problems, fail, print_json, read_text
 
 __all__ = ["customers"]
 
@@ -43,8 +43,7 @@ def import_(file: Path) -> None:
             result = import_customers(text, actor="cli", progress=bar.update,
                                       validated=bar.update)
     except ImportFailed as exc:
-        for error in exc.errors:
-            click.echo(f"{file.name}: {error}", err=True)
+        echo_problems(f"{file.name}: {error}" for error in exc.errors)
         fail(f"{len(exc.errors)} error(s) in {file.name}; nothing was imported",
              status=EXIT_INVALID)
     except VaultKeyError as exc:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail
+from vaultdoor.cli._output import EXIT_INVALID, echo_problems, fail
 from vaultdoor.cli._site_io import site_export, site_import
 
 if TYPE_CHECKING:
@@ -40,8 +40,7 @@ def validate(file: Path) -> None:
     try:
         parsed = load_site(text, pin_hasher=validation_pin_hasher())
     except SiteValidationError as exc:
-        for issue in exc.issues:
-            click.echo(str(issue), err=True)
+        echo_problems(str(issue) for issue in exc.issues)
         sys.exit(EXIT_INVALID)
     click.echo(
         f"ok: {parsed.id}: {len(parsed.floors)} floors, {len(parsed.zones)} zones, "

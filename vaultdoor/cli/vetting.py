@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json, read_text
+from vaultdoor.cli._output import EXIT_INVALID, echo_problems, fail, print_json, read_text
 
 __all__ = ["person", "vetting"]
 
@@ -56,8 +56,7 @@ def import_(file: Path, dry_run: bool) -> None:
     try:
         rows = validate_rows(read_csv(text))
     except CheckImportError as exc:
-        for issue in exc.issues:
-            click.echo(f"{file.name}: {issue}", err=True)
+        echo_problems(f"{file.name}: {issue}" for issue in exc.issues)
         fail(f"{len(exc.issues)} problem(s) in {file.name}; nothing was imported",
              status=EXIT_INVALID)
     if dry_run:
