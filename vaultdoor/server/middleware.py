@@ -4,6 +4,8 @@
   set its own caching, and on every answer to a signed-in user or under `/api/` whatever it set:
   a shared computer's browser cache, a proxy or the back button never keep a page of people,
   doors, customers or the audit log.
+- `MethodNotAllowedPageMiddleware`: Django's bare, empty 405 becomes the console's error page
+  (JSON under `/api/`), like every other error.
 - `BodyLimitMiddleware`: a request body above `DATA_UPLOAD_MAX_MEMORY_SIZE` is refused before a
   view reads it. Django checks the limit only when a view reads `request.body` or a form; the
   REST framework's JSON parser reads the stream and would take any size into memory.
@@ -27,9 +29,9 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware", "NulCharacter",
-           "NulRefusalMiddleware", "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware",
-           "static_headers"]
+__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware",
+           "MethodNotAllowedPageMiddleware", "NulCharacter", "NulRefusalMiddleware",
+           "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware", "static_headers"]
 
 API_PREFIX = "/api/"
 
@@ -70,6 +72,21 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """An empty 405 (Django's `http_method_not_allowed`) gets the project's error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.streaming and not response.content:
+            from vaultdoor.console.views.errors import method_not_allowed
+
+            return method_not_allowed(request, response.get("Allow", ""))
         return response
 
 

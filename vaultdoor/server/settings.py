@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "vaultdoor.server.middleware.PrivateByDefaultMiddleware",  # Cache-Control: no-store
     "vaultdoor.server.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "vaultdoor.server.middleware.MethodNotAllowedPageMiddleware",  # no blank 405 pages
     "vaultdoor.server.middleware.BodyLimitMiddleware",
     "vaultdoor.server.middleware.NulRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -132,8 +132,8 @@ def problems(client: Client, who: str, method: str, url: str, response) -> list[
         found.append(f"API error as {content_type}")
     # elsewhere the console's error page or a page of the app that says what is wrong, never
     # Django's technical or default pages
-    page_error = not api_error and status in (400, 403, 404) and body and (
-        content_type.startswith("text/html"))
+    page_error = not api_error and method != "HEAD" and status in (400, 403, 404, 405) and (
+        content_type.startswith("text/html") or not body)
     if page_error and ("<title>" not in text or "Django" in text or "Request Method" in text):
         found.append("not the project's error page")
     return [f"{who} {method} {url} -> {status}: {p}" for p in found]
@@ -603,3 +603,10 @@ def test_flash_messages_stay_on_the_server(rf, viewer):
     response = HttpResponse()
     request._messages.update(response)
     assert "messages" not in response.cookies
+
+
+def test_a_wrong_method_gets_the_console_page_or_json(viewer_client):
+    page = viewer_client.get("/logout/")
+    assert page.status_code == 405 and page["Allow"] and "POST" in page["Allow"]
+    assert "Not allowed" in page.content.decode() and page["Content-Type"].startswith("text/html")
+    assert "no-store" in page["Cache-Control"]

@@ -13,24 +13,29 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
-__all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error"]
+__all__ = ["bad_request", "csrf_failure", "method_not_allowed", "page_not_found",
+           "permission_denied", "server_error"]
 
 _PAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
     403: ("Not allowed", "Your account does not have permission to see this page. "
           "Ask an administrator if you need it."),
     404: ("Not found", "There is nothing at this address. It may have been moved or removed."),
+    405: ("Not allowed", "This address does not take that kind of request. Use the links and "
+          "buttons of the console."),
     500: ("Something went wrong", "The server could not complete the request. The error has "
           "been logged; try again in a moment."),
 }
 
 
 TOO_LARGE = "The request is too large."
-_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
+_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          500: "server_error"}
 _API_DETAIL = {
     400: "The request could not be understood.",
     403: "You do not have permission to perform this action.",
     404: "Not found.",
+    405: "Method not allowed.",
     500: "The server could not complete the request.",
 }
 
@@ -59,6 +64,13 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _render(404, request=request)
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    """Django answers a wrong method with an empty 405; this is the page (or JSON) for it."""
+    response = _render(405, request=request)
+    response["Allow"] = allowed
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
