@@ -6,7 +6,8 @@ from rest_framework import serializers
 
 from ..services.ingest import MAX_BATCH
 
-__all__ = ["EnrolSerializer", "EventBatchSerializer", "HeartbeatSerializer", "StatusSerializer"]
+__all__ = ["BIGINT_MAX", "EnrolSerializer", "EventBatchSerializer", "HeartbeatSerializer",
+           "StatusSerializer"]
 
 
 class EnrolSerializer(serializers.Serializer):
@@ -15,11 +16,16 @@ class EnrolSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=64, trim_whitespace=True)
 
 
+# The largest number a bigint column holds: a larger one is a 400 here, not a database error.
+BIGINT_MAX = 2**63 - 1
+
+
 class StatusSerializer(serializers.Serializer):
     """What a controller says about itself with every call."""
 
-    snapshot_version = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    spool_depth = serializers.IntegerField(min_value=0, required=False)
+    snapshot_version = serializers.IntegerField(min_value=0, max_value=BIGINT_MAX,
+                                                required=False, allow_null=True)
+    spool_depth = serializers.IntegerField(min_value=0, max_value=BIGINT_MAX, required=False)
     clock = serializers.CharField(max_length=64, required=False)
 
 

@@ -23,7 +23,12 @@ from ..services import compiler, ingest
 from ..services.enrolment import EnrolmentRefused, enrol
 from ..services.keys import pin_key, snapshot_signing_key
 from .authentication import ControllerTokenAuthentication, IsController
-from .serializers import EnrolSerializer, EventBatchSerializer, HeartbeatSerializer
+from .serializers import (
+    BIGINT_MAX,
+    EnrolSerializer,
+    EventBatchSerializer,
+    HeartbeatSerializer,
+)
 
 __all__ = [
     "ControllerDeltasView",
@@ -119,6 +124,8 @@ class ControllerDeltasView(ControllerView):
                             status=status.HTTP_403_FORBIDDEN)
         try:
             since = int(request.query_params.get("since", "0"))
+            if not 0 <= since <= BIGINT_MAX:  # the database's bigint: beyond it a 500
+                raise ValueError(since)
             wait = float(request.query_params.get("wait", "0"))
             if not math.isfinite(wait):  # "nan" would never reach the deadline: a stuck worker
                 raise ValueError(wait)

@@ -160,3 +160,14 @@ def test_revoked_controller_cannot_post(enrolled, api, spool):
     controller, token = enrolled
     revoke_controller(Controller.objects.get(pk=controller.pk))
     assert post(api, token, [decision(spool)]).status_code == 401
+
+
+@pytest.mark.parametrize("status", [{"spool_depth": 2**63}, {"snapshot_version": 10**30},
+                                    {"spool_depth": -1}])
+def test_a_status_beyond_the_database_is_a_400(enrolled, api, spool, status):
+    # numbers past a bigint were a server error (PostgreSQL: "bigint out of range")
+    _, token = enrolled
+    assert post(api, token, [decision(spool)], status=status).status_code == 400
+    heartbeat = as_controller(api, token).post("/api/v1/controllers/heartbeat",
+                                               {"status": status}, format="json")
+    assert heartbeat.status_code == 400

@@ -135,10 +135,12 @@ def test_deltas_endpoint_sends_a_full_snapshot_after_a_gap(enrolled, api):
 
 
 @pytest.mark.parametrize("query", ["since=x", "wait=x", "wait=nan", "wait=-nan", "wait=inf",
-                                   "since=1&wait=NaN"])
+                                   "since=1&wait=NaN", "since=-1", f"since={2**63}",
+                                   "since=" + "9" * 30])
 def test_bad_parameters_are_a_400(enrolled, api, query):
     _, token = enrolled
-    # wait=nan once made the long poll wait for ever (no time is past a NaN deadline)
+    # wait=nan once made the long poll wait for ever (no time is past a NaN deadline); a
+    # version past the database's bigint was a server error
     response = as_controller(api, token).get(f"/api/v1/controllers/deltas?{query}")
     assert response.status_code == 400
 
