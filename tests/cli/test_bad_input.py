@@ -594,3 +594,54 @@ def test_a_site_file_with_thousands_of_problems_shows_a_hundred_and_the_count(
     lines = err.splitlines()
     assert (code, out) == (2, "")
     assert len(lines) == 101 and lines[-1] == "... and 50 more problem(s) not shown"
+
+
+# --- key settings --------------------------------------------------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.integers(-3, 5).map(str), st.sampled_from(["\u0661", " 2 ", "x"])),
+                min_size=1, max_size=4))
+def test_vault_key_versions_are_positive_ascii_and_listed_once(versions: list[str]) -> None:
+    import tempfile
+
+    from vaultdoor.vault.keys import VaultKeyError, _parse_keys
+
+    with tempfile.TemporaryDirectory() as folder:
+        key = Path(folder) / "kek"
+        key.write_bytes(os.urandom(32))
+        spec = ",".join(f"{v}=file:{key}" for v in versions)
+        stripped = [v.strip() for v in versions]
+        good = all(v.isascii() and v.isdigit() and int(v) >= 1 for v in stripped) and len(
+            {int(v) for v in stripped}) == len(stripped)
+        if good:
+            assert sorted(_parse_keys(spec)) == sorted(int(v) for v in stripped)
+        else:
+            with pytest.raises(VaultKeyError, match="VAULTDOOR_VAULT_KEYS"):
+                _parse_keys(spec)
+
+
+@pytest.mark.parametrize(("variable", "load"), [
+    ("VAULTDOOR_PIN_KEY", "vaultdoor.access.services.pinkey:server_pin_hasher"),
+    ("VAULTDOOR_IDENTITY_KEY", "vaultdoor.identity.crypto:_key"),
+])
+@pytest.mark.parametrize("content", [b"", b"short key\n"])
+def test_a_key_file_too_short_names_its_variable(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 variable: str, load: str,
+                                                 content: bytes) -> None:
+    import importlib
+
+    from vaultdoor.config import ConfigError
+
+    module, _, name = load.partition(":")
+    loader = getattr(importlib.import_module(module), name)
+    key = tmp_path / "key"
+    key.write_bytes(content)
+    monkeypatch.setenv(variable, f"file:{key}")
+    loader.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=f"^{variable}: .*at least 16"):
+            loader()
+    finally:
+        monkeypatch.delenv(variable)
+        loader.cache_clear()

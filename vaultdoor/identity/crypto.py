@@ -20,6 +20,7 @@ from vaultdoor import config
 __all__ = ["digest", "digest_matches", "open_secret", "seal_secret"]
 
 _KEY_FILE = "identity-totp-key"
+_MIN_KEY_BYTES = 16
 _VERSION = "v1"
 
 
@@ -27,8 +28,15 @@ _VERSION = "v1"
 def _key() -> bytes:
     reference = config.env("IDENTITY_KEY")
     if reference:
-        # Any length of key material in the file; SHA-256 makes it the 32 bytes AES-256 needs.
-        return _sha256(config.read_secret(reference, variable="IDENTITY_KEY"))
+        # Any length of key material in the file (at least 16 bytes: an empty or tiny file
+        # would seal every TOTP secret under a guessable key); SHA-256 makes it the 32 bytes
+        # AES-256 needs.
+        material = config.read_secret(reference, variable="IDENTITY_KEY")
+        if len(material.strip()) < _MIN_KEY_BYTES:
+            raise config.ConfigError(
+                f"VAULTDOOR_IDENTITY_KEY: the key must be at least {_MIN_KEY_BYTES} bytes "
+                f"(found {len(material.strip())})")
+        return _sha256(material)
     return config.secret_file(_KEY_FILE, nbytes=32)
 
 

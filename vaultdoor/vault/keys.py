@@ -98,11 +98,16 @@ def _parse_keys(spec: str) -> dict[int, bytes]:
         if not item:
             continue
         version_text, sep, reference = item.partition("=")
-        if not sep or not version_text.strip().isdigit():
+        version_text = version_text.strip()
+        if not sep or not (version_text.isascii() and version_text.isdigit()):
             raise VaultKeyError(
                 f"VAULTDOOR_VAULT_KEYS: expected VERSION=file:/path, got {item.split('=')[0]!r}="
             )
         version = int(version_text)
+        if version < 1:
+            raise VaultKeyError("VAULTDOOR_VAULT_KEYS: versions start at 1, got 0")
+        if version in keks:  # which of two files is version 3? Never guess with keys.
+            raise VaultKeyError(f"VAULTDOOR_VAULT_KEYS: version {version} is listed twice")
         try:
             raw = config.read_secret(reference.strip(), variable="VAULT_KEYS")
         except config.ConfigError as exc:

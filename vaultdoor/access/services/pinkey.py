@@ -23,4 +23,8 @@ def server_pin_hasher() -> PinHasher:
         key = config.read_secret(reference, variable="PIN_KEY").strip()
     else:
         key = config.secret_file("pin-key")
-    return PinHasher(key)
+    try:
+        return PinHasher(key)
+    except ValueError as exc:  # too short: name the setting, not just the rule
+        where = "VAULTDOOR_PIN_KEY" if reference else str(config.data_dir() / "secrets" / "pin-key")
+        raise config.ConfigError(f"{where}: {exc}") from None
