@@ -645,3 +645,16 @@ def test_a_key_file_too_short_names_its_variable(tmp_path: Path,
     finally:
         monkeypatch.delenv(variable)
         loader.cache_clear()
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b"", ["VAULTDOOR_SECRET_KEY", "at least 32"]),
+    (b"short\n", ["VAULTDOOR_SECRET_KEY", "at least 32"]),
+    (b"\xff" * 64, ["VAULTDOOR_SECRET_KEY", "text"]),
+])
+def test_secret_key_file_is_checked(tmp_path: Path, content: bytes, words: list[str]) -> None:
+    key = tmp_path / "secret"
+    key.write_bytes(content)
+    result = vaultdoor("controller", "list", data_dir=tmp_path / "data",
+                       env={"VAULTDOOR_SECRET_KEY": f"file:{key}"})
+    one_error(result, 2, *words)

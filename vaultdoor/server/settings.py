@@ -20,11 +20,18 @@ PRODUCTION = ENVIRONMENT == "production"
 DATA_DIR = config.data_dir()
 
 _secret_ref = config.env("SECRET_KEY")
-SECRET_KEY = (
-    config.read_secret(_secret_ref, variable="SECRET_KEY").decode().strip()
-    if _secret_ref
-    else config.secret_file("django-secret-key", nbytes=48).hex()
-)
+if _secret_ref:
+    try:
+        SECRET_KEY = config.read_secret(_secret_ref, variable="SECRET_KEY").decode().strip()
+    except UnicodeDecodeError:
+        raise config.ConfigError(
+            "VAULTDOOR_SECRET_KEY: the file must hold text (50 or more random characters)"
+        ) from None
+    if len(SECRET_KEY) < 32:  # it signs sessions, CSRF tokens and mail links
+        raise config.ConfigError(
+            f"VAULTDOOR_SECRET_KEY: at least 32 characters, found {len(SECRET_KEY)}")
+else:
+    SECRET_KEY = config.secret_file("django-secret-key", nbytes=48).hex()
 
 # Never on in production; never leaks session or settings data to a page.
 DEBUG = config.env_bool("DEBUG", False) and not PRODUCTION
