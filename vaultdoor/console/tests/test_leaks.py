@@ -40,6 +40,9 @@ HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy
 TOKEN_IN_ADDRESS = re.compile(r"""(href|src|action|hx-[a-z]+)=["'][^"']*csrf""", re.I)
 NONSENSE = ("?page=abc&limit=-5&offset=zz&period=bogus&q=%27%22%3Cx%3E%25&site=nope"
             "&ordering=password&at_after=notadate&kind=zz&status=zz&since=x&wait=nan")
+_BIG = "9" * 30
+HUGE = (f"?limit={_BIG}&offset={_BIG}&page={_BIG}&facility={_BIG}&number={_BIG}"
+        f"&level={_BIG}&person={_BIG}&door={_BIG}&seq={_BIG}&since={_BIG}&id={_BIG}")
 WALKERS = ("anonymous", "superuser", "agent", "supervisor", "no_role")
 # The other roles open every page too (GET only: the refusals are the same as above).
 READERS = ("security_admin", "facilities", "hr_vetting", "it", "auditor")
@@ -145,6 +148,7 @@ def _requests(url: str, method: str):
         yield "GET", url, None
         yield "GET", url + NONSENSE, None
         yield "GET", url + "?q=%00&site=n%00pe", None  # PostgreSQL refuses NUL in text
+        yield "GET", url + HUGE, None  # numbers past a bigint
         yield "HEAD", url, None
         huge = re.sub(r"/(\d+)(/|$)", r"/99999999999999999999999\2", url, count=1)
         if huge != url:
