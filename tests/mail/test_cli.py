@@ -63,3 +63,11 @@ def test_evaluate_without_labels_fails_cleanly(tmp_path):
     result = CliRunner().invoke(main, ["mail", "evaluate", str(tmp_path)])
     assert result.exit_code == 2
     assert result.output.startswith("error: cannot read")
+
+
+def test_scan_dash_reads_one_message_from_standard_input():
+    phish = (CORPUS / "synthetic-phish-07-userinfo.eml").read_bytes()
+    result = CliRunner().invoke(main, ["mail", "scan", "--json", "-"], input=phish)
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.output)
+    assert line["file"] == "-" and line["verdict"] == "phishing"

@@ -37,3 +37,19 @@ def test_tricky_ham_stays_clean(evaluation):
                  "rspamd-phishing_query_nested.eml", "synthetic-ham-07-wrapper-same-site.eml",
                  "synthetic-ham-08-list-arc.eml", "sa-nice-authres.eml"):
         assert verdicts[name] == "clean", name
+
+
+@pytest.mark.parametrize(("listed", "says"), [
+    ("../outside.eml", "is not a file in"),
+    ("/etc/passwd", "is not a file in"),
+    ("missing.eml", "no file"),
+])
+def test_labels_naming_a_file_outside_the_corpus_or_missing_are_refused(tmp_path, listed, says):
+    from vaultdoor.mail.analysis.evaluation import CorpusError
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "outside.eml").write_text("From: a@b.example\r\n\r\nhi\r\n", encoding="utf-8")
+    (corpus / "labels.csv").write_text(f"file,label\n{listed},ham\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=f"line 2: .*{says}"):
+        evaluate_corpus(corpus)

@@ -75,7 +75,8 @@ _brands_option = click.option(
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 def scan(as_json: bool, org_domains: tuple[str, ...], brands_file: str | None,
          known_senders: str | None, files: tuple[str, ...]) -> None:
-    """Scan message files (RFC 5322 / .eml) and give each a verdict.
+    """Scan message files (RFC 5322 / .eml) and give each a verdict; `-` reads one message
+    from standard input.
 
     Exits 1 if any file could not be read or parsed (after scanning all the others).
     """
@@ -84,7 +85,8 @@ def scan(as_json: bool, org_domains: tuple[str, ...], brands_file: str | None,
     scanner = Scanner(_context(org_domains, brands_file, known_senders))
     errors = 0
     for path in files:
-        report = scanner.scan_path(path)
+        report = (scanner.scan_bytes(sys.stdin.buffer.read(), file="-") if path == "-"
+                  else scanner.scan_path(path))
         report.file = path
         errors += report.verdict == "error"
         if as_json:
@@ -244,9 +246,12 @@ def campaign_create(name: str, template_name: str | None, subject: str | None,
 
     try:
         host, port = parse_hostport(smtp)
+    except ValueError as exc:
+        fail(f"--smtp: {exc}", status=EXIT_INVALID)
+    try:
         body = Path(html_file).read_text(encoding="utf-8") if html_file else None
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        fail(str(exc), status=EXIT_INVALID)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"--html-file: cannot read {html_file}: {exc}", status=EXIT_INVALID)
     if not template_name and not (subject and from_address and body is not None):
         fail("give --subject, --from and --html-file, or a --template", status=EXIT_INVALID)
     if not (department or role_code or person_codes):
@@ -298,26 +303,52 @@ def campaign_create(name: str, template_name: str | None, subject: str | None,
         page = LandingPage.objects.filter(name=landing_page).first()
         if page is None:
             fail(f"--landing-page: no landing page named {landing_page!r}", status=EXIT_INVALID)
+    from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from vaultdoor.cli._output import validation_message
+
+    created = Campaign(
+        name=name, subject=subject, from_address=from_address, html_body=body,
+        landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
+        landing_page=page, track_opens=not no_open_tracking, profile=profile,
+        training_module=module, assign_training=assign_training, template=template)
+    try:
+        validate_email(parseaddr(from_address or "")[1])
+        created.full_clean(exclude=["name"])  # a taken name: the IntegrityError below
+        if len(name) > Campaign._meta.get_field("name").max_length:
+            raise ValidationError({"name": "at most 200 characters"})
+    except ValidationError as exc:
+        labels = {"name": "NAME", "subject": "--subject", "from_address": "--from",
+                  "html_body": "--html-file", "landing_url": "--landing-url",
+                  "smtp_host": "--smtp", "smtp_port": "--smtp", "per_minute": "--per-minute"}
+        message = (validation_message(exc, labels) if hasattr(exc, "error_dict")
+                   else f"--from: {from_address!r} is not a mail address")
+        fail(message, status=EXIT_INVALID)
     try:
         with transaction.atomic():
-            created = Campaign.objects.create(
-                name=name, subject=subject, from_address=from_address, html_body=body,
-                landing_url=landing_url, smtp_host=host, smtp_port=port, per_minute=per_minute,
-                landing_page=page, track_opens=not no_open_tracking, profile=profile,
-                training_module=module, assign_training=assign_training, template=template)
+            created.save()
             added = (add_targets(created, department=department, role_code=role_code)
                      if department or role_code else 0)
             if people is not None:
                 added += add_targets(created, people=people)
-            record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
-                   target_id=str(created.pk), name=name, targets=added,
-                   department=department, role=role_code, people=sorted(person_codes))
-            if when is not None:
-                schedule_campaign(created, when, actor=_operator())
+            if not added:  # nothing is kept: a campaign that can reach nobody is a mistake
+                transaction.set_rollback(True)
+            else:
+                record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
+                       target_id=str(created.pk), name=name, targets=added,
+                       department=department, role=role_code, people=sorted(person_codes))
+                if when is not None:
+                    schedule_campaign(created, when, actor=_operator())
     except IntegrityError:
         fail(f"a campaign named {name!r} exists already", status=EXIT_INVALID)
     except CampaignError as exc:
         fail(f"--at: {exc}", status=EXIT_INVALID)
+    if not added:
+        fail("nobody to send to: no active person with an account mail address matches "
+             "--department, --role or --person", status=EXIT_INVALID)
     click.echo(f"campaign {name!r}: {added} target(s)"
                + (f", scheduled for {when.isoformat()}" if when is not None else ""))
 

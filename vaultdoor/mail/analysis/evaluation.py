@@ -121,11 +121,20 @@ def evaluate_corpus(directory: str | Path, scanner: Scanner | None = None) -> Ev
         raise CorpusError(f"{labels_file} needs the columns file,label")
     scanner = scanner or Scanner()
     evaluation = Evaluation()
-    for row in rows:
-        label = row["label"].strip().lower()
+    root = folder.resolve()
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
+        label = (row["label"] or "").strip().lower()
         if label not in LABELS:
-            raise CorpusError(f"{labels_file}: unknown label {row['label']!r} for {row['file']}")
-        report = scanner.scan_path(folder / row["file"])
+            raise CorpusError(f"{labels_file} line {line}: unknown label {row['label']!r} "
+                              f"for {row['file']}")
+        path = (folder / (row["file"] or "")).resolve()
+        if not path.is_relative_to(root) or path == root:
+            # A corpus names its own files: a path leaving the folder is a mistake or a trap.
+            raise CorpusError(f"{labels_file} line {line}: {row['file']!r} is not a file in "
+                              f"{folder}")
+        if not path.is_file():
+            raise CorpusError(f"{labels_file} line {line}: no file {row['file']!r} in {folder}")
+        report = scanner.scan_path(path)
         evaluation.outcomes.append(Outcome(
             file=row["file"], label=label, verdict=report.verdict, score=report.score,
             signals=tuple(dict.fromkeys(f.name for f in report.signals)),

@@ -262,6 +262,19 @@ def test_new_campaign_from_a_template(client, django_user_model, campaign):
     assert bare.status_code == 400 and b"Required (or choose a template)" in bare.content
 
 
+def _with_mail_address(code: str) -> None:
+    """Give the person `code` a console account with a mail address (campaigns need one)."""
+    from django.contrib.auth import get_user_model
+
+    from vaultdoor.identity.services.accounts import account_for
+    from vaultdoor.people.models import Person
+
+    user = get_user_model().objects.create_user(code.lower(), email=f"{code.lower()}@{ORG}")
+    account = account_for(user)
+    account.person = Person.objects.get(code=code)
+    account.save()
+
+
 def test_cli_message_template(tmp_path, campaign):
     from click.testing import CliRunner
 
@@ -281,6 +294,10 @@ def test_cli_message_template(tmp_path, campaign):
             "--department", "Billing"]
     assert runner.invoke(mail, base).exit_code == 2  # neither template nor message
     assert runner.invoke(mail, [*base, "--template", "nope"]).exit_code == 2
+    nobody = runner.invoke(mail, [*base, "--template", "parcel"])
+    assert nobody.exit_code == 2 and "nobody to send to" in nobody.output
+    assert not Campaign.objects.filter(name="parcels").exists()  # nothing kept
+    _with_mail_address("E0")
     made = runner.invoke(mail, [*base, "--template", "parcel", "--subject", "Parcel held"])
     assert made.exit_code == 0, made.output
     created = Campaign.objects.get(name="parcels")
@@ -351,3 +368,46 @@ def test_an_auditor_reads_campaign_results_but_changes_nothing(client, campaign,
     assert client.get(reverse("console:mail:training_list")).status_code == 200
     assert client.get(reverse("console:mail:campaign_new")).status_code == 403
     assert client.get(reverse("console:mail:quarantine_list")).status_code == 403
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["--from", "notanaddress"], "--from"),
+    (["--smtp", "mail.example:smtp"], "--smtp"),
+    (["--html-file", "/nonexistent/body.html"], "--html-file"),
+    (["--landing-url", "not a url"], "--landing-url"),
+])
+def test_cli_campaign_create_names_the_bad_option(campaign, tmp_path, extra, says):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    body = tmp_path / "b.html"
+    body.write_text('<a href="{{ link }}">x</a>', encoding="utf-8")
+    _with_mail_address("E0")
+    args = ["campaign", "create", "checked", "--subject", "s", "--from", "a@b.example",
+            "--html-file", str(body), "--landing-url", "https://t.example/",
+            "--department", "Billing"]
+    for flag, value in zip(extra[::2], extra[1::2], strict=True):
+        if flag in args:
+            args[args.index(flag) + 1] = value
+        else:
+            args += [flag, value]
+    result = CliRunner().invoke(mail, args)
+    assert result.exit_code == 2, result.output
+    assert says in result.output and "Traceback" not in result.output
+    assert not Campaign.objects.filter(name="checked").exists()
+
+
+def test_cli_campaign_create_refuses_a_name_too_long(campaign, tmp_path):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    body = tmp_path / "b.html"
+    body.write_text('<a href="{{ link }}">x</a>', encoding="utf-8")
+    _with_mail_address("E0")
+    result = CliRunner().invoke(mail, [
+        "campaign", "create", "x" * 500, "--subject", "s", "--from", "a@b.example",
+        "--html-file", str(body), "--landing-url", "https://t.example/", "--department",
+        "Billing"])
+    assert result.exit_code == 2 and "NAME" in result.output
