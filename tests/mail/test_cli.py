@@ -71,3 +71,16 @@ def test_scan_dash_reads_one_message_from_standard_input():
     assert result.exit_code == 0, result.output
     line = json.loads(result.output)
     assert line["file"] == "-" and line["verdict"] == "phishing"
+
+
+def test_gateway_names_a_bad_queue_dir_and_a_bad_size(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("VAULTDOOR_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(main, ["mail", "gateway", "--next-hop", "127.0.0.1:2526",
+                                       "--listen", "127.0.0.1:0",
+                                       "--queue-dir", str(blocker / "queue")])
+    assert result.exit_code == 2 and "--queue-dir" in result.output
+    monkeypatch.setenv("VAULTDOOR_MAIL_MAX_SIZE", "lots")
+    result = CliRunner().invoke(main, ["mail", "gateway", "--next-hop", "127.0.0.1:2526"])
+    assert result.exit_code == 2 and "VAULTDOOR_MAIL_MAX_SIZE" in result.output

@@ -164,12 +164,20 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
 
     try:
         host, port = parse_hostport(listen)
+    except ValueError as exc:
+        fail(f"--listen: {exc}", status=EXIT_INVALID)
+    try:
         hop = parse_hostport(next_hop)
     except ValueError as exc:
-        fail(str(exc), status=EXIT_INVALID)
+        fail(f"--next-hop: {exc}", status=EXIT_INVALID)
     _django.setup()
+    raw_size = env("MAIL_MAX_SIZE") or ""
     try:
-        size = max_size or int(env("MAIL_MAX_SIZE") or 25 * 1024 * 1024)
+        size = max_size or int(raw_size or 25 * 1024 * 1024)
+    except ValueError:
+        fail(f"VAULTDOOR_MAIL_MAX_SIZE: expected a number of bytes, got {raw_size!r}",
+             status=EXIT_INVALID)
+    try:
         config = GatewayConfig(
             queue_dir=Path(queue_dir or env("MAIL_QUEUE_DIR") or data_dir() / "mail-queue"),
             next_hop=hop,
@@ -184,7 +192,11 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
         fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: every SMTP command
-    server = Gateway(config, host=host, port=port)
+    try:
+        server = Gateway(config, host=host, port=port)
+    except OSError as exc:
+        fail(f"--queue-dir: cannot use {config.queue_dir}: {exc.strerror or exc}",
+             status=EXIT_INVALID)
     try:
         server.start()
     except OSError as exc:
