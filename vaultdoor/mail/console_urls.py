@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import console
+from .views import console, library
 
 app_name = "mail"
 
@@ -21,6 +21,31 @@ urlpatterns = [
     path("clicks/", console.ClickListView.as_view(), name="click_list"),
     path("campaigns/", console.CampaignListView.as_view(), name="campaign_list"),
     path("training/", console.TrainingListView.as_view(), name="training_list"),
+    # what campaigns are made from: list (view_), page (view_), new (add_), edit (change_)
+    path("campaigns/templates/", library.MessageTemplateListView.as_view(),
+         name="message_template_list"),
+    path("campaigns/templates/new/", library.MessageTemplateEditView.as_view(),
+         name="message_template_new"),
+    path("campaigns/templates/<int:pk>/", library.MessageTemplateDetailView.as_view(),
+         name="message_template"),
+    path("campaigns/templates/<int:pk>/edit/", library.MessageTemplateEditView.as_view(),
+         name="message_template_edit"),
+    path("campaigns/landing-pages/", library.LandingPageListView.as_view(),
+         name="landing_page_list"),
+    path("campaigns/landing-pages/new/", library.LandingPageEditView.as_view(),
+         name="landing_page_new"),
+    path("campaigns/landing-pages/<int:pk>/", library.LandingPageDetailView.as_view(),
+         name="landing_page"),
+    path("campaigns/landing-pages/<int:pk>/edit/", library.LandingPageEditView.as_view(),
+         name="landing_page_edit"),
+    path("campaigns/training-modules/", library.TrainingModuleListView.as_view(),
+         name="training_module_list"),
+    path("campaigns/training-modules/new/", library.TrainingModuleEditView.as_view(),
+         name="training_module_new"),
+    path("campaigns/training-modules/<int:pk>/", library.TrainingModuleDetailView.as_view(),
+         name="training_module"),
+    path("campaigns/training-modules/<int:pk>/edit/", library.TrainingModuleEditView.as_view(),
+         name="training_module_edit"),
     path("campaigns/new/", console.CampaignCreateView.as_view(), name="campaign_new"),
     path("campaigns/<int:pk>/", console.CampaignDetailView.as_view(), name="campaign"),
     path("campaigns/<int:pk>/report.csv", console.CampaignCsvView.as_view(),

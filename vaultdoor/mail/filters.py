@@ -11,7 +11,9 @@ from vaultdoor.console.filters import FilterForm
 
 from .choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
 
-__all__ = ["ClickFilterForm", "QuarantineFilterForm", "ReportFilterForm", "TrainingFilterForm"]
+__all__ = ["ClickFilterForm", "LandingPageFilterForm", "MessageTemplateFilterForm",
+           "QuarantineFilterForm", "ReportFilterForm", "TrainingFilterForm",
+           "TrainingModuleFilterForm"]
 
 
 class QuarantineFilterForm(FilterForm):
@@ -79,3 +81,25 @@ class TrainingFilterForm(FilterForm):
         if state == "completed":
             return queryset.filter(completed_at__isnull=False).order_by("-completed_at")
         return queryset
+
+
+class MessageTemplateFilterForm(FilterForm):
+    """Message templates by name, subject or sender."""
+
+    search_fields: ClassVar[tuple[str, ...]] = (
+        "name__icontains", "subject__icontains", "from_address__icontains")
+    placeholder: ClassVar[str] = "Search by name, subject or sender"
+
+
+class LandingPageFilterForm(FilterForm):
+    """Landing pages by name or heading."""
+
+    search_fields: ClassVar[tuple[str, ...]] = ("name__icontains", "title__icontains")
+    placeholder: ClassVar[str] = "Search by name or heading"
+
+
+class TrainingModuleFilterForm(FilterForm):
+    """Training modules by code or title."""
+
+    search_fields: ClassVar[tuple[str, ...]] = ("code__icontains", "title__icontains")
+    placeholder: ClassVar[str] = "Search by code or title"

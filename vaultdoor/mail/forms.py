@@ -9,7 +9,7 @@ from django import forms
 from .choices import AssignTrainingChoices
 from .models import Campaign, LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
-__all__ = ["CampaignForm"]
+__all__ = ["CampaignForm", "LandingPageForm", "MessageTemplateForm", "TrainingModuleForm"]
 
 
 def _departments() -> list[tuple[str, str]]:
@@ -105,3 +105,44 @@ class CampaignForm(forms.ModelForm):
         if not (data.get("department") or data.get("role") or data.get("people")):
             raise forms.ValidationError("Choose a department, a role or people to target.")
         return data
+
+
+class MessageTemplateForm(forms.ModelForm):
+    """A message template (the rules: `library.check_message_template`, run by the model)."""
+
+    class Meta:
+        model = MessageTemplate
+        fields = ["name", "subject", "from_address", "html_body"]
+        labels = {"from_address": "From", "html_body": "Message (HTML)"}
+        help_texts = {"html_body": "{{ link }} is the tracked link, {{ name }} the person's "
+                                   "name. A campaign copies the template when it is made."}
+        widgets = {"html_body": forms.Textarea(attrs={"rows": 14, "spellcheck": "false"})}
+
+
+class LandingPageForm(forms.ModelForm):
+    """A hosted landing page: plain-text labels, never an input that posts what is typed
+    (`library.check_landing_page`, run by the model)."""
+
+    class Meta:
+        model = LandingPage
+        fields = ["name", "title", "intro", "fields", "button"]
+        labels = {"fields": "Input labels", "button": "Button text"}
+        help_texts = {"fields": "One label a line, at most 6; a label with 'password' in it "
+                                "is a password input. What people type is never sent: the "
+                                "page records only that the form was submitted.",
+                      "intro": "Plain text above the form; a blank line starts a paragraph."}
+        widgets = {"fields": forms.Textarea(attrs={"rows": 4}),
+                   "intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class TrainingModuleForm(forms.ModelForm):
+    """A training module: plain text, shown escaped in the portal
+    (`library.check_training_module`, run by the model)."""
+
+    class Meta:
+        model = TrainingModule
+        fields = ["code", "title", "summary", "minutes", "body"]
+        labels = {"body": "Text"}
+        help_texts = {"code": "Lowercase letters, digits and dashes (how the CLI names it).",
+                      "body": "Plain text; a blank line starts a paragraph. Never HTML."}
+        widgets = {"body": forms.Textarea(attrs={"rows": 14})}

@@ -200,7 +200,8 @@ def test_every_url_is_classified_and_every_role_gets_exactly_its_share(
             "console:accounts:reset_factors", "console:accounts:new",
             "console:accounts:new_token", "console:accounts:revoke_token",
             "console:accounts:tokens", "console:vetting:action", "mail:mine",
-            "identity:portal"} <= names
+            "identity:portal", "console:mail:message_template_edit",
+            "console:mail:landing_page_new", "console:mail:training_module"} <= names
     unexpected = []
     for role in RoleChoices:
         user = django_user_model.objects.create_user(f"m-{role.value}")
@@ -267,6 +268,17 @@ SENSITIVE = {
     ("api:customer-reveal", ""): {"agent", "supervisor", "security_admin", "auditor"},
     ("api:access-decisions", ""): set(),
     ("api:vetting-webhook", ""): set(),
+    # what campaigns are made from: only the security team writes them; the auditor reads
+    # training modules (evidence), never the simulated phish itself
+    ("console:mail:message_template_list", ""): {"security_admin"},
+    ("console:mail:message_template_new", ""): {"security_admin"},
+    ("console:mail:message_template_edit", ""): {"security_admin"},
+    ("console:mail:landing_page_list", ""): {"security_admin"},
+    ("console:mail:landing_page_new", ""): {"security_admin"},
+    ("console:mail:landing_page_edit", ""): {"security_admin"},
+    ("console:mail:training_module_list", ""): {"security_admin", "auditor"},
+    ("console:mail:training_module_new", ""): {"security_admin"},
+    ("console:mail:training_module_edit", ""): {"security_admin"},
 }
 
 

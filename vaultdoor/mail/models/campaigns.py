@@ -42,6 +42,13 @@ class LandingPage(models.Model):
                 shown.append({"label": label[:80], "type": kind, "id": f"field-{n}"})
         return shown[:6]
 
+    def clean(self) -> None:
+        """Plain-text labels only, and a form that never posts what is typed
+        (`vaultdoor.mail.library.check_landing_page`)."""
+        from ..library import check_landing_page
+
+        check_landing_page(self)
+
 
 class MessageTemplate(models.Model):
     """A simulated phishing message kept for reuse (Gophish's email template): subject, sender
@@ -59,6 +66,12 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from ..library import check_message_template
+
+        check_message_template(subject=self.subject, from_address=self.from_address,
+                               html_body=self.html_body)
 
 
 class SendingProfile(models.Model):

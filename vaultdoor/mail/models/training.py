@@ -29,6 +29,12 @@ class TrainingModule(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        from ..library import check_training_module
+
+        check_training_module(code=self.code, title=self.title, body=self.body,
+                              summary=self.summary, minutes=self.minutes or 0)
+
 
 class TrainingAssignment(models.Model):
     """One person asked to take one module, why (a campaign click or submission, or by hand),

@@ -239,6 +239,7 @@ class CampaignListView(ObjectListView):
     model = Campaign
     permission_required = ("mail.view_campaign",)
     table_template = "mail/tables/campaigns.html"
+    template_name = "mail/campaign_list.html"
     nav = "mail_campaigns"
     title = "Awareness campaigns"
 

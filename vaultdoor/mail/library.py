@@ -1,0 +1,161 @@
+"""What campaigns are made from: message templates, landing pages and training modules.
+
+The rules each must meet and the audited save live here, once, for both the CLI (`vaultdoor
+mail campaign template|landing-page|training-module`) and the console's pages. A check raises
+Django's `ValidationError` with a dict naming the field (the CLI turns it into one `error:`
+line naming its option; a console form shows it beside the field).
+
+A landing page's rule: it records THAT its form was submitted, never what was typed. Its
+inputs carry no `name`, so a browser posts none of it. `check_landing_page` renders the page
+as people would get it and refuses to save one whose form would post a typed value (or post
+anywhere but back to vaultdoor), and refuses markup in any of its texts.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+__all__ = [
+    "LANDING_MAX_FIELDS",
+    "check_landing_page",
+    "check_message_template",
+    "check_training_module",
+    "landing_labels",
+    "posted_names",
+    "save_audited",
+]
+
+LANDING_MAX_FIELDS = 6
+LANDING_MAX_LABEL = 80
+TRAINING_CODE = re.compile(r"[a-z0-9-]{1,60}")
+TRAINING_MAX_BODY = 50_000
+MARKUP = re.compile(r"[<>]")
+
+
+def check_message_template(*, subject: str, from_address: str, html_body: str) -> None:
+    """A template needs a subject of 1 to 300 characters, a sender of at most 254, and an
+    HTML body with `{{ link }}` (the tracked link)."""
+    errors: dict[str, str] = {}
+    if not subject.strip() or len(subject) > 300:
+        errors["subject"] = "1 to 300 characters."
+    if not from_address.strip() or len(from_address) > 254:
+        errors["from_address"] = "1 to 254 characters (the From: address)."
+    if "{{ link }}" not in html_body:
+        errors["html_body"] = "The message needs {{ link }}, the tracked link."
+    if errors:
+        raise ValidationError(errors)
+
+
+def landing_labels(fields: str) -> list[str]:
+    """The non-empty labels of a landing page's `fields` (one a line)."""
+    return [line.strip() for line in fields.splitlines() if line.strip()]
+
+
+class _Controls(HTMLParser):
+    """Form controls and forms of a rendered page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.named: list[str] = []
+        self.actions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"input", "textarea", "select", "button"} and values.get("name") is not None:
+            self.named.append(str(values["name"]))
+        if tag == "form":
+            self.actions.append(str(values.get("action") or ""))
+
+
+def posted_names(page_html: str) -> tuple[list[str], list[str]]:
+    """The names of a page's form controls other than the CSRF token (each would post what
+    it holds), and the `action` of each of its forms."""
+    parser = _Controls()
+    parser.feed(page_html)
+    parser.close()
+    return [n for n in parser.named if n != "csrfmiddlewaretoken"], parser.actions
+
+
+def check_landing_page(page: Any) -> None:
+    """Refuse a landing page that could collect what people type, or that is not plain text.
+
+    `page` is an unsaved or saved `LandingPage`. Its title, intro, labels and button are plain
+    text (no `<` or `>`); there are 1 to 6 labels of at most 80 characters. Then the page is
+    rendered exactly as the landing view renders it, and any named input (or a form posting
+    anywhere but back to the page) is refused: a typed password must never reach the server.
+    """
+    from django.template.loader import render_to_string
+
+    errors: dict[str, str] = {}
+    labels = landing_labels(page.fields)
+    if not labels or len(labels) > LANDING_MAX_FIELDS or any(
+            len(label) > LANDING_MAX_LABEL for label in labels):
+        errors["fields"] = (f"1 to {LANDING_MAX_FIELDS} input labels, one a line, each at most "
+                            f"{LANDING_MAX_LABEL} characters.")
+    if not page.title.strip() or len(page.title) > 200:
+        errors["title"] = "1 to 200 characters."
+    if not page.button.strip() or len(page.button) > 60:
+        errors["button"] = "1 to 60 characters."
+    for field in ("title", "intro", "fields", "button"):
+        if field not in errors and MARKUP.search(getattr(page, field) or ""):
+            errors[field] = ("Plain text only, no < or >: the page is built from labels, and "
+                             "an input of your own could send what people type.")
+    if errors:
+        raise ValidationError(errors)
+    shown = render_to_string("mail/landing.html", {"page": page, "inputs": page.inputs()})
+    named, actions = posted_names(shown)
+    if named:
+        raise ValidationError({"fields": (
+            f"The page's form would send what is typed into {', '.join(sorted(set(named)))}: "
+            "a landing page records only that it was submitted. Not saved.")})
+    if any(action not in ("", "#") for action in actions):
+        raise ValidationError({"fields": "The page's form must post back to vaultdoor only."})
+
+
+def check_training_module(*, code: str, title: str, body: str, summary: str,
+                          minutes: int) -> None:
+    """A module's code is 1 to 60 lowercase letters, digits and dashes; the title 1 to 200
+    characters, the summary at most 300, the text 1 to 50,000 characters, minutes 1 to 240."""
+    errors: dict[str, str] = {}
+    if not TRAINING_CODE.fullmatch(code):
+        errors["code"] = "1 to 60 lowercase letters, digits and dashes."
+    if not title.strip() or len(title) > 200:
+        errors["title"] = "1 to 200 characters."
+    if len(summary) > 300:
+        errors["summary"] = "At most 300 characters."
+    if not body.strip() or len(body) > TRAINING_MAX_BODY:
+        errors["body"] = "1 to 50,000 characters of text."
+    if not 1 <= minutes <= 240:
+        errors["minutes"] = "1 to 240 minutes."
+    if errors:
+        raise ValidationError(errors)
+
+
+# The audit action of each kind of thing campaigns are made from.
+ACTIONS = {
+    "messagetemplate": "mail.message_template_change",
+    "landingpage": "mail.landing_page_change",
+    "trainingmodule": "mail.training_module_change",
+    "sendingprofile": "mail.sending_profile_change",
+}
+
+
+def save_audited(obj: models.Model, *, actor: str, request: Any = None,
+                 changed: list[str] | None = None, **context: Any) -> None:
+    """Save `obj` and record its `mail.*_change` event in one transaction (`created` says
+    whether it is new; `changed` names the fields an edit changed)."""
+    name = obj._meta.model_name
+    created = obj.pk is None
+    with transaction.atomic():
+        obj.save()
+        extra = {"changed": changed} if changed is not None else {}
+        record_name = {"code": obj.code} if name == "trainingmodule" else {"name": obj.name}
+        from vaultdoor.audit import record
+
+        record(ACTIONS[name], actor=actor, target_type=f"mail.{name}", target_id=str(obj.pk),
+               request=request, created=created, **record_name, **extra, **context)
