@@ -377,26 +377,34 @@ def campaign_template(name: str, subject: str, from_address: str, html_file: str
         body = Path(html_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"--html-file: {exc}", status=EXIT_INVALID)
-    if "{{ link }}" not in body:
-        fail("--html-file: the message needs {{ link }}, the tracked link", status=EXIT_INVALID)
-    if not subject.strip() or len(subject) > 300 or len(from_address) > 254:
-        fail("--subject: 1 to 300 characters (--from at most 254)", status=EXIT_INVALID)
     from vaultdoor.cli import _django
 
     _django.setup()
-    from django.db import transaction
-
-    from vaultdoor.audit import record
+    from vaultdoor.mail.library import check_message_template, save_audited
     from vaultdoor.mail.models import MessageTemplate
 
-    with transaction.atomic():
-        template, created = MessageTemplate.objects.update_or_create(
-            name=name, defaults={"subject": subject.strip(), "from_address": from_address,
-                                 "html_body": body})
-        record("mail.message_template_change", actor=_operator(),
-               target_type="mail.messagetemplate", target_id=str(template.pk), name=name,
-               created=created)
+    _checked(check_message_template, {"subject": "--subject", "from_address": "--from",
+                                      "html_body": "--html-file"},
+             subject=subject.strip(), from_address=from_address, html_body=body)
+    template = MessageTemplate.objects.filter(name=name).first() or MessageTemplate(name=name)
+    created = template.pk is None
+    template.subject, template.from_address, template.html_body = (subject.strip(),
+                                                                   from_address, body)
+    save_audited(template, actor=_operator())
     click.echo(f"message template {name!r} {'created' if created else 'changed'}")
+
+
+def _checked(check, labels: dict[str, str], *args, **kwargs) -> None:
+    """Run one of `vaultdoor.mail.library`'s checks (the console's rules too); a refusal is
+    one error line naming the option."""
+    from django.core.exceptions import ValidationError
+
+    from vaultdoor.cli._output import validation_message
+
+    try:
+        check(*args, **kwargs)
+    except ValidationError as exc:
+        fail(validation_message(exc, labels), status=EXIT_INVALID)
 
 
 @campaign.command("landing-page")
@@ -412,24 +420,19 @@ def campaign_landing_page(name: str, title: str, intro: str, fields: tuple[str, 
     """Create or change a hosted landing page. What people type in it is never sent to the
     server nor stored: only that they submitted."""
     labels = [f.strip() for f in fields if f.strip()] or ["Email", "Password"]
-    if len(labels) > 6 or any(len(label) > 80 for label in labels):
-        fail("--field: at most 6 labels of at most 80 characters", status=EXIT_INVALID)
-    if not title.strip() or len(title) > 200:
-        fail("--title: 1 to 200 characters", status=EXIT_INVALID)
     from vaultdoor.cli import _django
 
     _django.setup()
-    from django.db import transaction
-
-    from vaultdoor.audit import record
+    from vaultdoor.mail.library import check_landing_page, save_audited
     from vaultdoor.mail.models import LandingPage
 
-    with transaction.atomic():
-        page, created = LandingPage.objects.update_or_create(
-            name=name, defaults={"title": title.strip(), "intro": intro,
-                                 "fields": "\n".join(labels), "button": button[:60]})
-        record("mail.landing_page_change", actor=_operator(), target_type="mail.landingpage",
-               target_id=str(page.pk), name=name, created=created, fields=labels)
+    page = LandingPage.objects.filter(name=name).first() or LandingPage(name=name)
+    created = page.pk is None
+    page.title, page.intro, page.fields, page.button = (title.strip(), intro, "\n".join(labels),
+                                                       button)
+    _checked(check_landing_page, {"title": "--title", "intro": "--intro", "fields": "--field",
+                                  "button": "--button"}, page)
+    save_audited(page, actor=_operator(), fields=labels)
     click.echo(f"landing page {name!r} {'created' if created else 'changed'}")
 
 
@@ -490,33 +493,26 @@ def campaign_profile(name: str, smtp: str, security: str, username: str, passwor
 def campaign_training_module(code: str, title: str, text_file: str, summary: str,
                              minutes: int) -> None:
     """Create or change a training module (plain text, shown escaped in the portal)."""
-    import re
-
-    if not re.fullmatch(r"[a-z0-9-]{1,60}", code):
-        fail("CODE: 1 to 60 lowercase letters, digits and dashes", status=EXIT_INVALID)
     try:
         body = Path(text_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"--text-file: {exc}", status=EXIT_INVALID)
-    if not body.strip() or len(body) > 50_000:
-        fail("--text-file: 1 to 50,000 characters of text", status=EXIT_INVALID)
-    if not title.strip() or len(title) > 200 or len(summary) > 300:
-        fail("--title: 1 to 200 characters (--summary at most 300)", status=EXIT_INVALID)
+    from vaultdoor.mail.library import check_training_module
+
+    _checked(check_training_module, {"code": "CODE", "title": "--title", "summary": "--summary",
+                                     "body": "--text-file", "minutes": "--minutes"},
+             code=code, title=title.strip(), body=body, summary=summary, minutes=minutes)
     from vaultdoor.cli import _django
 
     _django.setup()
-    from django.db import transaction
-
-    from vaultdoor.audit import record
+    from vaultdoor.mail.library import save_audited
     from vaultdoor.mail.models import TrainingModule
 
-    with transaction.atomic():
-        module, created = TrainingModule.objects.update_or_create(
-            code=code, defaults={"title": title.strip(), "body": body, "summary": summary,
-                                 "minutes": minutes})
-        record("mail.training_module_change", actor=_operator(),
-               target_type="mail.trainingmodule", target_id=str(module.pk), code=code,
-               created=created)
+    module = TrainingModule.objects.filter(code=code).first() or TrainingModule(code=code)
+    created = module.pk is None
+    module.title, module.body, module.summary, module.minutes = (title.strip(), body, summary,
+                                                                 minutes)
+    save_audited(module, actor=_operator())
     click.echo(f"training module {code!r} {'created' if created else 'changed'}")
 
 

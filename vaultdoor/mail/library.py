@@ -154,7 +154,8 @@ def save_audited(obj: models.Model, *, actor: str, request: Any = None,
     with transaction.atomic():
         obj.save()
         extra = {"changed": changed} if changed is not None else {}
-        record_name = {"code": obj.code} if name == "trainingmodule" else {"name": obj.name}
+        # (a `code` key would be redacted by the audit log as if it were a secret)
+        record_name = {"module": obj.code} if name == "trainingmodule" else {"name": obj.name}
         from vaultdoor.audit import record
 
         record(ACTIONS[name], actor=actor, target_type=f"mail.{name}", target_id=str(obj.pk),

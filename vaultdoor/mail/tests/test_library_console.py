@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from vaultdoor.audit.models import AuditEvent
-from vaultdoor.mail.models import MessageTemplate
+from vaultdoor.mail.models import LandingPage, MessageTemplate, TrainingModule
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,177 @@ def test_campaign_list_links_the_library(client, django_user_model):
     assert 'id="message-templates"' in body and 'id="landing-pages"' in body
     assert 'id="training-modules"' not in body  # no view_trainingmodule
 
+
+
+def test_cli_template_uses_the_same_rules(tmp_path):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    body = tmp_path / "t.html"
+    body.write_text("<p>no link</p>", encoding="utf-8")
+    args = ["campaign", "template", "t1", "--subject", "Hi", "--from", "a@b.example",
+            "--html-file", str(body)]
+    refused = CliRunner().invoke(mail, args)
+    assert refused.exit_code == 2
+    assert "--html-file: The message needs {{ link }}" in refused.output
+    assert not MessageTemplate.objects.exists()
+    body.write_text('<a href="{{ link }}">x</a>', encoding="utf-8")
+    assert CliRunner().invoke(mail, args).exit_code == 0
+    assert CliRunner().invoke(mail, [*args[:4], "Hi again", *args[5:]]).exit_code == 0
+    assert MessageTemplate.objects.get(name="t1").subject == "Hi again"
+    assert [e.context["created"] for e in _events("mail.message_template_change")] == [True,
+                                                                                       False]
+
+
+# --- landing pages -----------------------------------------------------------------------
+
+LANDING = {"name": "payroll", "title": "Payroll sign-in", "intro": "Use your staff number.",
+           "fields": "Staff number\nPassword", "button": "Sign in"}
+
+
+@pytest.fixture
+def author(django_user_model):
+    return user_with(django_user_model, "author", "mail.add_landingpage",
+                     "mail.change_landingpage", "mail.view_landingpage",
+                     "mail.add_trainingmodule", "mail.change_trainingmodule",
+                     "mail.view_trainingmodule")
+
+
+def test_new_landing_page_is_saved_audited_and_collects_nothing(client, author):
+    client.force_login(author)
+    response = client.post(reverse("console:mail:landing_page_new"), LANDING)
+    page = LandingPage.objects.get(name="payroll")
+    assert response.status_code == 302
+    [event] = _events("mail.landing_page_change")
+    assert event.actor == "author" and event.context["created"] is True
+    shown = client.get(reverse("console:mail:landing_page", args=[page.pk])).content.decode()
+    assert "Staff number" in shown and 'id="landing-preview"' in shown
+    # The page people get: its only named control is the CSRF token.
+    from django.template.loader import render_to_string
+
+    from vaultdoor.mail.library import posted_names
+
+    served = render_to_string("mail/landing.html", {"page": page, "inputs": page.inputs()})
+    assert posted_names(served) == ([], [""])
+    assert served.count("<input") == 2
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("fields", 'Email\n<input name="password">', "Plain text only"),
+    ("title", "Sign in <b>now</b>", "Plain text only"),
+    ("intro", "<form action=https://evil.example>", "Plain text only"),
+    ("button", "<button name=pw>", "Plain text only"),
+    ("fields", "\n".join(f"f{n}" for n in range(7)), "1 to 6 input labels"),
+    ("fields", "  \n ", "This field is required"),
+    ("fields", "x" * 81, "at most 80 characters"),
+])
+def test_landing_page_refuses_markup_and_bad_labels(client, author, field, value, says):
+    client.force_login(author)
+    response = client.post(reverse("console:mail:landing_page_new"), {**LANDING, field: value})
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    assert not LandingPage.objects.exists() and not _events("mail.landing_page_change")
+
+
+def test_landing_page_refuses_a_rendering_that_would_post_what_is_typed(settings, tmp_path):
+    """The rule rests on the page as served: were the landing template ever to name an
+    input, saving any landing page is refused, naming the input."""
+    from django.core.exceptions import ValidationError
+
+    from vaultdoor.mail.library import check_landing_page
+
+    override = tmp_path / "mail"
+    override.mkdir()
+    (override / "landing.html").write_text(
+        '<form method="post">{% for i in inputs %}<input name="{{ i.label|slugify }}">'
+        "{% endfor %}</form>", encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(tmp_path)]}]
+    page = LandingPage(name="p", title="t", fields="Email\nPassword", button="Go")
+    with pytest.raises(ValidationError) as caught:
+        check_landing_page(page)
+    assert "would send what is typed into email, password" in str(caught.value)
+    (override / "landing.html").write_text(
+        '<form method="post" action="https://evil.example/"><input></form>', encoding="utf-8")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(tmp_path)]}]  # uncached
+    with pytest.raises(ValidationError, match="post back to vaultdoor only"):
+        check_landing_page(page)
+
+
+def test_edit_landing_page(client, author):
+    page = LandingPage.objects.create(**LANDING)
+    client.force_login(author)
+    url = reverse("console:mail:landing_page_edit", args=[page.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {**LANDING, "fields": "Email\n<input name=x>"}).status_code == 400
+    page.refresh_from_db()
+    assert page.fields == LANDING["fields"]
+    assert client.post(url, {**LANDING, "button": "Continue"}).status_code == 302
+    page.refresh_from_db()
+    [event] = _events("mail.landing_page_change")
+    assert page.button == "Continue" and event.context["changed"] == ["button"]
+
+
+def test_cli_landing_page_refuses_markup(db):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+
+    refused = CliRunner().invoke(mail, ["campaign", "landing-page", "x", "--title", "t",
+                                        "--field", '<input name="pw">'])
+    assert refused.exit_code == 2 and "--field: Plain text only" in refused.output
+    assert not LandingPage.objects.exists()
+
+
+# --- training modules --------------------------------------------------------------------
+
+MODULE = {"code": "spot-the-phish", "title": "Spot the phish", "summary": "Five signs.",
+          "minutes": "7", "body": "Look at the sender.\n\n<script>alert(1)</script> is text."}
+
+
+def test_training_module_new_page_and_edit(client, author):
+    client.force_login(author)
+    made = client.post(reverse("console:mail:training_module_new"), MODULE)
+    module = TrainingModule.objects.get(code="spot-the-phish")
+    assert made.status_code == 302 and module.minutes == 7
+    page = client.get(reverse("console:mail:training_module", args=[module.pk]))
+    body = page.content.decode()
+    assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    url = reverse("console:mail:training_module_edit", args=[module.pk])
+    assert client.post(url, {**MODULE, "minutes": "12"}).status_code == 302
+    module.refresh_from_db()
+    events = _events("mail.training_module_change")
+    assert module.minutes == 12 and [e.context["created"] for e in events] == [True, False]
+    assert events[1].context["changed"] == ["minutes"] and events[1].context["module"] == module.code
+    listing = client.get(reverse("console:mail:training_module_list")).content.decode()
+    assert "Spot the phish" in listing and 'id="new-training_module"' in listing
+
+
+@pytest.mark.parametrize(("field", "value", "says"), [
+    ("code", "Spot The Phish", "lowercase letters"),
+    ("minutes", "0", "1 to 240"),
+    ("minutes", "241", "1 to 240"),
+    ("body", "   ", "This field is required"),
+    ("title", " ", "This field is required"),
+])
+def test_training_module_refusals(client, author, field, value, says):
+    client.force_login(author)
+    response = client.post(reverse("console:mail:training_module_new"), {**MODULE, field: value})
+    assert response.status_code == 400 and says in response.content.decode()
+    assert not TrainingModule.objects.exists()
+
+
+def test_auditor_reads_training_modules_but_cannot_write_them(client, django_user_model):
+    from vaultdoor.identity.roles import sync_roles
+    from vaultdoor.identity.services.accounts import account_for, assign_role
+
+    sync_roles()
+    module = TrainingModule.objects.create(code="m1", title="M1", body="text")
+    user = django_user_model.objects.create_user("assessor")
+    assign_role(account_for(user), "auditor")
+    client.force_login(user)
+    assert client.get(reverse("console:mail:training_module", args=[module.pk])).status_code == 200
+    assert client.get(reverse("console:mail:training_module_new")).status_code == 403
+    assert client.post(reverse("console:mail:training_module_edit", args=[module.pk]),
+                       {**MODULE, "title": "Changed"}).status_code == 403
+    assert client.get(reverse("console:mail:message_template_list")).status_code == 403
