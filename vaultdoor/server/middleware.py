@@ -12,6 +12,9 @@
 - `NulRefusalMiddleware`: a NUL character in the path, the query string, a form or a JSON body
   is refused with 400. Nothing here ever takes one, and PostgreSQL refuses them in text and
   JSON (a query with `?site=%00` was a server error on every console page).
+- `CapabilityReferrerMiddleware`: a page whose address is a capability (`/auth/welcome/<token>/`)
+  sends only the origin as Referer when it loads its stylesheet or posts its form, so the
+  token never reaches an access log by way of a Referer header.
 - `PermissionsPolicyMiddleware`: no page may use the camera, microphone, location, payment or
   USB devices (nothing here needs them; a script that got in could not either).
 - `static_headers`: WhiteNoise answers `/static/` before the middleware below it runs, so the
@@ -29,9 +32,12 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
-__all__ = ["PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware",
-           "MethodNotAllowedPageMiddleware", "NulCharacter", "NulRefusalMiddleware",
-           "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware", "static_headers"]
+__all__ = [
+    "CAPABILITY_PARAMETERS", "PERMISSIONS_POLICY", "STATIC_POLICY", "BodyLimitMiddleware",
+    "CapabilityReferrerMiddleware", "MethodNotAllowedPageMiddleware", "NulCharacter",
+    "NulRefusalMiddleware", "PermissionsPolicyMiddleware", "PrivateByDefaultMiddleware",
+    "static_headers",
+]
 
 API_PREFIX = "/api/"
 
@@ -87,6 +93,26 @@ class MethodNotAllowedPageMiddleware:
             from vaultdoor.console.views.errors import method_not_allowed
 
             return method_not_allowed(request, response.get("Allow", ""))
+        return response
+
+
+# URL parameters that are capabilities, as the audit log counts them (vaultdoor/audit/recorder.py).
+CAPABILITY_PARAMETERS = frozenset({"token", "code", "secret", "key"})
+
+
+class CapabilityReferrerMiddleware:
+    """`Referrer-Policy: strict-origin` on a capability URL's answer, unless the view chose.
+
+    Not `no-referrer`: a form posted under it says `Origin: null`, which CSRF refuses."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and CAPABILITY_PARAMETERS & set(match.kwargs):
+            response.headers.setdefault("Referrer-Policy", "strict-origin")
         return response
 
 

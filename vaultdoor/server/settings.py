@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "vaultdoor.server.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "vaultdoor.server.middleware.MethodNotAllowedPageMiddleware",  # no blank 405 pages
+    "vaultdoor.server.middleware.CapabilityReferrerMiddleware",  # tokens stay out of Referer
     "vaultdoor.server.middleware.BodyLimitMiddleware",
     "vaultdoor.server.middleware.NulRefusalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -614,3 +614,11 @@ def test_a_wrong_method_gets_the_console_page_or_json(viewer_client):
     assert page.status_code == 405 and page["Allow"] and "POST" in page["Allow"]
     assert "Not allowed" in page.content.decode() and page["Content-Type"].startswith("text/html")
     assert "no-store" in page["Cache-Control"]
+
+
+def test_a_capability_address_sends_only_its_origin_as_referer(client):
+    page = client.get("/auth/welcome/not-a-real-token-42/")
+    assert page["Referrer-Policy"] == "strict-origin"
+    assert client.get("/auth/login/")["Referrer-Policy"] == "same-origin"
+    # a view that chose its own policy keeps it (the mail gateway's click pages)
+    assert client.get("/m/c/not-a-token")["Referrer-Policy"] in ("same-origin", "strict-origin")
