@@ -55,6 +55,11 @@ ACTIONS: dict[str, str] = {
     "auth.token_revoked": "an API token was revoked",
     "auth.token_refused": "an API request came with an unknown, expired or revoked token "
                           "(at most 10 events a minute per address; the rest are logged)",
+    "auth.role_changed": "an administrator changed an account's role (sessions end when it "
+                         "loses permissions)",
+    "auth.account_disabled": "an administrator disabled an account (its sessions, API tokens "
+                             "and enrolment links ended)",
+    "auth.account_enabled": "an administrator enabled a disabled account again",
     "auth.unlocked": "an administrator lifted a lockout",
     "admin.add": "an object was added through the Django admin",
     "admin.change": "an object was changed through the Django admin",

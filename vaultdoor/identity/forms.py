@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from .choices import RoleChoices, TokenScope
 from .constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
 
-__all__ = ["CodeForm", "LoginForm", "NewAccountForm", "NewLinkForm", "NewPasswordForm",
-           "NewTokenForm",
+__all__ = ["AccountStatusForm", "ChangeRoleForm", "CodeForm", "LoginForm", "NewAccountForm",
+           "NewLinkForm", "NewPasswordForm", "NewTokenForm",
            "PasswordChangeForm", "ResetFactorsForm", "RevokeTokenForm"]
 
 
@@ -109,6 +109,27 @@ class NewAccountForm(forms.Form):
         # comes back (and records a refusal), so a forged choice is refused, not ignored.
         self.offered = [(value, label) for value, label in RoleChoices.choices if value in roles]
         self.fields["role"].widget.choices = self.offered
+
+
+class ChangeRoleForm(forms.Form):
+    """An account's new role (of those the administrator may give), and why."""
+
+    role = forms.ChoiceField(choices=RoleChoices.choices, label="New role")
+    reason = _reason("Why, e.g. 'moved to the IT desk, ticket HR-1240'.")
+
+    def __init__(self, *args, roles: list[str], current: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # As NewAccountForm: offer the roles the administrator may give (not the current
+        # one); the view still checks what comes back and records a refusal.
+        self.offered = [(value, label) for value, label in RoleChoices.choices
+                        if value in roles and value != current]
+        self.fields["role"].widget.choices = self.offered
+
+
+class AccountStatusForm(forms.Form):
+    """Why an account is disabled or enabled again (kept in the audit log)."""
+
+    reason = _reason("Why, e.g. 'long-term leave, ticket HR-1300'.")
 
 
 class NewTokenForm(forms.Form):

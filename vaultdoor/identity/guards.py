@@ -14,7 +14,7 @@ from typing import Any
 from .choices import RoleChoices
 from .models import Account
 
-__all__ = ["grantable_roles", "may_grant", "may_manage"]
+__all__ = ["grantable_roles", "held_permissions", "may_grant", "may_manage"]
 
 
 def may_grant(actor: Any, permissions: Iterable[str]) -> bool:
@@ -33,7 +33,19 @@ def may_manage(actor: Any, account: Account) -> bool:
         return True
     if target.is_superuser:
         return False
-    return may_grant(actor, target.get_all_permissions())
+    return may_grant(actor, held_permissions(target))
+
+
+def held_permissions(user: Any) -> set[str]:
+    """Every permission the user's groups and own grants give, whether or not the user is
+    active. (Django answers "none" for a disabled user, which would let anyone manage a
+    disabled security admin's account: reset it, then enable it again.)"""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    rows = (Permission.objects.filter(Q(user=user) | Q(group__user=user))
+            .values_list("content_type__app_label", "codename").distinct())
+    return {f"{app}.{codename}" for app, codename in rows}
 
 
 def grantable_roles(actor: Any) -> list[str]:

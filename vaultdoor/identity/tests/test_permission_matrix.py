@@ -199,7 +199,9 @@ def test_every_url_is_classified_and_every_role_gets_exactly_its_share(
             "api:mail-quarantine-list", "api:controller-snapshot", "api:vetting-webhook",
             "console:accounts:reset_factors", "console:accounts:new",
             "console:accounts:new_token", "console:accounts:revoke_token",
-            "console:accounts:tokens", "console:vetting:action", "mail:mine",
+            "console:accounts:tokens", "console:accounts:change_role",
+            "console:accounts:disable", "console:accounts:enable", "console:vetting:action",
+            "mail:mine",
             "identity:portal", "console:mail:message_template_edit",
             "console:mail:landing_page_new", "console:mail:training_module"} <= names
     unexpected = []
@@ -254,6 +256,9 @@ SENSITIVE = {
     ("console:accounts:reset_factors", ""): {"security_admin", "it"},
     ("console:accounts:new", ""): {"security_admin", "it"},
     ("console:accounts:new_link", ""): {"security_admin", "it"},
+    ("console:accounts:change_role", ""): {"security_admin", "it"},
+    ("console:accounts:disable", ""): {"security_admin", "it"},
+    ("console:accounts:enable", ""): {"security_admin", "it"},
     ("console:accounts:new_token", ""): {"security_admin", "it"},
     ("console:accounts:revoke_token", ""): {"security_admin", "it"},
     ("console:accounts:tokens", ""): {"security_admin", "it", "auditor"},

@@ -22,11 +22,18 @@ from vaultdoor.console.filters import FilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 
 from .. import clock
-from ..choices import FailureKind
-from ..forms import NewAccountForm, NewLinkForm, ResetFactorsForm
+from ..choices import FailureKind, RoleChoices
+from ..forms import AccountStatusForm, ChangeRoleForm, NewAccountForm, NewLinkForm, ResetFactorsForm
 from ..guards import grantable_roles, may_manage
 from ..models import Account
-from ..services.accounts import AccountError, create_account, person_account_defaults
+from ..services.accounts import (
+    AccountError,
+    change_role,
+    create_account,
+    disable_account,
+    enable_account,
+    person_account_defaults,
+)
 from ..services.enrolment import issue_link
 from ..services.factors import reset_second_factors
 from ..services.lockout import locked_until
@@ -34,8 +41,8 @@ from ..services.sessions import end_sessions
 from ..stepup import StepUpRequiredMixin, has_recent_second_factor, step_up_redirect
 from . import _once as once
 
-__all__ = ["AccountDetailView", "AccountListView", "NewAccountView", "NewLinkView",
-           "ResetFactorsView",
+__all__ = ["AccountDetailView", "AccountListView", "AccountStatusView", "ChangeRoleView",
+           "ManagedAccountMixin", "NewAccountView", "NewLinkView", "ResetFactorsView",
            "may_manage", "no_store", "refuse", "sent_already"]
 
 VIEW = "identity.view_account"
@@ -102,6 +109,10 @@ class AccountDetailView(ObjectDetailView):
             tokens=list(account.api_tokens.filter(revoked_at=None, expires__gt=now)),
             can_reset=(can_manage := may_manage(self.request.user, account)),
             can_issue_token=can_manage and account.user.is_active,
+            # role and state: not one's own account (ask another administrator)
+            can_manage_state=(state := can_manage and self.request.user.has_perm(CHANGE)),
+            can_change=state and account.user_id != self.request.user.pk,
+            terminated=_terminated(account),
             awaiting_enrolment=_awaits_enrolment(account),
             locks=[(kind.label, until) for kind in FailureKind
                    if (until := locked_until(username, kind.value, now)) is not None],
@@ -109,7 +120,32 @@ class AccountDetailView(ObjectDetailView):
         return context
 
 
-class ResetFactorsView(ConsoleView, DetailView):
+class ManagedAccountMixin:
+    """For pages that act on one account: a superuser's account is not found by anyone but a
+    superuser, and the takeover guard (`may_manage`) refuses an account that may do more
+    than the administrator (403 and `auth.permission_denied`)."""
+
+    request: HttpRequest
+
+    def accounts(self) -> QuerySet:
+        return Account.objects.select_related("user", "person")
+
+    def get_queryset(self) -> QuerySet:
+        qs = self.accounts()
+        if not self.request.user.is_superuser:
+            qs = qs.filter(user__is_superuser=False)
+        return qs
+
+    def get_object(self, queryset: QuerySet | None = None) -> Account:
+        account = super().get_object(queryset)  # type: ignore[misc]
+        if not may_manage(self.request.user, account):
+            raise refuse(self.request, "identity.account", str(account.pk),
+                         "permissions of the account's holder",
+                         "That account may do more than you may.")
+        return account
+
+
+class ResetFactorsView(ConsoleView, ManagedAccountMixin, DetailView):
     """Confirm, then remove every second factor of an account and end its sessions.
 
     For a lost or stolen authenticator: the holder's next sign-in leads through enrolment.
@@ -123,19 +159,8 @@ class ResetFactorsView(ConsoleView, DetailView):
     nav = "accounts"
     title = "Reset second factors"
 
-    def get_queryset(self) -> QuerySet:
-        qs = _with_counts(Account.objects.all())
-        if not self.request.user.is_superuser:
-            qs = qs.filter(user__is_superuser=False)
-        return qs
-
-    def get_object(self, queryset: QuerySet | None = None) -> Account:
-        account = super().get_object(queryset)
-        if not may_manage(self.request.user, account):
-            raise refuse(self.request, "identity.account", str(account.pk),
-                         "permissions of the account's holder",
-                         "That account may do more than you may.")
-        return account
+    def accounts(self) -> QuerySet:
+        return _with_counts(Account.objects.all())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -309,12 +334,18 @@ class NewAccountView(ConsoleView, StepUpRequiredMixin, TemplateView):
             **self.navigation(), "account": account, "link": link, "title": self.title}))
 
 
+def _terminated(account: Account) -> bool:
+    from vaultdoor.people.choices import PersonStatusChoices
+
+    return account.person is not None and account.person.status == PersonStatusChoices.TERMINATED
+
+
 def _awaits_enrolment(account: Account) -> bool:
     """Active, and no password chosen yet (or disabled by a reset)."""
     return account.user.is_active and not account.user.has_usable_password()
 
 
-class NewLinkView(ConsoleView, StepUpRequiredMixin, DetailView):
+class NewLinkView(ConsoleView, StepUpRequiredMixin, ManagedAccountMixin, DetailView):
     """A new one-time enrolment link for an account that has no password yet (its first link
     expired or was lost; or its password was disabled by a reset), shown once. Earlier links
     stop working.
@@ -329,20 +360,6 @@ class NewLinkView(ConsoleView, StepUpRequiredMixin, DetailView):
     template_name = "identity/console/new_link.html"
     nav = "accounts"
     title = "New enrolment link"
-
-    def get_queryset(self) -> QuerySet:
-        qs = Account.objects.select_related("user", "person")
-        if not self.request.user.is_superuser:
-            qs = qs.filter(user__is_superuser=False)
-        return qs
-
-    def get_object(self, queryset: QuerySet | None = None) -> Account:
-        account = super().get_object(queryset)
-        if not may_manage(self.request.user, account):
-            raise refuse(self.request, "identity.account", str(account.pk),
-                         "permissions of the account's holder",
-                         "That account may do more than you may.")
-        return account
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -371,3 +388,134 @@ class NewLinkView(ConsoleView, StepUpRequiredMixin, DetailView):
         link = request.build_absolute_uri(reverse("identity:welcome", args=[token]))
         return no_store(render(request, "identity/console/new_link_done.html", {
             **self.navigation(), "account": account, "link": link, "title": self.title}))
+
+
+class ChangeRoleView(ConsoleView, StepUpRequiredMixin, ManagedAccountMixin, DetailView):
+    """Give an account another role: only a role whose every permission the administrator
+    holds (`grantable_roles`), on an account they may manage (`may_manage`), never their own.
+
+    Needs `identity.change_account`, a fresh second factor, a reason and a single-use form.
+    The groups change through `services.accounts.change_role` (`assign_role`, as account
+    creation), which records `auth.role_changed` and ends the account's sessions when the
+    new role lacks a permission it had.
+    """
+
+    model = Account
+    permission_required = (VIEW, CHANGE)
+    template_name = "identity/console/change_role.html"
+    nav = "accounts"
+    title = "Change role"
+
+    def _form(self, data: Any = None) -> ChangeRoleForm:
+        return ChangeRoleForm(data, roles=grantable_roles(self.request.user),
+                              current=self.object.role)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self._form())
+        context.update(account=self.object, title=self.title,
+                       own=self.object.user_id == self.request.user.pk,
+                       once=once.issue(self.request))
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.object = account = self.get_object()
+        form = self._form(request.POST)
+        if account.user_id == request.user.pk:
+            form.add_error(None, "You cannot change your own role: ask another administrator.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        role = form.cleaned_data["role"]
+        if role not in grantable_roles(request.user):
+            raise refuse(request, "identity.role", role, "every permission of the role",
+                         "That role may do more than you may.")
+        detail = reverse("console:accounts:account", args=[account.pk])
+        if not once.spend(request, request.POST.get("once", "")):
+            return sent_already(request, "That form was sent already: the role was not "
+                                         "changed again.", detail)
+        try:
+            done = change_role(account, role, actor=request.user.get_username(),
+                               request=request, reason=form.cleaned_data["reason"])
+        except AccountError as exc:
+            form.add_error("role", str(exc))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        label = RoleChoices(role).label
+        ended = done["sessions_ended"]
+        messages.success(request, f"{account.user.get_username()} is now {label}." + (
+            f" It lost permissions: {_count(ended, 'session')} ended." if done[
+                "permissions_removed"] else ""))
+        return HttpResponseRedirect(detail)
+
+
+class AccountStatusView(ConsoleView, StepUpRequiredMixin, ManagedAccountMixin, DetailView):
+    """Disable an account (`enable = False`) or enable it again (`enable = True`).
+
+    Disabling ends its sessions, revokes its API tokens and expires its enrolment links
+    (`services.accounts.disable_account`, the steps termination takes); its password and
+    second factors stay for when it is enabled again. Nobody disables their own account; a
+    terminated person's account is not enabled again. Needs `identity.change_account`, a
+    fresh second factor, a reason, a single-use form and the takeover guard; audited as
+    `auth.account_disabled` / `auth.account_enabled`.
+    """
+
+    model = Account
+    permission_required = (VIEW, CHANGE)
+    template_name = "identity/console/account_status.html"
+    nav = "accounts"
+    enable = False
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return "Enable account" if self.enable else "Disable account"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        account = self.object
+        context.setdefault("form", AccountStatusForm())
+        now = clock.now()
+        context.update(
+            account=account, title=self.title, enable=self.enable,
+            terminated=_terminated(account),
+            own=account.user_id == self.request.user.pk, once=once.issue(self.request),
+            session_count=account.sessions.count(),
+            token_count=account.api_tokens.filter(revoked_at=None, expires__gt=now).count(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.object = account = self.get_object()
+        form = AccountStatusForm(request.POST)
+        if not self.enable and account.user_id == request.user.pk:
+            form.add_error(None, "You cannot disable your own account: ask another "
+                                 "administrator.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if self.enable and _terminated(account):
+            form.add_error(None, "This account's person was terminated: it stays disabled.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        detail = reverse("console:accounts:account", args=[account.pk])
+        if not once.spend(request, request.POST.get("once", "")):
+            return sent_already(request, "That form was sent already: nothing was changed "
+                                         "again.", detail)
+        name = account.user.get_username()
+        audit = {"actor": request.user.get_username(), "request": request,
+                 "reason": form.cleaned_data["reason"]}
+        if self.enable:
+            try:
+                changed = enable_account(account, **audit)
+            except AccountError as exc:
+                form.add_error(None, str(exc))
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            messages.success(request, f"{name} is enabled again." if changed
+                             else f"{name} was active already.")
+            return HttpResponseRedirect(detail)
+        counts = disable_account(account, **audit)
+        if counts is None:
+            messages.info(request, f"{name} was disabled already.")
+        else:
+            messages.success(request, f"{name} is disabled: ended "
+                                      f"{_count(counts['sessions'], 'session')}, revoked "
+                                      f"{_count(counts['tokens'], 'API token')}.")
+        return HttpResponseRedirect(detail)

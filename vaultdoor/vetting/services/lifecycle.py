@@ -127,24 +127,17 @@ def _revoke_credentials(person: Person) -> dict[str, Any]:
 
 
 def _revoke_account(account: Any, at: dt.datetime) -> dict[str, dict[str, Any]]:
-    """Disable the account and end what it holds; returns each step's audit context."""
-    from vaultdoor.identity.models import EnrolmentLink
-    from vaultdoor.identity.services.sessions import end_sessions
-    from vaultdoor.identity.services.tokens import revoke_tokens
+    """Disable the account and end what it holds (identity's `deactivate`, the same steps as
+    disabling it from the console); returns each step's audit context."""
+    from vaultdoor.identity.services.accounts import deactivate
 
-    user = account.user
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    links = EnrolmentLink.objects.filter(account=account, used_at=None,
-                                         expires__gt=at).update(expires=at)
-    ended = end_sessions(account)
-    revoked = revoke_tokens(account)
+    counts = deactivate(account, at)
     # Second factors go last, through identity's reset (it records its own event).
     return {
-        "lifecycle.account_disabled": {"username": user.get_username(),
-                                       "enrolment_links_expired": links},
-        "lifecycle.sessions_ended": {"count": ended},
-        "lifecycle.tokens_revoked": {"count": revoked},
+        "lifecycle.account_disabled": {"username": account.user.get_username(),
+                                       "enrolment_links_expired": counts["links"]},
+        "lifecycle.sessions_ended": {"count": counts["sessions"]},
+        "lifecycle.tokens_revoked": {"count": counts["tokens"]},
     }
 
 
