@@ -336,3 +336,23 @@ def test_disabling_twice_records_once(target):
     assert enable_account(account, actor="a") is False
     assert AuditEvent.objects.filter(action="auth.account_disabled").count() == 1
     assert AuditEvent.objects.filter(action="auth.account_enabled").count() == 1
+
+
+# The sidebar ------------------------------------------------------------------------------
+
+SIDEBAR_LINK = re.compile(r'<a href="/accounts/tokens/" (aria-current="page")?>')
+
+
+@pytest.mark.parametrize("role", ["security_admin", "it", "auditor", *NOT_PERMITTED[1:]])
+def test_the_sidebar_links_api_tokens_for_those_who_may_see_them(admin, role):
+    from vaultdoor.facilities.models import Site
+
+    Site.objects.create(code="lakeside", name="Lakeside", timezone="Europe/London")
+    client = admin(role)
+    home = client.get("/")
+    links = SIDEBAR_LINK.findall(home.content.decode())
+    may = role in {"security_admin", "it", "auditor"}
+    assert links == ([""] if may else []), (role, home.status_code)
+    if may:
+        tokens = client.get(reverse("console:accounts:tokens")).content.decode()
+        assert SIDEBAR_LINK.findall(tokens) == ['aria-current="page"']

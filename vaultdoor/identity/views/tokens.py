@@ -71,7 +71,7 @@ class TokenListView(ObjectListView):
     filter_form = TokenFilterForm
     template_name = "identity/console/token_list.html"
     table_template = "identity/console/tables/tokens.html"
-    nav = "accounts"
+    nav = "api_tokens"
     title = "API tokens"
     empty_hint = "No live API tokens. An integration gets one with New token."
 
@@ -89,7 +89,7 @@ class NewTokenView(ConsoleView, StepUpRequiredMixin, TemplateView):
 
     permission_required: ClassVar[tuple[str, ...]] = (VIEW, ADD)
     template_name = "identity/console/new_token.html"
-    nav = "accounts"
+    nav = "api_tokens"
     title = "New API token"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -139,7 +139,7 @@ class RevokeTokenView(ConsoleView, StepUpRequiredMixin, DetailView):
     permission_required: ClassVar[tuple[str, ...]] = (VIEW, DELETE)
     template_name = "identity/console/revoke_token.html"
     context_object_name = "token"
-    nav = "accounts"
+    nav = "api_tokens"
     title = "Revoke API token"
 
     def get_queryset(self) -> QuerySet:
