@@ -455,31 +455,21 @@ def campaign_profile(name: str, smtp: str, security: str, username: str, passwor
         host, port = parse_hostport(smtp)
     except ValueError as exc:
         fail(f"--smtp: {exc}", status=EXIT_INVALID)
-    if username and not password_file.startswith("file:"):
-        fail("--password-file: give a file: reference (file:/path) with --username",
-             status=EXIT_INVALID)
-    if password_file and not Path(password_file.removeprefix("file://")
-                                  .removeprefix("file:")).expanduser().is_file():
-        fail(f"--password-file: no such file: {password_file}", status=EXIT_INVALID)
-    if ca_file and not Path(ca_file).is_file():
-        fail(f"--ca-file: no such file: {ca_file}", status=EXIT_INVALID)
     from vaultdoor.cli import _django
 
     _django.setup()
-    from django.db import transaction
-
-    from vaultdoor.audit import record
+    from vaultdoor.mail.library import check_sending_profile, save_audited
     from vaultdoor.mail.models import SendingProfile
 
-    with transaction.atomic():
-        profile, created = SendingProfile.objects.update_or_create(
-            name=name, defaults={"host": host, "port": port, "security": security,
-                                 "username": username, "password_file": password_file,
-                                 "ca_file": ca_file})
-        record("mail.sending_profile_change", actor=_operator(),
-               target_type="mail.sendingprofile", target_id=str(profile.pk), name=name,
-               created=created, host=host, port=port, security=security,
-               username=username)
+    profile = SendingProfile.objects.filter(name=name).first() or SendingProfile(name=name)
+    created = profile.pk is None
+    profile.host, profile.port, profile.security = host, port, security
+    profile.username, profile.password_file, profile.ca_file = username, password_file, ca_file
+    _checked(check_sending_profile, {"host": "--smtp", "port": "--smtp",
+                                     "password_file": "--password-file", "ca_file": "--ca-file"},
+             profile)
+    save_audited(profile, actor=_operator(), host=host, port=port, security=security,
+                 username=username)
     click.echo(f"sending profile {name!r} {'created' if created else 'changed'}")
 
 

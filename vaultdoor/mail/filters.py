@@ -12,7 +12,8 @@ from vaultdoor.console.filters import FilterForm
 from .choices import ClickKindChoices, QuarantineStatusChoices, ReportStatusChoices
 
 __all__ = ["ClickFilterForm", "LandingPageFilterForm", "MessageTemplateFilterForm",
-           "QuarantineFilterForm", "ReportFilterForm", "TrainingFilterForm",
+           "QuarantineFilterForm", "ReportFilterForm", "SendingProfileFilterForm",
+           "TrainingFilterForm",
            "TrainingModuleFilterForm"]
 
 
@@ -103,3 +104,10 @@ class TrainingModuleFilterForm(FilterForm):
 
     search_fields: ClassVar[tuple[str, ...]] = ("code__icontains", "title__icontains")
     placeholder: ClassVar[str] = "Search by code or title"
+
+
+class SendingProfileFilterForm(FilterForm):
+    """Sending profiles by name or host."""
+
+    search_fields: ClassVar[tuple[str, ...]] = ("name__icontains", "host__icontains")
+    placeholder: ClassVar[str] = "Search by name or host"

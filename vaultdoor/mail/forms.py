@@ -9,7 +9,8 @@ from django import forms
 from .choices import AssignTrainingChoices
 from .models import Campaign, LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
-__all__ = ["CampaignForm", "LandingPageForm", "MessageTemplateForm", "TrainingModuleForm"]
+__all__ = ["CampaignForm", "LandingPageForm", "MessageTemplateForm", "SendingProfileForm",
+           "TrainingModuleForm"]
 
 
 def _departments() -> list[tuple[str, str]]:
@@ -146,3 +147,36 @@ class TrainingModuleForm(forms.ModelForm):
         help_texts = {"code": "Lowercase letters, digits and dashes (how the CLI names it).",
                       "body": "Plain text; a blank line starts a paragraph. Never HTML."}
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
+
+
+class SendingProfileForm(forms.ModelForm):
+    """An SMTP server campaigns are sent through. The password is never entered: the profile
+    names a `file:` reference, which from the console must be inside the data directory's
+    `smtp-passwords/` (`library.check_password_confined`); the model checks the rest."""
+
+    class Meta:
+        model = SendingProfile
+        fields = ["name", "host", "port", "security", "username", "password_file", "ca_file"]
+        labels = {"password_file": "Password file", "ca_file": "CA bundle"}
+        widgets = {"password_file": forms.TextInput(attrs={"autocomplete": "off",
+                                                           "spellcheck": "false"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .library import smtp_password_dir
+
+        super().__init__(*args, **kwargs)
+        self.fields["password_file"].help_text = (
+            f"file:{smtp_password_dir()}/<name>: a file the operator put there, holding the "
+            "password. Never the password itself: it is not stored.")
+        self.fields["port"].widget.attrs.update(min=1, max=65535)
+
+    def clean_password_file(self) -> str:
+        from .library import check_password_confined
+
+        value = self.cleaned_data["password_file"].strip()
+        if value.startswith("file:"):
+            try:
+                check_password_confined(value)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["password_file"]) from exc
+        return value

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,8 @@ __all__ = [
     "LANDING_MAX_FIELDS",
     "check_landing_page",
     "check_message_template",
+    "check_password_confined",
+    "check_sending_profile",
     "check_training_module",
     "landing_labels",
     "posted_names",
@@ -134,6 +137,66 @@ def check_training_module(*, code: str, title: str, body: str, summary: str,
         errors["minutes"] = "1 to 240 minutes."
     if errors:
         raise ValidationError(errors)
+
+
+def reference_path(reference: str) -> Path:
+    """The path a `file:` reference names."""
+    return Path(reference.strip().removeprefix("file://").removeprefix("file:")).expanduser()
+
+
+def check_sending_profile(profile: Any) -> None:
+    """A sending profile: a host of 1 to 253 characters and a port of 1 to 65535; the password
+    only ever as a `file:` reference to a file that exists (needed with a username: it is
+    never stored, inline values are refused); a CA bundle, if named, that exists."""
+    errors: dict[str, str] = {}
+    host = (profile.host or "").strip()
+    if not host or len(host) > 253 or any(c.isspace() or c in "/:@[]" for c in host):
+        errors["host"] = "A host name or address (1 to 253 characters, no port)."
+    if not 1 <= (profile.port or 0) <= 65535:
+        errors["port"] = "1 to 65535."
+    reference = (profile.password_file or "").strip()
+    problem = ""
+    if reference and not reference.startswith("file:"):
+        problem = "A file: reference (file:/path), never the password itself."
+    elif profile.username and not reference:
+        problem = "Needed with a username: a file: reference to the password."
+    elif reference and not reference_path(reference).is_file():
+        problem = f"No such file: {reference}"
+    if problem:
+        errors["password_file"] = problem
+    if profile.ca_file and not Path(profile.ca_file).expanduser().is_file():
+        errors["ca_file"] = f"No such file: {profile.ca_file}"
+    if errors:
+        raise ValidationError(errors)
+
+
+SMTP_PASSWORD_DIR = "smtp-passwords"  # noqa: S105 - a directory name
+
+
+def smtp_password_dir() -> Path:
+    """Where the console may point a profile's password: `<data dir>/smtp-passwords/`."""
+    from vaultdoor.config import data_dir
+
+    return data_dir(create=False) / SMTP_PASSWORD_DIR
+
+
+def check_password_confined(reference: str) -> None:
+    """The console's extra rule: a password file inside `smtp_password_dir()` (symlinks and
+    `..` resolved). The campaign sender sends that file's content to the profile's server
+    when it logs in, so a console user who could name any file could have the server send
+    its secret key or vault keys to an SMTP server of their choosing. The CLI, run by the
+    operator on the server, may name any file."""
+    if not reference.strip():
+        return
+    allowed = smtp_password_dir().resolve()
+    try:
+        resolved = reference_path(reference).resolve()
+    except (OSError, RuntimeError):
+        resolved = None
+    if resolved is None or not resolved.is_relative_to(allowed):
+        raise ValidationError({"password_file": (
+            f"From the console, the password file must be in {allowed}/ (the operator puts it "
+            "there); `vaultdoor mail campaign profile` on the server may name another file.")})
 
 
 # The audit action of each kind of thing campaigns are made from.

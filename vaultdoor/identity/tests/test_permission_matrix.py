@@ -284,6 +284,9 @@ SENSITIVE = {
     ("console:mail:training_module_list", ""): {"security_admin", "auditor"},
     ("console:mail:training_module_new", ""): {"security_admin"},
     ("console:mail:training_module_edit", ""): {"security_admin"},
+    ("console:mail:sending_profile_list", ""): {"security_admin"},
+    ("console:mail:sending_profile_new", ""): {"security_admin"},
+    ("console:mail:sending_profile_edit", ""): {"security_admin"},
 }
 
 

@@ -99,15 +99,11 @@ class SendingProfile(models.Model):
         return f"{self.name} ({self.host}:{self.port})"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
+        """The password only as a `file:` reference to a file that exists
+        (`vaultdoor.mail.library.check_sending_profile`)."""
+        from ..library import check_sending_profile
 
-        reference = self.password_file.strip()
-        if reference and not reference.startswith("file:"):
-            raise ValidationError({"password_file": "A file: reference (file:/path), never "
-                                                    "the password itself."})
-        if self.username and not reference:
-            raise ValidationError({"password_file": "Needed with a username: a file: "
-                                                    "reference to the password."})
+        check_sending_profile(self)
 
 
 class Campaign(models.Model):

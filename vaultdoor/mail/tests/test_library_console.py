@@ -284,7 +284,8 @@ def test_training_module_new_page_and_edit(client, author):
     module.refresh_from_db()
     events = _events("mail.training_module_change")
     assert module.minutes == 12 and [e.context["created"] for e in events] == [True, False]
-    assert events[1].context["changed"] == ["minutes"] and events[1].context["module"] == module.code
+    assert events[1].context["changed"] == ["minutes"]
+    assert events[1].context["module"] == module.code
     listing = client.get(reverse("console:mail:training_module_list")).content.decode()
     assert "Spot the phish" in listing and 'id="new-training_module"' in listing
 
@@ -317,3 +318,87 @@ def test_auditor_reads_training_modules_but_cannot_write_them(client, django_use
     assert client.post(reverse("console:mail:training_module_edit", args=[module.pk]),
                        {**MODULE, "title": "Changed"}).status_code == 403
     assert client.get(reverse("console:mail:message_template_list")).status_code == 403
+
+
+# --- sending profiles --------------------------------------------------------------------
+
+
+@pytest.fixture
+def secrets_dir(tmp_path, monkeypatch):
+    """A data directory with the console's password directory and one password in it."""
+    monkeypatch.setenv("VAULTDOOR_DATA_DIR", str(tmp_path / "data"))
+    allowed = tmp_path / "data" / "smtp-passwords"
+    allowed.mkdir(parents=True)
+    (allowed / "relay").write_text("s3cret-relay-pw", encoding="utf-8")
+    return allowed
+
+
+@pytest.fixture
+def profiler(django_user_model):
+    return user_with(django_user_model, "profiler", "mail.add_sendingprofile",
+                     "mail.change_sendingprofile", "mail.view_sendingprofile")
+
+
+PROFILE = {"name": "relay", "host": "smtp.internal.example", "port": "587",
+           "security": "starttls", "username": "campaigns", "ca_file": ""}
+
+
+def test_profile_made_in_the_console_names_a_file_never_a_password(client, profiler,
+                                                                    secrets_dir):
+    client.force_login(profiler)
+    url = reverse("console:mail:sending_profile_new")
+    assert client.get(url).status_code == 200
+    inline = client.post(url, {**PROFILE, "password_file": "s3cret-relay-pw"})
+    assert inline.status_code == 400 and "never the password itself" in inline.content.decode()
+    made = client.post(url, {**PROFILE, "password_file": f"file:{secrets_dir}/relay"})
+    assert made.status_code == 302
+    from vaultdoor.mail.models import SendingProfile
+
+    profile = SendingProfile.objects.get(name="relay")
+    assert profile.password_file == f"file:{secrets_dir}/relay"
+    [event] = _events("mail.sending_profile_change")
+    assert event.context["host"] == "smtp.internal.example" and event.context["created"]
+    page = client.get(reverse("console:mail:sending_profile", args=[profile.pk]))
+    assert "s3cret-relay-pw" not in page.content.decode()
+    assert "s3cret-relay-pw" not in str(event.context)
+    edit = reverse("console:mail:sending_profile_edit", args=[profile.pk])
+    assert client.post(edit, {**PROFILE, "port": "2525",
+                              "password_file": profile.password_file}).status_code == 302
+    assert _events("mail.sending_profile_change")[1].context["changed"] == ["port"]
+
+
+@pytest.mark.parametrize("where", ["outside", "dotdot", "symlink", "missing"])
+def test_console_password_file_stays_in_its_directory(client, profiler, secrets_dir, where):
+    """From the console, a profile cannot point its login at any file the server can read
+    (the secret key, vault keys): the sender would send it to the profile's server."""
+    outside = secrets_dir.parent.parent / "secret.key"
+    outside.write_text("server-secret-key", encoding="utf-8")
+    (secrets_dir / "link").symlink_to(outside)
+    reference = {"outside": f"file:{outside}",
+                 "dotdot": f"file:{secrets_dir}/../../secret.key",
+                 "symlink": f"file:{secrets_dir}/link",
+                 "missing": f"file:{secrets_dir}/nope"}[where]
+    client.force_login(profiler)
+    response = client.post(reverse("console:mail:sending_profile_new"),
+                           {**PROFILE, "password_file": reference})
+    assert response.status_code == 400
+    says = "No such file" if where == "missing" else "the password file must be in"
+    assert says in response.content.decode()
+    from vaultdoor.mail.models import SendingProfile
+
+    assert not SendingProfile.objects.exists()
+
+
+def test_cli_profile_may_name_any_file_but_the_same_rules_hold(tmp_path):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli.mail import mail
+    from vaultdoor.mail.models import SendingProfile
+
+    secret = tmp_path / "pw"
+    secret.write_text("pw", encoding="utf-8")
+    base = ["campaign", "profile", "relay", "--smtp", "smtp.example:587", "--username", "u"]
+    missing = CliRunner().invoke(mail, [*base, "--password-file", f"file:{tmp_path}/nope"])
+    assert missing.exit_code == 2 and "--password-file: No such file" in missing.output
+    assert CliRunner().invoke(mail, [*base, "--password-file", f"file:{secret}"]).exit_code == 0
+    assert SendingProfile.objects.get(name="relay").password_file == f"file:{secret}"

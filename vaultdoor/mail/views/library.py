@@ -23,10 +23,15 @@ from django.views import View
 
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 
-from ..filters import LandingPageFilterForm, MessageTemplateFilterForm, TrainingModuleFilterForm
-from ..forms import LandingPageForm, MessageTemplateForm, TrainingModuleForm
+from ..filters import (
+    LandingPageFilterForm,
+    MessageTemplateFilterForm,
+    SendingProfileFilterForm,
+    TrainingModuleFilterForm,
+)
+from ..forms import LandingPageForm, MessageTemplateForm, SendingProfileForm, TrainingModuleForm
 from ..library import save_audited
-from ..models import LandingPage, MessageTemplate, TrainingModule
+from ..models import LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
 __all__ = [
     "LandingPageDetailView",
@@ -35,6 +40,9 @@ __all__ = [
     "MessageTemplateDetailView",
     "MessageTemplateEditView",
     "MessageTemplateListView",
+    "SendingProfileDetailView",
+    "SendingProfileEditView",
+    "SendingProfileListView",
     "TrainingModuleDetailView",
     "TrainingModuleEditView",
     "TrainingModuleListView",
@@ -75,6 +83,11 @@ class _Kind:
     def perm(cls, verb: str) -> str:
         return f"mail.{verb}_{cls.model._meta.model_name}"
 
+    @classmethod
+    def audit_context(cls, obj: Any) -> dict[str, Any]:
+        """What the audit event says besides the name and what changed."""
+        return {}
+
 
 class _TemplateKind(_Kind):
     model = MessageTemplate
@@ -95,6 +108,19 @@ class _ModuleKind(_Kind):
     url = "training_module"
     noun = "training module"
     form = TrainingModuleForm
+
+
+class _ProfileKind(_Kind):
+    model = SendingProfile
+    url = "sending_profile"
+    noun = "sending profile"
+    form = SendingProfileForm
+
+    @classmethod
+    def audit_context(cls, obj: Any) -> dict[str, Any]:
+        # Where mail goes and as whom; the password is never known here (a file: reference).
+        return {"host": obj.host, "port": obj.port, "security": obj.security,
+                "username": obj.username}
 
 
 class _List(ObjectListView):
@@ -157,6 +183,21 @@ class TrainingModuleListView(_List):
             assigned=Count("assignments")).order_by("title")
 
 
+class SendingProfileListView(_List):
+    """Sending profiles (SMTP servers), with how many campaigns use each."""
+
+    kind = _ProfileKind
+    model = SendingProfile
+    permission_required = ("mail.view_sendingprofile",)
+    filter_form = SendingProfileFilterForm
+    table_template = "mail/tables/sending_profiles.html"
+    title = "Sending profiles"
+    empty_hint = "No sending profile yet: New sending profile makes the first."
+
+    def queryset_for(self) -> QuerySet:
+        return SendingProfile.objects.annotate(used=Count("campaigns")).order_by("name")
+
+
 class _Detail(ObjectDetailView):
     kind: ClassVar[type[_Kind]]
     nav = "mail_campaigns"
@@ -214,6 +255,16 @@ class TrainingModuleDetailView(_Detail):
         return context
 
 
+class SendingProfileDetailView(_Detail):
+    """A profile: where, how protected, as whom, and the password's file reference (the
+    password itself is never read by the console)."""
+
+    kind = _ProfileKind
+    model = SendingProfile
+    permission_required = ("mail.view_sendingprofile",)
+    template_name = "mail/library/sending_profile_detail.html"
+
+
 class _Edit(ConsoleView, View):
     """New (no pk: `add_`) or Edit (`change_`): the form, saved and audited when valid."""
 
@@ -246,7 +297,8 @@ class _Edit(ConsoleView, View):
             return self._page(request, form, obj, status=400)
         saved = form.save(commit=False)
         save_audited(saved, actor=request.user.get_username(), request=request,
-                     changed=sorted(form.changed_data) if obj is not None else None)
+                     changed=sorted(form.changed_data) if obj is not None else None,
+                     **self.kind.audit_context(saved))
         verb = "changed" if obj is not None else "created"
         messages.success(request, f"The {self.kind.noun} {saved} was {verb}.")
         return HttpResponseRedirect(reverse(f"console:mail:{self.kind.url}", args=[saved.pk]))
@@ -266,3 +318,8 @@ class TrainingModuleEditView(_Edit):
     model = TrainingModule
     kind = _ModuleKind
 
+
+
+class SendingProfileEditView(_Edit):
+    model = SendingProfile
+    kind = _ProfileKind
