@@ -43,6 +43,7 @@ NONSENSE = ("?page=abc&limit=-5&offset=zz&period=bogus&q=%27%22%3Cx%3E%25&site=n
 _BIG = "9" * 30
 HUGE = (f"?limit={_BIG}&offset={_BIG}&page={_BIG}&facility={_BIG}&number={_BIG}"
         f"&level={_BIG}&person={_BIG}&door={_BIG}&seq={_BIG}&since={_BIG}&id={_BIG}")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 WALKERS = ("anonymous", "superuser", "agent", "supervisor", "no_role")
 # The other roles open every page too (GET only: the refusals are the same as above).
 READERS = ("security_admin", "facilities", "hr_vetting", "it", "auditor")
@@ -130,6 +131,8 @@ def problems(client: Client, who: str, method: str, url: str, response) -> list[
     status = response.status_code
     if status >= 500:
         found.append("server error")
+    if url.startswith("/api/") and "text/html" in content_type:
+        found.append("the API answered HTML")
     api_error = url.startswith("/api/") and status >= 400 and method != "HEAD"
     if api_error and not content_type.startswith("application/json"):
         found.append(f"API error as {content_type}")
@@ -149,6 +152,7 @@ def _requests(url: str, method: str):
         yield "GET", url + NONSENSE, None
         yield "GET", url + "?q=%00&site=n%00pe", None  # PostgreSQL refuses NUL in text
         yield "GET", url + HUGE, None  # numbers past a bigint
+        yield "BROWSE", url, None  # a browser's Accept header (the API once answered HTML)
         yield "HEAD", url, None
         huge = re.sub(r"/(\d+)(/|$)", r"/99999999999999999999999\2", url, count=1)
         if huge != url:
@@ -164,6 +168,8 @@ def _send(client: Client, method: str, url: str, body: str | None):
     if method in ("POST", "PUT"):
         call = client.post if method == "POST" else client.put
         return call(url, body, content_type="application/json")
+    if method == "BROWSE":
+        return client.get(url, HTTP_ACCEPT=BROWSER_ACCEPT)
     return {"GET": client.get, "HEAD": client.head, "DELETE": client.delete,
             "OPTIONS": client.options}[method](url)
 
@@ -174,7 +180,7 @@ def test_every_url_answers_every_walker_cleanly(world):
     for who, client in world.items():
         for _name, url, method, _rule in cases:
             for verb, address, body in _requests(url, method):
-                if who in READERS and verb != "GET":
+                if who in READERS and verb not in ("GET", "BROWSE"):
                     continue
                 found += problems(client, who, verb, address, _send(client, verb, address, body))
     assert found == [], "\n".join(found)
