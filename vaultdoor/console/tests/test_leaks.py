@@ -174,6 +174,7 @@ def _send(client: Client, method: str, url: str, body: str | None):
             "OPTIONS": client.options}[method](url)
 
 
+@pytest.mark.slow  # about 30 s: every URL, twelve users, a dozen variants each
 def test_every_url_answers_every_walker_cleanly(world):
     cases = [case for case in _cases() if case[0] not in SESSION_ENDERS]
     found = []
@@ -390,6 +391,7 @@ def _takes_post(url: str) -> bool:
     return hasattr(view, "post") and "post" in names
 
 
+@pytest.mark.slow
 def test_every_post_without_the_csrf_token_is_refused(world, django_user_model):
     from vaultdoor.audit.models import AuditEvent
 
