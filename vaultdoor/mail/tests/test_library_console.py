@@ -402,3 +402,37 @@ def test_cli_profile_may_name_any_file_but_the_same_rules_hold(tmp_path):
     assert missing.exit_code == 2 and "--password-file: No such file" in missing.output
     assert CliRunner().invoke(mail, [*base, "--password-file", f"file:{secret}"]).exit_code == 0
     assert SendingProfile.objects.get(name="relay").password_file == f"file:{secret}"
+
+
+def test_lists_do_not_query_per_row(client, django_user_model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vaultdoor.mail.models import SendingProfile
+
+    client.force_login(django_user_model.objects.create_superuser("root", email=None))
+
+    def add(n):
+        for _ in range(n):
+            k = MessageTemplate.objects.count()
+            MessageTemplate.objects.create(name=f"t{k}", subject="s", from_address="a@b",
+                                           html_body="{{ link }}")
+            LandingPage.objects.create(name=f"p{k}", title="t")
+            TrainingModule.objects.create(code=f"m{k}", title=f"M{k}", body="b")
+            SendingProfile.objects.create(name=f"r{k}", host="smtp.example")
+
+    names = ["message_template_list", "landing_page_list", "training_module_list",
+             "sending_profile_list"]
+
+    def queries():
+        counts = []
+        for name in names:
+            with CaptureQueriesContext(connection) as seen:
+                assert client.get(reverse(f"console:mail:{name}")).status_code == 200
+            counts.append(len(seen))
+        return counts
+
+    add(2)
+    few = queries()
+    add(20)
+    assert queries() == few
