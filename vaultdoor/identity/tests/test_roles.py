@@ -49,6 +49,16 @@ def _walk(patterns, namespace="console"):
             yield from _walk(pattern.url_patterns, inner)
 
 
+def _needs(view, kwargs) -> set[str]:
+    """What the view asks for: `get_permission_required()` where it has one (a view may
+    choose by action, e.g. mail's editors: view_ to read, add_ or change_ to save)."""
+    if hasattr(view, "get_permission_required"):
+        instance = view()
+        instance.kwargs = kwargs
+        return set(instance.get_permission_required())
+    return set(getattr(view, "permission_required", ()) or ())
+
+
 def _console_pages():
     """(url, required permissions) for every console page that answers GET, with real ids."""
     from vaultdoor.audit.models import AuditEvent
@@ -69,7 +79,7 @@ def _console_pages():
         if "<int:seq>" in route:
             kwargs["seq"] = AuditEvent.objects.order_by("seq").values_list("seq", flat=True)[0]
         pages.append((reverse(f"{namespace}:{pattern.name}", kwargs=kwargs or None),
-                      set(getattr(view, "permission_required", ()) or ())))
+                      _needs(view, kwargs)))
     return pages
 
 
