@@ -162,12 +162,13 @@ class SendingProfileForm(forms.ModelForm):
                                                            "spellcheck": "false"})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .library import smtp_password_dir
-
         super().__init__(*args, **kwargs)
+        # The data directory's path is not shown (no server paths on pages): the operator
+        # who put the file there knows it.
         self.fields["password_file"].help_text = (
-            f"file:{smtp_password_dir()}/<name>: a file the operator put there, holding the "
-            "password. Never the password itself: it is not stored.")
+            "file:/path of a file in the data directory's smtp-passwords/ folder that holds "
+            "the password (the operator puts it there). Never the password itself: it is not "
+            "stored.")
         self.fields["port"].widget.attrs.update(min=1, max=65535)
 
     def clean_password_file(self) -> str:

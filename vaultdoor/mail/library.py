@@ -195,8 +195,9 @@ def check_password_confined(reference: str) -> None:
         resolved = None
     if resolved is None or not resolved.is_relative_to(allowed):
         raise ValidationError({"password_file": (
-            f"From the console, the password file must be in {allowed}/ (the operator puts it "
-            "there); `vaultdoor mail campaign profile` on the server may name another file.")})
+            "From the console, the password file must be in the data directory's "
+            "smtp-passwords/ folder (the operator puts it there); `vaultdoor mail campaign "
+            "profile` on the server may name another file.")})
 
 
 # The audit action of each kind of thing campaigns are made from.

@@ -382,8 +382,9 @@ def test_console_password_file_stays_in_its_directory(client, profiler, secrets_
     response = client.post(reverse("console:mail:sending_profile_new"),
                            {**PROFILE, "password_file": reference})
     assert response.status_code == 400
-    says = "No such file" if where == "missing" else "the password file must be in"
+    says = "No such file" if where == "missing" else "must be in the data directory&#x27;s"
     assert says in response.content.decode()
+    assert where != "outside" or str(secrets_dir) not in response.content.decode()
     from vaultdoor.mail.models import SendingProfile
 
     assert not SendingProfile.objects.exists()
