@@ -9,6 +9,7 @@ from django.contrib import admin
 
 from vaultdoor.facilities.auditing import AuditedAdmin
 
+from .forms import SendingProfileForm
 from .models import LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
 
@@ -26,8 +27,11 @@ class LandingPageAdmin(AuditedAdmin):
 
 @admin.register(SendingProfile)
 class SendingProfileAdmin(AuditedAdmin):
-    """The password is a `file:` reference, never a value (see docs/campaigns.md)."""
+    """The password is a `file:` reference, never a value, and as in the console it must lie
+    in the data directory's `smtp-passwords/` (see docs/campaigns.md): the admin is a web page
+    too, and may not have the sender log in somewhere with any file the server can read."""
 
+    form = SendingProfileForm
     list_display = ["name", "host", "port", "security", "username"]
     search_fields = ["name", "host"]
 

@@ -437,3 +437,20 @@ def test_lists_do_not_query_per_row(client, django_user_model):
     few = queries()
     add(20)
     assert queries() == few
+
+
+def test_admin_confines_the_password_file_as_the_console_does(client, django_user_model,
+                                                              secrets_dir):
+    from vaultdoor.mail.models import SendingProfile
+
+    outside = secrets_dir.parent.parent / "secret.key"
+    outside.write_text("server-secret-key", encoding="utf-8")
+    client.force_login(django_user_model.objects.create_superuser("boss", email=None))
+    fields = {**PROFILE, "port": "587"}
+    refused = client.post("/admin/mail/sendingprofile/add/",
+                          {**fields, "password_file": f"file:{outside}"})
+    assert refused.status_code == 200 and b"smtp-passwords/ folder" in refused.content
+    assert not SendingProfile.objects.exists()
+    made = client.post("/admin/mail/sendingprofile/add/",
+                       {**fields, "password_file": f"file:{secrets_dir}/relay"})
+    assert made.status_code == 302 and SendingProfile.objects.filter(name="relay").exists()
