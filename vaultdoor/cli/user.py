@@ -42,7 +42,8 @@ def _find_person(code: str, site: str | None):
 
 @click.group()
 def user() -> None:
-    """Console accounts: create them with a one-time enrolment link, unlock them."""
+    """Console accounts: create them with a one-time enrolment link, change their role,
+    disable and enable them, unlock them, reset their second factors."""
 
 
 @user.command("create")
@@ -131,33 +132,109 @@ def unlock(username: str) -> None:
     click.echo(f"{username}: {'unlocked' if removed else 'was not locked'}")
 
 
+def _account(username: str):
+    """The account of an existing user (one `error:` line and exit 2 when there is none)."""
+    from django.contrib.auth import get_user_model
+
+    from vaultdoor.identity.services.accounts import account_for
+
+    found = get_user_model().objects.filter(username=username).first()
+    if found is None:
+        fail(f"no user named {username!r}", status=EXIT_INVALID)
+    return account_for(found)
+
+
+def _reason(reason: str) -> str:
+    if len(reason.strip()) < 5:
+        fail("--reason: say why, in at least 5 characters", status=EXIT_INVALID)
+    return reason.strip()
+
+
+REASON_HELP = "why (kept in the audit log), at least 5 characters"
+
+
 @user.command("reset-factors")
 @click.argument("username")
-@click.option("--reason", required=True, help="why (kept in the audit log), at least 5 characters")
+@click.option("--reason", required=True, help=REASON_HELP)
 def reset_factors(username: str, reason: str) -> None:
     """Remove every second factor of an account (a lost phone) and end its sessions; the next
     sign-in enrols anew. Check who is asking first."""
     from vaultdoor.cli._django import setup
 
     setup()
-    from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from vaultdoor.identity.services.accounts import account_for
     from vaultdoor.identity.services.factors import reset_second_factors
     from vaultdoor.identity.services.sessions import end_sessions
 
-    if len(reason.strip()) < 5:
-        fail("--reason: say why, in at least 5 characters", status=EXIT_INVALID)
-    found = get_user_model().objects.filter(username=username).first()
-    if found is None:
-        fail(f"no user named {username!r}", status=EXIT_INVALID)
-    account = account_for(found)
+    reason = _reason(reason)
+    account = _account(username)
     with transaction.atomic():
         ended = end_sessions(account)
-        counts = reset_second_factors(account, actor="cli", reason=reason.strip(),
+        counts = reset_second_factors(account, actor="cli", reason=reason,
                                       sessions_ended=ended)
     print_json({"username": username, **counts, "sessions_ended": ended})
+
+
+@user.command("role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--reason", required=True, help=REASON_HELP)
+def role_command(username: str, role: str, reason: str) -> None:
+    """Give an account another role (its sessions end when it loses a permission)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.identity.services.accounts import AccountError, change_role
+
+    reason = _reason(reason)
+    account = _account(username)
+    try:
+        done = change_role(account, role, actor="cli", reason=reason)
+    except AccountError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    print_json({key: done[key] for key in ("username", "old_role", "new_role",
+                                           "permissions_removed", "permissions_added",
+                                           "sessions_ended")})
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--reason", required=True, help=REASON_HELP)
+def disable(username: str, reason: str) -> None:
+    """Disable an account: no sign-in; its sessions, API tokens and enrolment links end.
+    Its password and second factors stay (`user enable` lets it back in)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.identity.services.accounts import disable_account
+
+    reason = _reason(reason)
+    counts = disable_account(_account(username), actor="cli", reason=reason)
+    if counts is None:
+        print_json({"username": username, "changed": False})
+        return
+    print_json({"username": username, "changed": True, "sessions_ended": counts["sessions"],
+                "api_tokens_revoked": counts["tokens"],
+                "enrolment_links_expired": counts["links"]})
+
+
+@user.command("enable")
+@click.argument("username")
+@click.option("--reason", required=True, help=REASON_HELP)
+def enable(username: str, reason: str) -> None:
+    """Enable a disabled account again (not a terminated person's)."""
+    from vaultdoor.cli._django import setup
+
+    setup()
+    from vaultdoor.identity.services.accounts import AccountError, enable_account
+
+    reason = _reason(reason)
+    try:
+        changed = enable_account(_account(username), actor="cli", reason=reason)
+    except AccountError as exc:
+        fail(str(exc), status=EXIT_INVALID)
+    print_json({"username": username, "changed": changed})
 
 
 @click.group()
