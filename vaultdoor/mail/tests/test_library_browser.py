@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vaultdoor.mail.models import MessageTemplate
+from vaultdoor.mail.models import LandingPage, MessageTemplate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,17 @@ def test_template_pages_run_none_of_the_template(live_server, browser_session,
         assert page.locator("#hover").count() == 0  # no element of the template exists
         assert page.evaluate("window.__ran === undefined")
         assert page.locator("iframe").count() == 0
+        page.screenshot(path=f"/tmp/vaultdoor-template-{path.strip('/').split('/')[-1]}.png",
+                        full_page=True)
         browser_session.collect()
     assert "open payroll" in page.locator("#id_html_body").input_value()
+    landing = LandingPage.objects.create(name="o365", title="Sign in", intro="Staff only.")
+    page.goto(f"{live_server.url}/mail/campaigns/landing-pages/{landing.pk}/")
+    page.wait_for_selector("#landing-preview")
+    assert page.locator("#landing-preview input[name]").count() == 0
+    assert page.locator("#landing-preview input:enabled").count() == 0  # inert
+    page.screenshot(path="/tmp/vaultdoor-landing-page.png", full_page=True)
+    browser_session.collect()
     assert [u for u in fetched if "beacon-7731" in u] == []
     assert dialogs == []
     assert browser_session.csp_violations() == []
