@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vaultdoor.audit.models import AuditEvent
 from vaultdoor.mail.models import LandingPage, MessageTemplate, TrainingModule
@@ -454,3 +456,34 @@ def test_admin_confines_the_password_file_as_the_console_does(client, django_use
     made = client.post("/admin/mail/sendingprofile/add/",
                        {**fields, "password_file": f"file:{secrets_dir}/relay"})
     assert made.status_code == 302 and SendingProfile.objects.filter(name="relay").exists()
+
+
+# --- properties --------------------------------------------------------------------------
+
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=90)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_texts, intro=_texts, labels=st.lists(_texts, max_size=8), button=_texts)
+def test_a_landing_page_that_passes_the_check_posts_nothing_typed(title, intro, labels,
+                                                                  button):
+    """Whatever an author types, a landing page the check accepts is served with no named
+    control but the CSRF token and a form that posts back to itself; anything else is
+    refused with a message naming a field."""
+    from django.core.exceptions import ValidationError
+    from django.template.loader import render_to_string
+
+    from vaultdoor.mail.library import check_landing_page, posted_names
+
+    page = LandingPage(name="p", title=title, intro=intro, fields="\n".join(labels),
+                       button=button)
+    try:
+        check_landing_page(page)
+    except ValidationError as exc:
+        assert set(exc.message_dict) <= {"title", "intro", "fields", "button"}
+        return
+    served = render_to_string("mail/landing.html", {"page": page, "inputs": page.inputs()})
+    named, actions = posted_names(served)
+    assert named == [] and actions == [""]
+    assert served.count("<input") == len(page.inputs())
+
