@@ -241,6 +241,50 @@ def test_controller_add_names_the_field(site: None, args: list[str], words: list
     assert not Controller.objects.exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "words"), [
+    (["template", "n" * 101, "--subject", "s", "--from", "a@b.example"], ["NAME:", "100"]),
+    (["template", "t", "--subject", " ", "--from", "a@b.example"], ["--subject:"]),
+    (["template", "t", "--subject", "s", "--from", "a@b.example", "NOLINK"],
+     ["--html-file:", "{{ link }}"]),
+    (["landing-page", "p" * 101, "--title", "t"], ["NAME:", "100"]),
+    (["landing-page", "p", "--title", "t", "--field", "<input name=pw>"],
+     ["--field:", "Plain text only"]),
+    (["landing-page", "p", "--title", "t", "--button", "b" * 61], ["--button:", "60"]),
+    (["profile", "r" * 101, "--smtp", "smtp.example:587"], ["NAME:", "100"]),
+    (["profile", "r", "--smtp", "smtp.example:0"], ["--smtp:", "65535"]),
+    (["profile", "r", "--smtp", "smtp.example:587", "--username", "u", "--password-file",
+      "hunter2"], ["--password-file:", "never the password"]),
+    (["profile", "r", "--smtp", "smtp.example:587", "--username", "u" * 255,
+      "--password-file", "file:/nonexistent/pw"], ["--username:", "--password-file:"]),
+    (["training-module", "Not A Code", "--title", "t"], ["CODE:", "lowercase"]),
+    (["training-module", "m", "--title", "t" * 201], ["--title:", "200"]),
+])
+def test_campaign_library_commands_name_the_option(tmp_path: Path, args: list[str],
+                                                   words: list[str]) -> None:
+    """`mail campaign template|landing-page|profile|training-module` check what they save
+    as the console does (the model's fields and `vaultdoor.mail.library`); nothing is
+    written (on PostgreSQL a too-long name was a database error)."""
+    from vaultdoor.audit.models import AuditEvent
+    from vaultdoor.mail.models import LandingPage, MessageTemplate, SendingProfile, TrainingModule
+
+    html = tmp_path / "t.html"
+    html.write_text('<a href="{{ link }}">x</a>', encoding="utf-8")
+    nolink = tmp_path / "nolink.html"
+    nolink.write_text("<p>no link</p>", encoding="utf-8")
+    text = tmp_path / "t.txt"
+    text.write_text("A lesson.", encoding="utf-8")
+    args = [a for a in args if a != "NOLINK"]
+    if args[0] == "template":
+        args += ["--html-file", str(nolink if "{{ link }}" in words else html)]
+    if args[0] == "training-module":
+        args += ["--text-file", str(text)]
+    one_line(run("mail", "campaign", *args), 2, *words)
+    for model in (MessageTemplate, LandingPage, SendingProfile, TrainingModule):
+        assert not model.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
 def test_controller_offline_grace_has_a_ceiling() -> None:
     code, _, err = run("controller", "add", "c1", "--doors", "D-MAIN", "--offline-grace",
                        str(2**63))

@@ -380,31 +380,31 @@ def campaign_template(name: str, subject: str, from_address: str, html_file: str
     from vaultdoor.cli import _django
 
     _django.setup()
-    from vaultdoor.mail.library import check_message_template, save_audited
+    from vaultdoor.mail.library import save_audited
     from vaultdoor.mail.models import MessageTemplate
 
-    _checked(check_message_template, {"subject": "--subject", "from_address": "--from",
-                                      "html_body": "--html-file"},
-             subject=subject.strip(), from_address=from_address, html_body=body)
     template = MessageTemplate.objects.filter(name=name).first() or MessageTemplate(name=name)
     created = template.pk is None
     template.subject, template.from_address, template.html_body = (subject.strip(),
                                                                    from_address, body)
+    _valid(template, {"subject": "--subject", "from_address": "--from",
+                      "html_body": "--html-file"})
     save_audited(template, actor=_operator())
     click.echo(f"message template {name!r} {'created' if created else 'changed'}")
 
 
-def _checked(check, labels: dict[str, str], *args, **kwargs) -> None:
-    """Run one of `vaultdoor.mail.library`'s checks (the console's rules too); a refusal is
-    one error line naming the option."""
+def _valid(instance, labels: dict[str, str]) -> None:
+    """Check what a command is about to save as the console and the admin do: the model's
+    fields (lengths, blanks) and its `clean()`, i.e. `vaultdoor.mail.library`'s rules. A
+    refusal is one error line naming the option (NAME for the name); nothing is written."""
     from django.core.exceptions import ValidationError
 
     from vaultdoor.cli._output import validation_message
 
     try:
-        check(*args, **kwargs)
+        instance.full_clean(validate_unique=False)
     except ValidationError as exc:
-        fail(validation_message(exc, labels), status=EXIT_INVALID)
+        fail(validation_message(exc, {"name": "NAME", **labels}), status=EXIT_INVALID)
 
 
 @campaign.command("landing-page")
@@ -423,15 +423,15 @@ def campaign_landing_page(name: str, title: str, intro: str, fields: tuple[str, 
     from vaultdoor.cli import _django
 
     _django.setup()
-    from vaultdoor.mail.library import check_landing_page, save_audited
+    from vaultdoor.mail.library import save_audited
     from vaultdoor.mail.models import LandingPage
 
     page = LandingPage.objects.filter(name=name).first() or LandingPage(name=name)
     created = page.pk is None
     page.title, page.intro, page.fields, page.button = (title.strip(), intro, "\n".join(labels),
                                                        button)
-    _checked(check_landing_page, {"title": "--title", "intro": "--intro", "fields": "--field",
-                                  "button": "--button"}, page)
+    _valid(page, {"title": "--title", "intro": "--intro", "fields": "--field",
+                  "button": "--button"})
     save_audited(page, actor=_operator(), fields=labels)
     click.echo(f"landing page {name!r} {'created' if created else 'changed'}")
 
@@ -458,16 +458,15 @@ def campaign_profile(name: str, smtp: str, security: str, username: str, passwor
     from vaultdoor.cli import _django
 
     _django.setup()
-    from vaultdoor.mail.library import check_sending_profile, save_audited
+    from vaultdoor.mail.library import save_audited
     from vaultdoor.mail.models import SendingProfile
 
     profile = SendingProfile.objects.filter(name=name).first() or SendingProfile(name=name)
     created = profile.pk is None
     profile.host, profile.port, profile.security = host, port, security
     profile.username, profile.password_file, profile.ca_file = username, password_file, ca_file
-    _checked(check_sending_profile, {"host": "--smtp", "port": "--smtp",
-                                     "password_file": "--password-file", "ca_file": "--ca-file"},
-             profile)
+    _valid(profile, {"host": "--smtp", "port": "--smtp", "username": "--username",
+                     "password_file": "--password-file", "ca_file": "--ca-file"})
     save_audited(profile, actor=_operator(), host=host, port=port, security=security,
                  username=username)
     click.echo(f"sending profile {name!r} {'created' if created else 'changed'}")
@@ -487,11 +486,6 @@ def campaign_training_module(code: str, title: str, text_file: str, summary: str
         body = Path(text_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"--text-file: {exc}", status=EXIT_INVALID)
-    from vaultdoor.mail.library import check_training_module
-
-    _checked(check_training_module, {"code": "CODE", "title": "--title", "summary": "--summary",
-                                     "body": "--text-file", "minutes": "--minutes"},
-             code=code, title=title.strip(), body=body, summary=summary, minutes=minutes)
     from vaultdoor.cli import _django
 
     _django.setup()
@@ -502,6 +496,8 @@ def campaign_training_module(code: str, title: str, text_file: str, summary: str
     created = module.pk is None
     module.title, module.body, module.summary, module.minutes = (title.strip(), body, summary,
                                                                  minutes)
+    _valid(module, {"code": "CODE", "title": "--title", "summary": "--summary",
+                    "body": "--text-file", "minutes": "--minutes"})
     save_audited(module, actor=_operator())
     click.echo(f"training module {code!r} {'created' if created else 'changed'}")
 
