@@ -50,7 +50,7 @@ def test_gateway_cli_refuses_a_bad_next_hop():
 
     result = CliRunner().invoke(mail, ["gateway", "--next-hop", "nowhere:xx"])
     assert result.exit_code == 2
-    assert result.output.strip().startswith("error: not a host:port")
+    assert result.output.strip().startswith("error: --next-hop: not a host:port")
     assert "Traceback" not in result.output
 
 
