@@ -19,12 +19,27 @@ from vaultdoor.facilities.auditing import AuditedAdmin
 from .models import Account, AccountSession, ApiToken, FailureCounter
 
 __all__ = ["AccountAdmin", "ApiTokenAdmin", "AuditedGroupAdmin", "AuditedUserAdmin",
-           "FailureCounterAdmin"]
+           "FailureCounterAdmin", "SuperuserChangesOnly"]
 
 User = get_user_model()
 
 
-class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+class SuperuserChangesOnly:
+    """Users, groups (roles) and accounts change in the admin only for superusers. The
+    console's account pages apply the takeover guard (nobody grants, resets or disables
+    beyond their own permissions); the admin's forms cannot, so staff may look, not change."""
+
+    def has_add_permission(self, request: Any, *args: Any) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+class AuditedUserAdmin(SuperuserChangesOnly, AuditedAdmin, UserAdmin):
     """Django's user admin, audited; a password set here is an `auth.password_reset`."""
 
     def user_change_password(self, request: Any, id: str, form_url: str = "") -> Any:
@@ -39,7 +54,7 @@ class AuditedUserAdmin(AuditedAdmin, UserAdmin):
         return response
 
 
-class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+class AuditedGroupAdmin(SuperuserChangesOnly, AuditedAdmin, GroupAdmin):
     """Django's group admin, audited (roles are groups; roles.py resets them after migrate)."""
 
 
@@ -52,7 +67,7 @@ admin.site.register(Group, AuditedGroupAdmin)
 
 
 @admin.register(Account)
-class AccountAdmin(AuditedAdmin):
+class AccountAdmin(SuperuserChangesOnly, AuditedAdmin):
     list_display = ("user", "person", "role", "second_factor_required", "must_change_password",
                     "password_changed_at")
     list_filter = ("role", "second_factor_required", "must_change_password")

@@ -114,3 +114,36 @@ def test_admin_password_set_and_account_changes_are_audited(client, django_user_
     assert account.second_factor_required is False
     change = AuditEvent.objects.get(action="admin.change", target_type="identity.account")
     assert change.actor == "root" and change.context["fields"]
+
+
+def test_staff_without_superuser_cannot_change_users_groups_or_accounts(client,
+                                                                        django_user_model):
+    """The admin has no takeover guard: only superusers change users, roles or accounts
+    there; staff with every model permission may look."""
+    from django.contrib.auth.models import Group, Permission
+
+    from vaultdoor.identity.constants import SESSION_SECOND_FACTOR_AT
+
+    staff = django_user_model.objects.create_user("it-staff", password="not-used-here-0",
+                                                  is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(
+        content_type__app_label__in=["auth", "identity"]))
+    target = django_user_model.objects.create_superuser("boss", password="not-used-here-0")
+    group = Group.objects.create(name="Anything")
+    client.force_login(staff)
+    session = client.session
+    session[SESSION_SECOND_FACTOR_AT] = __import__("time").time()
+    session.save()
+    user_url = reverse("admin:auth_user_change", args=[target.pk])
+    assert client.get(user_url).status_code == 200  # a read-only view
+    refused = client.post(user_url, {"username": "boss", "is_superuser": "", "is_active": "on"})
+    assert refused.status_code == 403
+    target.refresh_from_db()
+    assert target.is_superuser
+    assert client.get(reverse("admin:auth_user_add")).status_code == 403
+    assert client.post(reverse("admin:auth_group_delete", args=[group.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert Group.objects.filter(pk=group.pk).exists()
+    account = account_for(target)
+    assert client.get(reverse("admin:identity_account_delete", args=[account.pk])
+                      ).status_code == 403
