@@ -36,7 +36,9 @@ else:
 # Never on in production; never leaks session or settings data to a page.
 DEBUG = config.env_bool("DEBUG", False) and not PRODUCTION
 
-ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# "testserver" is the test client's host name: development only.
+ALLOWED_HOSTS = config.env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" + ("" if PRODUCTION else ",testserver"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -630,3 +630,23 @@ def test_a_capability_address_sends_only_its_origin_as_referer(client):
     assert client.get("/auth/login/")["Referrer-Policy"] == "same-origin"
     # a view that chose its own policy keeps it (the mail gateway's click pages)
     assert client.get("/m/c/not-a-token")["Referrer-Policy"] in ("same-origin", "strict-origin")
+
+
+def test_production_answers_no_test_host_by_default(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "VAULTDOOR_ENV": "production", "VAULTDOOR_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "vaultdoor.server.settings"}
+    for name in ("VAULTDOOR_ALLOWED_HOSTS", "VAULTDOOR_TEST_DATABASE_URL",
+                 "VAULTDOOR_DATABASE_URL"):
+        env.pop(name, None)
+    code = "import django; django.setup(); from django.conf import settings; " \
+           "print(','.join(settings.ALLOWED_HOSTS))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, cwd=Path(__file__).resolve().parents[3], timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "127.0.0.1,localhost,[::1]"
