@@ -93,7 +93,7 @@ def test_submission_recorded_without_what_was_typed(client, sent):
     assert len(typed) == 2 and all(b"name=" not in i for i in typed)
     assert b'type="password"' in page.content
     assert "form-action 'self'" in page["Content-Security-Policy"]
-    assert page["Referrer-Policy"] == "same-origin"  # "no-referrer" would break the POST
+    assert page["Referrer-Policy"] == "strict-origin"  # "no-referrer" would break the POST
 
     # A scanner replaying the form does not count.
     client.post(landing, {"password": TYPED}, HTTP_USER_AGENT=SCANNER)

@@ -38,9 +38,10 @@ def _target(kind: str, token: str) -> CampaignTarget | None:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    # same-origin, not no-referrer: a form posted under no-referrer carries "Origin: null",
-    # which CSRF protection refuses (the token in the URL only ever goes to this server).
-    response["Referrer-Policy"] = "same-origin"
+    # strict-origin, not no-referrer: a form posted under no-referrer carries "Origin: null",
+    # which CSRF protection refuses; and not same-origin, which would send the token in the
+    # URL along with every request for the page's own stylesheet.
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

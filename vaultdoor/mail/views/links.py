@@ -62,16 +62,17 @@ def _page(request: HttpRequest, template: str, token: ClickToken, check: UrlChec
         # The page's form posts here and is redirected to the target: allow that one origin.
         response._csp_update = {"form-action": [origin]}
     response["Cache-Control"] = "no-store"
-    # same-origin, not no-referrer: a form posted under no-referrer carries "Origin: null",
-    # which CSRF protection refuses. The redirect itself says no-referrer.
-    response["Referrer-Policy"] = "same-origin"
+    # strict-origin, not no-referrer: a form posted under no-referrer carries "Origin: null",
+    # which CSRF protection refuses; not same-origin, which would send the token in the URL
+    # with every request for the page's stylesheet. The redirect itself says no-referrer.
+    response["Referrer-Policy"] = "strict-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "strict-origin"  # the origin, never the token in the URL
     return response
 
 
