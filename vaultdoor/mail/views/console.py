@@ -4,7 +4,7 @@ messages (triage, metrics) and link clicks. Each change is audited."""
 from __future__ import annotations
 
 from email import message_from_bytes, policy
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -304,51 +304,57 @@ def _targets_page(rows: list, number: str | None) -> dict[str, Any]:
             "is_paginated": page.paginator.num_pages > 1}
 
 
-class CampaignCsvView(ConsoleView, View):
-    """The campaign's targets and what each did, as CSV (audited: it names people)."""
+class _CampaignExportView(ConsoleView, View):
+    """The campaign's report as a download (audited: it names people)."""
 
     model = Campaign
     permission_required = ("mail.view_campaign",)
+    format: ClassVar[str]
+    content_type: ClassVar[str]
+
+    def render(self, report: Any) -> bytes | str:
+        raise NotImplementedError
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         from vaultdoor.audit import record
 
-        from ..campaign_report import campaign_report, report_csv
-
-        campaign = get_object_or_404(Campaign, pk=pk)
-        report = campaign_report(campaign)
-        body = report_csv(report)
-        record("mail.campaign_export", actor=request.user.get_username(),
-               target_type="mail.campaign", target_id=str(campaign.pk), request=request,
-               format="csv", rows=len(report.rows))
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class CampaignPdfView(ConsoleView, View):
-    """The campaign's report as PDF: summary, charts and targets (audited: it names people)."""
-
-    model = Campaign
-    permission_required = ("mail.view_campaign",)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        from vaultdoor.audit import record
-
-        from ..campaign_pdf import report_pdf
         from ..campaign_report import campaign_report
 
         campaign = get_object_or_404(Campaign, pk=pk)
         report = campaign_report(campaign)
-        body = report_pdf(report)
+        body = self.render(report)
         record("mail.campaign_export", actor=request.user.get_username(),
                target_type="mail.campaign", target_id=str(campaign.pk), request=request,
-               format="pdf", rows=len(report.rows))
-        response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}.pdf"'
+               format=self.format, rows=len(report.rows))
+        response = HttpResponse(body, content_type=self.content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="campaign-{campaign.pk}.{self.format}"')
         response["Cache-Control"] = "no-store"
         return response
+
+
+class CampaignCsvView(_CampaignExportView):
+    """The campaign's targets and what each did, as CSV."""
+
+    format = "csv"
+    content_type = "text/csv; charset=utf-8"
+
+    def render(self, report: Any) -> str:
+        from ..campaign_report import report_csv
+
+        return report_csv(report)
+
+
+class CampaignPdfView(_CampaignExportView):
+    """The campaign's report as PDF: summary, charts and targets."""
+
+    format = "pdf"
+    content_type = "application/pdf"
+
+    def render(self, report: Any) -> bytes:
+        from ..campaign_pdf import report_pdf
+
+        return report_pdf(report)
 
 
 class CampaignActionView(ConsoleView, View):
