@@ -87,6 +87,28 @@ def test_link_facts_normalise_as_normalise_url(raw):
     assert link.url == urls.normalise_url(raw.strip())
     parts = urls.split_url(link.url)
     assert (link.scheme, link.userinfo, link.host) == (parts.scheme, parts.userinfo, parts.host)
+    assert (link.path, link.query) == (parts.path, parts.query)
+
+
+# URLs near the plain shape that _link_facts reads without normalising: http(s), a lower-case
+# host, then anything; the pieces put every character the shortcut must refuse right beside it.
+_NEAR_PLAIN = st.builds(
+    lambda scheme, labels, start, tail: scheme + ".".join(labels) + start + "".join(tail),
+    st.sampled_from(["https://", "http://", "HTTP://", "hxxps://", "ftp://", "https:/", ""]),
+    st.lists(st.sampled_from(["a", "mlsend", "xn--e1a", "0", "-", "b-c", "", "A", "é",
+                              "co", "uk", "1", "255"]), min_size=1, max_size=4),
+    st.sampled_from(["", "/", "?", "#", "/a/", ":8080/", "."]),
+    st.lists(st.sampled_from([
+        "/", "?", "#", "/path", "?q=1&u=https%3A%2F%2Fx.example", "#frag", ".", ":", ":443",
+        ":80", "@", "u:p@", "[", "]", "(", ")", "{", "}", "[.]", "(dot)", "\\", " ", "\t",
+        "%20", "~", "|", "^", "`", "'", '"', "<", ">", "\u00a0", "\x7f", "\u2028", "=", "&",
+    ]), max_size=6))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_NEAR_PLAIN, _URLISH))
+def test_plain_http_shortcut_gives_the_normalised_facts(raw):
+    assert urls._link_facts(raw) == urls._normalised_facts.__wrapped__(raw)
 
 
 # Headers: the plain-value shortcut of message._MemoisedPolicy reads as policy.default does.
@@ -174,3 +196,15 @@ def test_plain_content_headers_read_as_with_the_full_parser(name, value):
         except Exception as exc:  # the same failure is the same reading
             readings.append(type(exc))
     assert readings[0] == readings[1]
+
+
+_QUERYISH = st.lists(st.sampled_from([
+    "https://", "http://", "x.example", "/", "?", "#", "&", "=", "u=", "url=", "HTTP", "www.",
+    "WWW.", "%3A", "https%3A%2F%2F", "@", "\\", ":", "a", "r.example", "[", "]", "mailto:",
+]), max_size=12).map("".join)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_QUERYISH)
+def test_embedded_targets_shortcut_reads_as_the_whole_query(url):
+    assert urls.embedded_targets(url) == urls.query_targets(urls.split_url(url).query)

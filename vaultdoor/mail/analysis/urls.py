@@ -23,6 +23,7 @@ __all__ = [
     "looks_like_email",
     "make_link",
     "normalise_url",
+    "query_targets",
     "split_url",
     "url_domain",
     "urls_in_word",
@@ -82,6 +83,8 @@ class Link:
     registrable_domain: str = ""
     defanged: bool = False
     reasons: list[str] = field(default_factory=list)
+    path: str = ""  # of the normalised URL, as split_url(url) splits it
+    query: str = ""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -208,17 +211,43 @@ def looks_like_email(text: str) -> bool:
     return bool(_EMAIL.fullmatch(text.strip()))
 
 
+# The shape nearly every link in real mail has: http(s), a lower-case ASCII host name without
+# port or userinfo, and nothing that white space, refanging, IDNA or a backslash would change
+# ("[", "(", "{" start every defanged dot; "\\" ends an authority in browsers). Such a URL is
+# already normalised: only its path and query remain to be found.
+_PLAIN_HTTP = re.compile(
+    r"(https?)://((?:[a-z0-9-]+\.)*[a-z0-9-]+)(?:[/?#][!-')-Z\]-z|}~]*)?"
+)
+
+
+@lru_cache(maxsize=4096)
+def _host_domain(host: str) -> str:
+    return registrable_domain(host)
+
+
+def _link_facts(raw: str) -> tuple[str, str, str, str, str, bool, str, str]:
+    """normalise_url(raw) and its scheme, userinfo, host, registrable domain, whether it was
+    defanged, path and query (raw is at most _MAX_URL_LENGTH long: make_link cuts it)."""
+    plain = _PLAIN_HTTP.fullmatch(raw)
+    if plain is None:
+        return _normalised_facts(raw)
+    host = plain.group(2)
+    path, _, query = raw[plain.end(2):].partition("?")
+    query = query.partition("#")[0]
+    return raw, plain.group(1), "", host, _host_domain(host), False, path, query
+
+
 @lru_cache(maxsize=8192)
-def _link_facts(raw: str) -> tuple[str, str, str, str, str, bool]:
-    # raw is at most _MAX_URL_LENGTH long (make_link), so this is normalise_url(raw), once.
+def _normalised_facts(raw: str) -> tuple[str, str, str, str, str, bool, str, str]:
     refanged, defanged = _refang("".join(raw.split()))
     url, parts = _normalise_refanged(refanged)
     if not parts.host.isascii() or ":" in parts.host:
         parts = split_url(url)  # IDNA-encoded, or an odd port: read the result afresh
     host = parts.host
+    final = split_url(url)
     return (
         url, parts.scheme, parts.userinfo, host, registrable_domain(host) if host else "",
-        defanged or refanged.lower().startswith(("hxxp", "h**p")),
+        defanged or refanged.lower().startswith(("hxxp", "h**p")), final.path, final.query,
     )
 
 
@@ -230,7 +259,8 @@ def url_domain(raw: str) -> str:
 
 def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
     """A :class:`Link` for a raw URL as found in a message."""
-    url, scheme, userinfo, host, domain, defanged = _link_facts(raw[:_MAX_URL_LENGTH])
+    url, scheme, userinfo, host, domain, defanged, path, query = _link_facts(
+        raw[:_MAX_URL_LENGTH])
     return Link(
         url=url,
         text=" ".join(text.split())[:500] if text else "",
@@ -240,6 +270,8 @@ def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
         host=host,
         registrable_domain=domain,
         defanged=defanged,
+        path=path,
+        query=query,
     )
 
 
@@ -323,12 +355,23 @@ def urls_in_word(word: str) -> list[str]:
 
 def embedded_targets(url: str) -> list[str]:
     """The absolute URLs carried in a URL's query, as click wrappers and redirectors do."""
-    parts = split_url(url)
-    lowered = parts.query.lower()
+    # The query is part of what follows the first "?": most links carry no URL there at all.
+    mark = url.find("?")
+    if mark == -1:
+        return []
+    after = url[mark:].lower()
+    if "http" not in after and "www" not in after:
+        return []
+    return query_targets(split_url(url).query)
+
+
+def query_targets(query: str) -> list[str]:
+    """The absolute URLs among the values of a query string (decoded up to three times)."""
+    lowered = query.lower()
     if "http" not in lowered and "www" not in lowered:
         return []
     targets: list[str] = []
-    for _, value in parse_qsl(parts.query, keep_blank_values=False):
+    for _, value in parse_qsl(query, keep_blank_values=False):
         candidate = value.strip()
         for _ in range(3):  # values are sometimes encoded more than once
             if _ENCODED_SCHEME.match(candidate) and "%" in candidate[:12]:

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from ..hostlists import Brand
 from ..report import Finding
-from ..urls import split_url
 from .base import Evidence, Signal
 
 _LOGIN_SCRIPT = re.compile(
@@ -46,14 +45,14 @@ class LoginPageUrl(Signal):
                 continue
             if evidence.is_own(link.host):
                 continue
-            path = split_url(link.url).path
+            path = link.path
             reasons = []
             weight = 0.0
             script = path.rsplit("/", 1)[-1]
             if "." in script and _LOGIN_SCRIPT.search(script):
                 reasons.append(f"sign-in script {script}")
                 weight = self.weight
-            if _CMS_DIRECTORY.search(path) and reasons:
+            if reasons and _CMS_DIRECTORY.search(path):
                 reasons.append("inside a WordPress directory")
                 weight = 1 - (1 - weight) * 0.7
             named = pattern.search(path.lower()) if pattern is not None else None

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ..domains import damerau_levenshtein, domain_label, host_to_unicode, skeleton
+from ..hostlists import Brand
 from ..report import Finding
 from ..urls import Link
 from .base import Evidence, Signal
@@ -42,6 +43,45 @@ def compare(domain: str, host: str, protected: str, own: bool) -> tuple[float, s
     return 0.0, ""
 
 
+class _Protected:
+    """What one organisation protects: its own domains, the brands' domains and the names
+    they go by. Compared by identity: :func:`_protection` makes one per organisation."""
+
+    __slots__ = ("all_domains", "domains", "words")
+
+    def __init__(self, own_domains: frozenset[str], brands: tuple[Brand, ...]) -> None:
+        domains: list[tuple[str, bool]] = [(d, True) for d in own_domains]
+        for brand in brands:
+            domains.extend((d, False) for d in brand.domains)
+        self.domains = tuple(domains)
+        self.all_domains = frozenset(d for d, _ in domains)
+        self.words = frozenset(org_names(own_domains) | {
+            domain_label(d) for d, _ in domains if len(domain_label(d)) >= 5
+        })
+
+
+@lru_cache(maxsize=64)
+def _protection(own_domains: frozenset[str], brands: tuple[Brand, ...]) -> _Protected:
+    return _Protected(own_domains, brands)
+
+
+@lru_cache(maxsize=8192)
+def _judge(domain: str, host: str, protected: _Protected) -> tuple[float, str, str, bool]:
+    """For one domain (of ``host``): the heaviest imitation (its weight and why; the first
+    protected domain of that weight), the protected word it wraps in a longer name ("" when
+    none), and whether the link is marked. Cached: link hosts come back message after message.
+    """
+    weight, why = 0.0, ""
+    for candidate, own in protected.domains:
+        w, reason = compare(domain, host, candidate, own)
+        if w > weight:
+            weight, why = w, reason
+    tokens = set(re.split(r"[-.]", host_to_unicode(domain_label(domain))))
+    hit = sorted(tokens & protected.words) if len(tokens) > 1 else []
+    wrapped = hit[0] if hit else ""
+    return weight, why, wrapped, weight > 0 or bool(wrapped)
+
+
 class LookalikeDomain(Signal):
     """Sender, reply or link domains that imitate a protected domain.
 
@@ -56,41 +96,22 @@ class LookalikeDomain(Signal):
     weight = 0.65
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
-        protected: list[tuple[str, bool]] = [(d, True) for d in evidence.own_domains]
-        for brand in evidence.context.brands:
-            protected.extend((d, False) for d in brand.domains)
-        all_protected = {d for d, _ in protected}
-        words = org_names(evidence.own_domains) | {
-            domain_label(d) for d, _ in protected if len(domain_label(d)) >= 5
-        }
+        protected = _protection(evidence.own_domains, evidence.context.brands)
         best: tuple[float, str, Link | None] = (0.0, "", None)
         for where, host, link in self._candidates(evidence):
             domain = link.registrable_domain if link else host
-            if not domain or domain in all_protected:
+            if not domain or domain in protected.all_domains:
                 continue
-            for candidate, own in protected:
-                weight, why = compare(domain, host, candidate, own)
-                if weight > best[0]:
-                    best = (weight, f"{where} {domain} {why}", link)
-            if best[0] < 0.3:
-                tokens = set(re.split(r"[-.]", host_to_unicode(domain_label(domain))))
-                hit = sorted(tokens & words)
-                if hit and len(tokens) > 1:
-                    best = (0.3, f"{where} {domain} wraps the protected name '{hit[0]}' "
-                                 f"in a longer one", link)
-            if link is not None and self.name not in link.reasons and self._fired(
-                domain, host, protected, words
-            ):
+            weight, why, wrapped, fired = _judge(domain, host, protected)
+            if weight > best[0]:
+                best = (weight, f"{where} {domain} {why}", link)
+            if best[0] < 0.3 and wrapped:
+                best = (0.3, f"{where} {domain} wraps the protected name '{wrapped}' "
+                             f"in a longer one", link)
+            if link is not None and fired and self.name not in link.reasons:
                 link.reasons.append(self.name)
         if best[0] > 0:
             yield self.finding(best[1], weight=best[0], link=best[2])
-
-    @staticmethod
-    def _fired(domain: str, host: str, protected: list[tuple[str, bool]], words: set[str]) -> bool:
-        if any(compare(domain, host, candidate, own)[0] > 0 for candidate, own in protected):
-            return True
-        tokens = set(re.split(r"[-.]", host_to_unicode(domain_label(domain))))
-        return len(tokens) > 1 and bool(tokens & words)
 
     @staticmethod
     def _candidates(evidence: Evidence) -> Iterator[tuple[str, str, Link | None]]:

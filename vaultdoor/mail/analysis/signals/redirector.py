@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..hostlists import is_redirector, is_shortener
 from ..report import Finding
-from ..urls import embedded_targets, url_domain
+from ..urls import query_targets, url_domain
 from .base import Evidence, Signal
 
 
@@ -27,7 +27,7 @@ class Redirector(Signal):
         for link in evidence.web_links:
             if not link.host or is_shortener(link.host):
                 continue
-            targets = {url_domain(t) for t in embedded_targets(link.url)}
+            targets = {url_domain(t) for t in query_targets(link.query)}
             targets.discard(link.registrable_domain)
             targets.discard("")
             if targets or is_redirector(link.host):
