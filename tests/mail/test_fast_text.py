@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vaultdoor.mail.analysis.signals import credential_wording as wording
+from vaultdoor.mail.analysis.signals import risky_attachment as risky
 
 # Every word written in the phrase patterns (whole words, and the fragments around optional
 # letters such as "re-?activate" or "urgent(?:ly)?"), so that random texts hit the phrases,
@@ -83,3 +84,33 @@ def test_scanner_refuses_alternatives_it_cannot_place():
         wording._families_scanner((("x", re.compile(r"\b(?:a|b)?c")),))
     with pytest.raises(ValueError, match="flags"):
         wording._families_scanner((("x", re.compile(r"\bverify", re.IGNORECASE)),))
+
+
+# Notices of removed attachments: words of both alternatives, extensions in any case, the
+# characters that case-fold onto ASCII letters (Kelvin sign, long s, dotted and dotless i) and
+# what ends a file name or continues a domain.
+_NOTICE_PIECES = [
+    "deleted", "Removed", "STRIPPED", "blocked", "quarantined", "dropped", "was", "has been",
+    "were", "the attachment", "invoice", "file", ".", ".exe", ".EXE", ".Js", ".jse", ".lnk",
+    ".ln\u212a", ".\u017fcr", ".\u0130so", ".\u0131mg", ".docm", ".xlsm", ".com", ".example",
+    ".pdf", " ", "\n", "@", "-", "x", "_", ":", "'", "\u017ftripped", "quarant\u0130ned",
+    "bloc\u212aed",
+]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_NOTICE_PIECES), max_size=30).map("".join))
+def test_stripped_notice_as_the_removal_words_and_the_regex(text):
+    expected = risky._STRIPPED.search(text) if risky._mentions_removal(text) else None
+    found = risky._stripped_notice(text)
+    assert (found and found.span()) == (expected and expected.span())
+    if risky._STRIPPED.search(text):  # the pre-check is implied by every notice
+        assert risky._NOTICE_EXTENSION.search(text)
+
+
+def test_stripped_notice_examples():
+    notice = "Attachment invoice.exe was removed by the gateway."
+    assert risky._stripped_notice(notice).group(0) == "e.exe was removed"
+    assert risky._stripped_notice("Blocked: report.JS (policy)").group(0) == "Blocked: report.JS"
+    assert risky._stripped_notice("We removed nothing; see www.example.com") is None
+    assert risky._stripped_notice("removed file.exe.example.com") is None

@@ -37,12 +37,23 @@ _STRIPPED = re.compile(
 )
 
 
+# Both alternatives of _STRIPPED contain this sub-pattern, with the same flags: a text without
+# it cannot hold a notice. One scan for "." (0.04 ms on the bench message's 30,000 characters),
+# where lower-casing and six substring searches for the removal words take 0.1 ms.
+_NOTICE_EXTENSION = re.compile(rf"\.(?:{_NOTICE_EXTENSIONS})", re.IGNORECASE)
 _REMOVAL_WORDS = ("deleted", "removed", "stripped", "blocked", "quarantined", "dropped")
 
 
 def _mentions_removal(text: str) -> bool:
     lowered = text.lower()
     return any(word in lowered for word in _REMOVAL_WORDS)
+
+
+def _stripped_notice(text: str) -> re.Match[str] | None:
+    """The notice of an upstream filter that removed a blocked attachment, if ``text`` has one."""
+    if not _NOTICE_EXTENSION.search(text) or not _mentions_removal(text):
+        return None
+    return _STRIPPED.search(text)
 
 
 def extension(name: str) -> str:
@@ -66,9 +77,7 @@ class RiskyAttachment(Signal):
         if best is None:
             texts = [evidence.message.text]
             texts.extend(a.text for a in evidence.message.attachments if a.text)
-            stripped = next(
-                (m for t in texts if _mentions_removal(t) and (m := _STRIPPED.search(t))), None
-            )
+            stripped = next((m for t in texts if (m := _stripped_notice(t))), None)
             if stripped:
                 best = (0.5, "an upstream filter removed a blocked attachment: "
                              f"'{' '.join(stripped.group(0).split())[:80]}'")
