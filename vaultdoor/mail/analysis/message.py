@@ -167,10 +167,19 @@ def _all_headers(message: Message, name: str) -> list[str]:
 def _addresses(message: Message, name: str) -> list[Address]:
     found: list[Address] = []
     for value in _all_headers(message, name):
-        for display, address in email.utils.getaddresses([value]):
-            if address or display:
-                found.append(Address(display.strip(), address.strip().lower()))
+        found.extend(_mailboxes(value))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _mailboxes(value: str) -> tuple[Address, ...]:
+    """The mailboxes of one header value (cached: senders and recipients recur, and
+    ``getaddresses`` is slow; Address is immutable, so sharing is safe)."""
+    return tuple(
+        Address(display.strip(), address.strip().lower())
+        for display, address in email.utils.getaddresses([value])
+        if address or display
+    )
 
 
 def _decode_text(part: Message) -> str:
@@ -216,7 +225,7 @@ def _is_attachment(part: Message, filename: str, content_type: str) -> bool:
 
 def _add_links_from_html(found: HtmlFindings, links: list[Link]) -> None:
     for href, text in found.anchors:
-        if looks_like_email(href):
+        if "@" in href and looks_like_email(href):
             continue  # quote attributions written without mailto:
         links.append(make_link(href, text=text, source="href"))
     for action in found.forms:
