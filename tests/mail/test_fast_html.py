@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +49,33 @@ def test_any_case_shares_common_starts():
     simplified = _html._simplify('<TD class="x">a</Td><thead><th>b</th></thead><tdx>'
                                  "<B>w</b><Span>c</SPAN><br/><h7>")
     assert simplified == " a   b  <tdx>wc <h7>"
+
+
+def _anchor_text_by_walking(node) -> str:
+    # _anchor_text before its shortcut for a link holding one text node.
+    if next(node.iter(include_text=False), None) is None:
+        return node.text(deep=True) or ""
+    parts = []
+    for inner in node.traverse(include_text=True):
+        if inner.tag == "-text":
+            if inner.parent is None or inner.parent.tag not in _html._HIDDEN_TEXT_TAGS:
+                parts.append(inner.text_content or "")
+        elif inner.tag == "img":
+            parts.append(inner.attributes.get("alt") or "")
+    return "".join(parts)
+
+
+_LINK_CONTENT = st.lists(st.sampled_from([
+    "Pay", "Pal", " ", "\n", "&amp;", "&nbsp;", "&#x41;", "&", "<!-- c -->", "<b>", "</b>",
+    "<img alt='Logo'>", "<img>", "<script>x=1</script>", "<style>p{}</style>", "<br>", "<p>",
+    "www.", "example.com", "<", ">", "</a>", "<a href='https://n.example/'>", "\x00", "é",
+]), max_size=12).map("".join)
+
+
+@pytest.mark.skipif(_html.LexborHTMLParser is None, reason="selectolax missing")
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_LINK_CONTENT, st.sampled_from(["", "<p>", "<table><tr><td>"]))
+def test_anchor_text_as_by_walking_the_link(content, before):
+    tree = _html.LexborHTMLParser(f"{before}<a href='https://x.example/'>{content}</a>tail")
+    for node in tree.css("a"):
+        assert _html._anchor_text(node) == _anchor_text_by_walking(node)

@@ -66,8 +66,9 @@ def _any_case(names: str) -> str:
 _BLOCK_TAGS = ("td|tr|th|table|tbody|thead|tfoot|div|p|center|h[1-6]|ul|ol|li|br|hr|col|colgroup|"
                "blockquote|pre|section|article|header|footer|nav|main|o:p")
 _INLINE_TAGS = "span|font|b|i|u|s|strong|em|small|big|sup|sub|code|wbr"
-_LAYOUT_BLOCK = re.compile("</?" + _any_case(_BLOCK_TAGS) + _TAG_BODY)
-_LAYOUT_INLINE = re.compile("</?" + _any_case(_INLINE_TAGS) + _TAG_BODY)
+# "/?+": no name starts with "/", so giving the "/" back never helps (saves a backtrack point).
+_LAYOUT_BLOCK = re.compile("</?+" + _any_case(_BLOCK_TAGS) + _TAG_BODY)
+_LAYOUT_INLINE = re.compile("</?+" + _any_case(_INLINE_TAGS) + _TAG_BODY)
 # Inline styles are left in place: removing them cost as much as lexbor's whole parse, and
 # cut tags such as <a style="x"href="..."> (no space before href) down to "<ahref=...>".
 # html.parser (before CPython 3.11.13) rescans to the end of the document for every "<" that
@@ -219,6 +220,11 @@ def _simplify(document: str) -> str:
 
 def _anchor_text(node) -> str:
     """What a link shows: its text, with the alt text of images inside it in their place."""
+    child = node.first_child
+    if child is None:
+        return ""
+    if child.next is None and child.is_text_node:  # one text node (most links): no walk
+        return child.text_content or ""
     if next(node.iter(include_text=False), None) is None:
         return node.text(deep=True) or ""  # text only (most links): read in C
     parts = []
