@@ -1,4 +1,4 @@
-"""The analyser's MIME parsing (analysis/_mime.py) reads every message as
+"""The analyser's MIME parsing (analysis/mime.py) reads every message as
 ``email.message_from_bytes`` does: same tree, headers, payloads, preambles, epilogues, defects."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vaultdoor.mail.analysis import _mime
 from vaultdoor.mail.analysis import message as message_module
+from vaultdoor.mail.analysis import mime as _mime
 
 POLICY = message_module._POLICY
 CORPORA = [Path(__file__).parent / "corpus", Path("/work/shared/data/mail")]
@@ -83,6 +83,13 @@ _TOP = st.sampled_from([
 @given(_TOP, _BODY)
 def test_generated_messages_parse_the_same(top, body):
     _same((top + body).encode("utf-8", "surrogateescape"))
+
+
+def test_a_boundary_as_the_last_line_reads_as_before():
+    # the parser pushes back the "" of a false EOF; it must still end the part
+    for nl in ("\n", "\r\n", "\r", ""):
+        _same(f"Content-Type: multipart/mixed; boundary=b{nl}{nl}--b{nl}".encode())
+        _same(f"Content-Type: multipart/mixed; boundary=b{nl}{nl}--b{nl}--b{nl}x".encode())
 
 
 def test_delivery_status_blocks_end_at_blank_lines_as_before():

@@ -1,7 +1,7 @@
 """A mail message read once into the facts every signal needs.
 
 Parsing uses the standard library's ``email`` package (its feed parser, with two hot spots
-taken out in ``_mime``) with ``policy.default`` and never trusts the input: a header that
+taken out in ``mime``) with ``policy.default`` and never trusts the input: a header that
 cannot be decoded is read as raw text, a part that cannot be decoded is skipped, and only a
 file that is not a message at all raises :class:`MessageParseError`.
 """
@@ -22,9 +22,9 @@ from functools import lru_cache
 from typing import Any
 
 from ._html import HtmlFindings, scan_html
-from ._mime import parse_bytes
 from .attachments import Attachment, inspect_archive, is_zip_name, sniff_executable
 from .domains import registrable_domain
+from .mime import parse_bytes
 from .urls import Link, extract_text_urls, looks_like_email, make_link
 
 __all__ = ["Address", "MessageParseError", "ParsedMessage", "parse_message"]

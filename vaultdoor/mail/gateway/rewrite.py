@@ -12,11 +12,12 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from functools import lru_cache
 from typing import Any
+
+from ..analysis.mime import parse_bytes
 
 __all__ = ["Rewrite", "RewriteError", "rewrite_html", "rewrite_message", "rewrite_text"]
 
@@ -159,7 +160,7 @@ def rewrite_message(
     `banner_sender` is given, and `headers` (X-Vaultdoor-...) replacing any the sender set."""
     out_policy = _POLICIES[bool(smtputf8)]
     try:
-        message = message_from_bytes(raw, policy=out_policy)
+        message = parse_bytes(raw, out_policy)
     except Exception as exc:  # the parser is lenient; anything raised here is hostile input
         raise RewriteError(f"cannot parse the message: {exc}") from exc
     if not isinstance(message, EmailMessage):

@@ -78,10 +78,21 @@ class _Lines(feedparser.BufferedSubFile):
         lines = self._lines
         if lines and self._all_known:
             line = lines[0]
-            if line[:1] not in ("-", "\r", "\n") or not self._eofstack:
-                lines.popleft()
-                return line
+            if line and (line[0] not in "-\r\n" or not self._eofstack):
+                return lines.popleft()
         return super().readline()
+
+    def __next__(self) -> Any:  # the parser's body loops: readline's shortcut, one call less
+        lines = self._lines
+        if lines and self._all_known:
+            line = lines[0]
+            # "" is the parser's own: it pushes back the false EOF it read (unreadline)
+            if line and (line[0] not in "-\r\n" or not self._eofstack):
+                return lines.popleft()
+        line = super().readline()
+        if line == "":
+            raise StopIteration
+        return line
 
 
 _GLOBALS = dict(vars(feedparser))
