@@ -119,3 +119,29 @@ def test_only_predicates_of_a_known_shape_take_the_line_shortcut():
     lines.push_eof_matcher(lambda line: line.startswith("plain"))
     assert lines.readline() == "--x\n"
     assert lines.readline() == ""  # the unknown predicate still runs on every line
+
+
+_BOUNDARY_CHARS = st.text(alphabet="ab=_.-+()?*[]\\|^$ \t\u00e9'\"/:,", min_size=1, max_size=8)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_BOUNDARY_CHARS, st.lists(st.sampled_from(["--", "-", " ", "\t", "\r", "\n", "x", "b"]),
+                                  max_size=5).map("".join), st.booleans())
+def test_boundary_matcher_matches_as_the_compiled_pattern(boundary, rest, exact):
+    separator = "--" + boundary
+    pattern = "(?P<sep>" + re.escape(separator) + _mime._BOUNDARY_TAIL
+    stock = re.compile(pattern)
+    fast = _mime._Regex.compile(pattern)
+    assert isinstance(fast, _mime._Boundary)
+    line = (separator if exact else separator[:-1]) + rest
+    a, b = stock.match(line), fast.match(line)
+    assert (a is None) == (b is None)
+    if a is not None:
+        assert [a.group(g) for g in ("end", "ws", "linesep")] == [
+            b.group(g) for g in ("end", "ws", "linesep")]
+        assert a.end() == b.end()
+
+
+def test_other_patterns_compile_as_usual():
+    assert _mime._Regex.compile("(?P<sep>x)").pattern == "(?P<sep>x)"
+    assert _mime._Regex.escape("a.b") == "a\\.b"

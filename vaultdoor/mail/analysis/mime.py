@@ -1,7 +1,7 @@
-"""The standard library's MIME parser, with two of its hot spots taken out.
+"""The standard library's MIME parser, with three of its hot spots taken out.
 
-``email.feedparser.FeedParser`` parses every message here; this module only changes how two of
-its helpers run, never what they return:
+``email.feedparser.FeedParser`` parses every message here; this module only changes how three
+of its helpers run, never what they return:
 
 - After each part of a multipart, ``_parsegen`` strips the part's final line break with
   ``NLCRE_eol.search(payload)``, where ``NLCRE_eol`` is ``(\\r\\n|\\r|\\n)\\Z``. ``re`` cannot
@@ -14,12 +14,19 @@ its helpers run, never what they return:
   the literal ``--``) and ``NLCRE.match`` (a line that begins with a line break). A line that
   begins with none of ``-``, ``\\r`` or ``\\n`` can match neither, so it skips them. Any other
   predicate switches the shortcut off.
+- Each multipart compiles a regular expression for its boundary,
+  ``(?P<sep>--BOUNDARY)(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$``: 0.13 ms, and
+  boundaries are unique per message, so ``re``'s cache never helps. The part after the
+  literal is the same for every boundary: :class:`_Boundary` tests the literal with
+  ``startswith`` and matches that shared, compiled remainder from where the literal ends
+  (the parser reads only ``group('end')`` and ``group('linesep')`` of a match).
 
 ``tests/mail/test_mime.py`` parses generated and corpus messages both ways and compares them.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from email import feedparser
@@ -45,9 +52,47 @@ class _TailSearch:
         return getattr(self._pattern, name)
 
 
+_BOUNDARY_HEAD = "(?P<sep>"
+_BOUNDARY_TAIL = r")(?P<end>--)?(?P<ws>[ \t]*)(?P<linesep>\r\n|\r|\n)?$"
+_AFTER_SEPARATOR = re.compile(_BOUNDARY_TAIL[1:])
+_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+class _Boundary:
+    """``re.compile(HEAD + re.escape(separator) + TAIL)``, without compiling per boundary."""
+
+    __slots__ = ("_separator",)
+
+    def __init__(self, separator: str) -> None:
+        self._separator = separator
+
+    def match(self, line: str) -> re.Match[str] | None:
+        if not line.startswith(self._separator):
+            return None
+        return _AFTER_SEPARATOR.match(line, len(self._separator))
+
+
+class _Regex:
+    """The ``re`` module as ``_parsegen`` sees it: boundary patterns become :class:`_Boundary`."""
+
+    escape = staticmethod(re.escape)
+
+    @staticmethod
+    def compile(pattern: str, flags: int = 0) -> Any:
+        if not flags and pattern.startswith(_BOUNDARY_HEAD) and pattern.endswith(_BOUNDARY_TAIL):
+            escaped = pattern[len(_BOUNDARY_HEAD):-len(_BOUNDARY_TAIL)]
+            separator = _UNESCAPE.sub(r"\1", escaped)
+            if separator.startswith("--") and re.escape(separator) == escaped:
+                return _Boundary(separator)
+        return re.compile(pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(re, name)
+
+
 def _known_predicate(pred: Any) -> bool:
     """Whether a false-EOF predicate only matches lines starting with "-", "\\r" or "\\n"."""
-    if pred == feedparser.NLCRE.match:
+    if pred == feedparser.NLCRE.match or isinstance(getattr(pred, "__self__", None), _Boundary):
         return True
     pattern = getattr(getattr(pred, "__self__", None), "pattern", None)
     return (
@@ -97,6 +142,7 @@ class _Lines(feedparser.BufferedSubFile):
 
 _GLOBALS = dict(vars(feedparser))
 _GLOBALS["NLCRE_eol"] = _TailSearch(feedparser.NLCRE_eol)
+_GLOBALS["re"] = _Regex()
 _STOCK_PARSEGEN = feedparser.FeedParser._parsegen
 
 
