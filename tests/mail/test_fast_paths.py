@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import re
 from email import policy as email_policy
 from email.utils import getaddresses
 
@@ -11,7 +12,10 @@ from hypothesis import strategies as st
 
 from vaultdoor.mail.analysis import message as message_module
 from vaultdoor.mail.analysis import urls
+from vaultdoor.mail.analysis.hostlists import Brand
 from vaultdoor.mail.analysis.signals import credential_wording as wording
+from vaultdoor.mail.analysis.signals import login_page_url
+from vaultdoor.mail.analysis.wordtrie import trie_pattern
 
 # Words that start, continue or break the phrases, so that random texts hit them often.
 _WORDS = [
@@ -208,3 +212,34 @@ _QUERYISH = st.lists(st.sampled_from([
 @given(_QUERYISH)
 def test_embedded_targets_shortcut_reads_as_the_whole_query(url):
     assert urls.embedded_targets(url) == urls.query_targets(urls.split_url(url).query)
+
+
+# Literal words as a trie regex (analysis/wordtrie.py) find what the plain alternation of the
+# words, longest first, finds; and brand names found in all paths at once (login_page_url)
+# are those found by searching each path.
+_TRIE_WORDS = st.lists(st.text(alphabet="abcp.-\u00e9", min_size=1, max_size=6), min_size=1,
+                       max_size=8, unique=True)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TRIE_WORDS, st.text(alphabet="abcp.-/\n\u00e9x", max_size=40))
+def test_trie_pattern_finds_what_the_alternation_finds(words, text):
+    plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    trie = re.compile(trie_pattern(words))
+    assert [m.group(0) for m in trie.finditer(text)] == [m.group(0) for m in plain.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from([
+    "paypal", "PayPal", "microsoft", "paypalx", "pay", "pal", "/", "x", "\u0130", "-", "."]),
+    max_size=5).map("".join), max_size=8))
+def test_brands_in_all_paths_are_those_in_each_path(paths):
+    brands = (Brand("PayPal", frozenset({"paypal.com"})),
+              Brand("Microsoft", frozenset({"microsoft.com"})), Brand("Pay Pal X", frozenset()))
+    pattern, brand_of = login_page_url._brand_words(brands)
+    expected = {}
+    for index, path in enumerate(paths):
+        match = pattern.search(path.lower())
+        if match:
+            expected[index] = brand_of[match.group(0)]
+    assert login_page_url._brands_in_paths(brands, paths) == expected

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from ..hostlists import Brand
 from ..report import Finding
+from ..wordtrie import trie_pattern
 from .base import Evidence, Signal
 
 _LOGIN_SCRIPT = re.compile(
@@ -27,7 +30,7 @@ def _brand_words(brands: tuple[Brand, ...]) -> tuple[re.Pattern[str] | None, dic
     words = {w: b for w, b in words.items() if len(w) >= 5}
     if not words:
         return None, {}
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))), words
+    return re.compile(trie_pattern(words)), words
 
 
 class LoginPageUrl(Signal):
@@ -38,13 +41,17 @@ class LoginPageUrl(Signal):
     weight = 0.35
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
-        pattern, brand_of = _brand_words(evidence.context.brands)
+        sender_domain = evidence.sender_domain
+        candidates = [
+            link for link in evidence.web_links
+            if link.host and link.registrable_domain != sender_domain
+            and not evidence.is_own(link.host)
+        ]
+        if not candidates:
+            return
+        brands = _brands_in_paths(evidence.context.brands, [link.path for link in candidates])
         best = None
-        for link in evidence.web_links:
-            if not link.host or link.registrable_domain == evidence.sender_domain:
-                continue
-            if evidence.is_own(link.host):
-                continue
+        for index, link in enumerate(candidates):
             path = link.path
             reasons = []
             weight = 0.0
@@ -55,8 +62,7 @@ class LoginPageUrl(Signal):
             if reasons and _CMS_DIRECTORY.search(path):
                 reasons.append("inside a WordPress directory")
                 weight = 1 - (1 - weight) * 0.7
-            named = pattern.search(path.lower()) if pattern is not None else None
-            brand = brand_of[named.group(0)] if named else None
+            brand = brands.get(index)
             if brand is not None and link.registrable_domain not in brand.domains:
                 reasons.append(f"'{brand.name}' in the path of {link.registrable_domain}")
                 weight = 1 - (1 - weight) * 0.7
@@ -66,3 +72,20 @@ class LoginPageUrl(Signal):
                     best = (weight, f"{link.host}: {', '.join(reasons)}", link)
         if best is not None:
             yield self.finding(best[1], weight=min(best[0], 0.8), link=best[2])
+
+
+def _brands_in_paths(brands: tuple[Brand, ...], paths: list[str]) -> dict[int, Brand]:
+    """The first brand named in each path, by the path's index (paths naming none are absent).
+
+    One search over all paths joined by line breaks, which no brand word contains, so no match
+    spans two paths: the same as searching each path, without a call per link.
+    """
+    pattern, brand_of = _brand_words(brands)
+    if pattern is None:
+        return {}
+    lowered = [path.lower() for path in paths]
+    starts = list(accumulate((len(path) + 1 for path in lowered[:-1]), initial=0))
+    found: dict[int, Brand] = {}
+    for match in pattern.finditer("\n".join(lowered)):
+        found.setdefault(bisect_right(starts, match.start()) - 1, brand_of[match.group(0)])
+    return found
