@@ -41,11 +41,10 @@ class LoginPageUrl(Signal):
     weight = 0.35
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
-        sender_domain = evidence.sender_domain
+        sender_domain, is_own = evidence.sender_domain, evidence.is_own
         candidates = [
             link for link in evidence.web_links
-            if link.host and link.registrable_domain != sender_domain
-            and not evidence.is_own(link.host)
+            if link.host and link.registrable_domain != sender_domain and not is_own(link.host)
         ]
         if not candidates:
             return
@@ -53,10 +52,13 @@ class LoginPageUrl(Signal):
         best = None
         for index, link in enumerate(candidates):
             path = link.path
+            script = path.rsplit("/", 1)[-1]
+            login = "." in script and _LOGIN_SCRIPT.search(script)
+            if not login and index not in brands:
+                continue  # most links: neither a sign-in script nor a brand's name
             reasons = []
             weight = 0.0
-            script = path.rsplit("/", 1)[-1]
-            if "." in script and _LOGIN_SCRIPT.search(script):
+            if login:
                 reasons.append(f"sign-in script {script}")
                 weight = self.weight
             if reasons and _CMS_DIRECTORY.search(path):
@@ -85,7 +87,10 @@ def _brands_in_paths(brands: tuple[Brand, ...], paths: list[str]) -> dict[int, B
         return {}
     lowered = [path.lower() for path in paths]
     starts = list(accumulate((len(path) + 1 for path in lowered[:-1]), initial=0))
+    joined = "\n".join(lowered)
+    if not any(word in joined for word in brand_of):  # str's search beats re's scan 2:1
+        return {}
     found: dict[int, Brand] = {}
-    for match in pattern.finditer("\n".join(lowered)):
+    for match in pattern.finditer(joined):
         found.setdefault(bisect_right(starts, match.start()) - 1, brand_of[match.group(0)])
     return found
