@@ -65,12 +65,12 @@ class AnchorHrefMismatch(Signal):
             actual = link.registrable_domain
             if not shown or not actual or shown == actual:
                 continue
-            target, complete = final_target(link.url)
-            if complete and target == shown:
-                continue
             if domain_label(shown) == domain_label(actual):
                 continue
             if self._esp_tracking(evidence, shown, actual):
+                continue
+            target, complete = final_target(link.url)  # the costliest test last
+            if complete and target == shown:
                 continue
             protected = evidence.is_own(shown) or any(
                 shown in brand.domains for brand in evidence.context.brands

@@ -27,9 +27,12 @@ class Redirector(Signal):
         for link in evidence.web_links:
             if not link.host or is_shortener(link.host):
                 continue
-            targets = {url_domain(t) for t in query_targets(link.query)}
-            targets.discard(link.registrable_domain)
-            targets.discard("")
+            targets: set[str] = set()
+            lowered = link.query.lower()
+            if "http" in lowered or "www" in lowered:  # query_targets' own first test, inline
+                targets = {url_domain(t) for t in query_targets(link.query)}
+                targets.discard(link.registrable_domain)
+                targets.discard("")
             if targets or is_redirector(link.host):
                 link.reasons.append(self.name)
                 if found is None:
