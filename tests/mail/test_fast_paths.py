@@ -243,3 +243,12 @@ def test_brands_in_all_paths_are_those_in_each_path(paths):
         if match:
             expected[index] = brand_of[match.group(0)]
     assert login_page_url._brands_in_paths(brands, paths) == expected
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    "https://", "http://", "hxxp[:]//", "www.", "WWW.", "x.example", "paypal.com", ".", "/",
+    ")", "(", "]", "'", ">", "@", "a", "1.2.3.4", "setup.py", ",", ":", "-", "\u00e9", "//",
+]), max_size=10).map("".join))
+def test_a_word_that_is_one_url_reads_as_any_word(word):
+    assert urls.urls_in_word(word) == urls._urls_in_any_word(word)

@@ -335,6 +335,15 @@ def extract_text_urls(text: str, *, limit: int = 500) -> list[str]:
 
 def urls_in_word(word: str) -> list[str]:
     """The URLs in one word (no white space) of running text."""
+    whole = _URL_IN_TEXT.match(word)
+    if whole is not None and whole.end() == len(word):
+        # The word is one URL (most are): any bare host name in it lies inside that URL.
+        url = whole.group(0).rstrip(_TRAILING_PUNCTUATION)
+        return [url] if url else []
+    return _urls_in_any_word(word)
+
+
+def _urls_in_any_word(word: str) -> list[str]:
     found: list[str] = []
     taken: list[tuple[int, int]] = []
     for match in _URL_IN_TEXT.finditer(word):
