@@ -252,3 +252,28 @@ def test_brands_in_all_paths_are_those_in_each_path(paths):
 ]), max_size=10).map("".join))
 def test_a_word_that_is_one_url_reads_as_any_word(word):
     assert urls.urls_in_word(word) == urls._urls_in_any_word(word)
+
+
+def _dedupe_reference(links):
+    """message._dedupe as first written: by key, then dropping later text copies of a URL."""
+    by_url, ordered, seen = {}, [], set()
+    for link in links:
+        key = (link.url, link.text, link.source)
+        if key in seen or (link.source == "text" and link.url in by_url):
+            continue
+        seen.add(key)
+        by_url.setdefault(link.url, link)
+        ordered.append(link)
+    return [link for link in ordered
+            if not (link.source == "text" and by_url[link.url] is not link)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["u1", "u2", "u3"]), st.sampled_from(["", "a", "u1"]),
+                          st.sampled_from(["text", "href", "form", "area"])), max_size=12))
+def test_link_dedupe_keeps_what_the_first_version_kept(triples):
+    links = [urls.Link(url=u, text=t, source=s) for u, t, s in triples]
+    def positions(kept):
+        return [next(i for i, link in enumerate(links) if link is k) for k in kept]
+
+    assert positions(message_module._dedupe(links)) == positions(_dedupe_reference(links))

@@ -91,6 +91,7 @@ def _abused_tlds() -> dict[str, str]:
     return tiers
 
 
+@lru_cache(maxsize=16384)
 def abused_tld_tier(host: str) -> str:
     """``high``, ``elevated`` or ``""`` for the TLD of a host."""
     return _abused_tlds().get(host.rsplit(".", 1)[-1].lower(), "")

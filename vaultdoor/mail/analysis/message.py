@@ -365,20 +365,21 @@ def _read_attachment(part: Message, filename: str, content_type: str) -> Attachm
 
 
 def _dedupe(links: list[Link]) -> list[Link]:
-    """One entry per URL and visible text; a text/plain copy of an HTML link is dropped."""
-    by_url: dict[str, Link] = {}
-    ordered: list[Link] = []
+    """One entry per URL, visible text and source; a URL read from running text only when the
+    URL has not come before in any form (the plain-text copy of an HTML link is dropped)."""
+    urls: set[str] = set()
     seen: set[tuple[str, str, str]] = set()
+    kept: list[Link] = []
     for link in links:
-        key = (link.url, link.text, link.source)
-        if key in seen:
-            continue
-        if link.source == "text" and link.url in by_url:
-            continue
-        seen.add(key)
-        by_url.setdefault(link.url, link)
-        ordered.append(link)
-    return [
-        link for link in ordered
-        if not (link.source == "text" and by_url[link.url] is not link)
-    ]
+        url = link.url
+        if link.source == "text":
+            if url in urls:
+                continue
+        else:
+            key = (url, link.text, link.source)
+            if key in seen:
+                continue
+            seen.add(key)
+        urls.add(url)
+        kept.append(link)
+    return kept
