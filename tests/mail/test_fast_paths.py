@@ -277,3 +277,12 @@ def test_link_dedupe_keeps_what_the_first_version_kept(triples):
         return [next(i for i, link in enumerate(links) if link is k) for k in kept]
 
     assert positions(message_module._dedupe(links)) == positions(_dedupe_reference(links))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.lists(st.sampled_from(
+    ["a", " ", "  ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "\x1c", "\x85", "b c", "x" * 499]),
+    max_size=6).map("".join)))
+def test_link_text_is_the_text_with_white_space_collapsed(text):
+    assert urls.make_link("https://x.example/", text=text).text == (
+        " ".join(text.split())[:500] if text else "")

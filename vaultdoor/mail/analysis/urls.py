@@ -261,18 +261,12 @@ def make_link(raw: str, *, text: str = "", source: str = "text") -> Link:
     """A :class:`Link` for a raw URL as found in a message."""
     url, scheme, userinfo, host, domain, defanged, path, query = _link_facts(
         raw[:_MAX_URL_LENGTH])
-    return Link(
-        url=url,
-        text=" ".join(text.split())[:500] if text else "",
-        source=source,
-        scheme=scheme,
-        userinfo=userinfo,
-        host=host,
-        registrable_domain=domain,
-        defanged=defanged,
-        path=path,
-        query=query,
-    )
+    if text and (len(text) > 500 or not text.isprintable() or "  " in text
+                 or text[0] == " " or text[-1] == " "):
+        # isprintable() is False for every white space but " ": any other text is already
+        # what the split and join would make of it (most are: anchor texts come normalised)
+        text = " ".join(text.split())[:500]
+    return Link(url, text, source, scheme, userinfo, host, domain, defanged, [], path, query)
 
 
 def _plausible_host(host: str) -> bool:
