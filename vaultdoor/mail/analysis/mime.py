@@ -1,6 +1,6 @@
-"""The standard library's MIME parser, with three of its hot spots taken out.
+"""The standard library's MIME parser, with four of its hot spots taken out.
 
-``email.feedparser.FeedParser`` parses every message here; this module only changes how three
+``email.feedparser.FeedParser`` parses every message here; this module only changes how four
 of its helpers run, never what they return:
 
 - After each part of a multipart, ``_parsegen`` strips the part's final line break with
@@ -20,6 +20,10 @@ of its helpers run, never what they return:
   literal is the same for every boundary: :class:`_Boundary` tests the literal with
   ``startswith`` and matches that shared, compiled remainder from where the literal ends
   (the parser reads only ``group('end')`` and ``group('linesep')`` of a match).
+
+- In a part's body, the iterator hands the parser runs of lines that cannot end the part as
+  one string: the parser only joins what the iterator gives it there, and reads boundaries
+  through ``readline``, which still gives one line at a time.
 
 ``tests/mail/test_mime.py`` parses generated and corpus messages both ways and compares them.
 """
@@ -103,37 +107,58 @@ def _known_predicate(pred: Any) -> bool:
 
 
 class _Lines(feedparser.BufferedSubFile):
-    """The feed parser's line buffer; lines that cannot be a false EOF skip the predicates."""
+    """The feed parser's line buffer; lines that cannot be a false EOF skip the predicates,
+    and in a body, runs of them come back as one string (see _FeedParser)."""
 
     def __init__(self) -> None:
         super().__init__()
         self._all_known = True
+        self._blank_can_end = False  # NLCRE.match (a blank line ends a part) is on the stack
+        self.in_body = False  # set by _FeedParser: the parser is past the current headers
 
     def push_eof_matcher(self, pred: Any) -> None:
         super().push_eof_matcher(pred)
-        if not _known_predicate(pred):
-            self._all_known = False
+        self._predicates_changed()
 
     def pop_eof_matcher(self) -> Any:
         pred = super().pop_eof_matcher()
-        self._all_known = all(_known_predicate(p) for p in self._eofstack)
+        self._predicates_changed()
         return pred
+
+    def _predicates_changed(self) -> None:
+        self._all_known = all(_known_predicate(p) for p in self._eofstack)
+        self._blank_can_end = any(p == feedparser.NLCRE.match for p in self._eofstack)
+
+    def _cannot_end(self, line: str) -> bool:
+        """Whether no predicate on the stack can match ``line`` (a known stack, a line not "")."""
+        if not self._eofstack:
+            return True
+        first = line[0]
+        return first != "-" and not (self._blank_can_end and first in "\r\n")
 
     def readline(self) -> Any:
         lines = self._lines
-        if lines and self._all_known:
-            line = lines[0]
-            if line and (line[0] not in "-\r\n" or not self._eofstack):
-                return lines.popleft()
+        # "" is the parser's own: it pushes back the false EOF it read (unreadline)
+        if lines and self._all_known and lines[0] and self._cannot_end(lines[0]):
+            return lines.popleft()
         return super().readline()
 
-    def __next__(self) -> Any:  # the parser's body loops: readline's shortcut, one call less
+    def __next__(self) -> Any:
         lines = self._lines
-        if lines and self._all_known:
-            line = lines[0]
-            # "" is the parser's own: it pushes back the false EOF it read (unreadline)
-            if line and (line[0] not in "-\r\n" or not self._eofstack):
-                return lines.popleft()
+        if lines and self._all_known and lines[0] and self._cannot_end(lines[0]):
+            line = lines.popleft()
+            if not self.in_body or not lines or not lines[0] or not self._cannot_end(lines[0]):
+                return line
+            run = [line]
+            append, take = run.append, lines.popleft
+            if not self._eofstack:
+                while lines and lines[0]:
+                    append(take())
+            else:  # _cannot_end, inline: this loop sees nearly every line of a message
+                stops = "-\r\n" if self._blank_can_end else "-"
+                while lines and lines[0] and lines[0][0] not in stops:
+                    append(take())
+            return "".join(run)
         line = super().readline()
         if line == "":
             raise StopIteration
@@ -158,6 +183,18 @@ class _FeedParser(feedparser.FeedParser):
     def __init__(self, *, policy: Policy) -> None:
         super().__init__(policy=policy)
         self._input = _Lines()
+
+    # Every part starts with _new_message, then its header lines, then _parse_headers. Past
+    # that, the parser reads lines through the iterator only to join them (a body, an
+    # epilogue) and reads boundaries through readline(), so the iterator may hand it runs of
+    # lines that cannot end the part as one string.
+    def _new_message(self) -> None:
+        self._input.in_body = False
+        super()._new_message()
+
+    def _parse_headers(self, lines: list[str]) -> None:
+        super()._parse_headers(lines)
+        self._input.in_body = True
 
 
 def parse_bytes(raw: bytes, policy: Policy) -> Message:
