@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import re
+import sysconfig
 from email import feedparser
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from vaultdoor.mail.analysis import mime as _mime
 
 POLICY = message_module._POLICY
 CORPORA = [Path(__file__).parent / "corpus", Path("/work/shared/data/mail")]
+# CPython's own tricky messages (test_email), where the interpreter ships its tests.
+STDLIB_MESSAGES = Path(sysconfig.get_paths()["stdlib"]) / "test" / "test_email" / "data"
 
 
 def _dump(message):
@@ -50,6 +53,7 @@ def _flat(message):
 
 def test_every_corpus_message_parses_the_same():
     files = [f for corpus in CORPORA if corpus.is_dir() for f in sorted(corpus.glob("*.eml"))]
+    files += sorted(STDLIB_MESSAGES.glob("msg_*.txt"))
     assert files
     for path in files:
         _same(path.read_bytes())
