@@ -251,7 +251,7 @@ def _scan_lexbor(document: str) -> HtmlFindings:
         if len(found.anchors) >= _MAX_ITEMS:
             break
         tag = node.tag
-        attrs = node.attributes
+        attrs = node.attrs  # read one by one: node.attributes builds a dict of them all
         if tag == "a":
             found.anchors.append((attrs.get("href") or "", " ".join(_anchor_text(node).split())))
         elif tag == "area":
