@@ -8,6 +8,7 @@ padded to the requested size, the shape that dominates real inbound mail. Each r
 fresh Scanner and a cold URL cache first, then reports the steady state.
 
     .venv/bin/python benchmarks/bench_mail.py --gateway 200
+    .venv/bin/python benchmarks/bench_mail.py --instructions   # callgrind: any host, any load
 
 measures the mail gateway end to end instead: smtplib sends N messages over one connection to
 `vaultdoor mail gateway` on loopback (queue fsync'd, scanned, correspondence looked up,
@@ -25,6 +26,7 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 from email import policy
 from email.message import EmailMessage
@@ -205,6 +207,35 @@ def gateway_throughput(count: int, size: int) -> None:
           f"({cpu * 1000 / max(arrived.value, 1):.1f} ms/message)")
 
 
+def _scan_only(count: int) -> None:
+    """Warm up on 10 messages, then scan `count` new ones (the run callgrind counts)."""
+    corpus = [newsletter(50_000, seed=i) for i in range(10 + count)]
+    scanner = Scanner(ScanContext.build(org_domains=["lakeside-cs.example"]))
+    for raw in corpus:
+        scanner.scan_bytes(raw)
+
+
+def instructions(count: int = 40) -> None:
+    """Instructions per scanned message, counted by valgrind's callgrind: the same on any
+    host and under any load, unlike CPU time (needs valgrind; takes a few minutes)."""
+    import re
+    import shutil
+    import subprocess
+
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("error: --instructions needs valgrind (apt-get install valgrind)")
+    totals = []
+    for n in (0, count):
+        run = subprocess.run(  # noqa: S603 - our own script, arguments fixed here
+            [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+             __file__, "--scan-only", str(n)], capture_output=True, text=True, check=True)
+        totals.append(int(re.search(r"Collected : (\d+)", run.stderr).group(1)))
+    print(f"Python {platform.python_version()} ({os.path.realpath(sys.executable)})")
+    print(f"instructions per message (callgrind, {count} new messages after 10 warm-up ones): "
+          f"{(totals[1] - totals[0]) / count / 1e6:.1f} million")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=1000)
@@ -216,7 +247,16 @@ def main() -> None:
                         help="measure the gateway end to end with N messages instead")
     parser.add_argument("--unique-headers", action="store_true",
                         help="new From/To/Subject values in every message, as real mail has")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions per message with callgrind instead")
+    parser.add_argument("--scan-only", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scan_only is not None:
+        _scan_only(args.scan_only)
+        return
+    if args.instructions:
+        instructions()
+        return
     if args.gateway:
         gateway_throughput(args.gateway, args.size)
         return
@@ -240,7 +280,8 @@ def main() -> None:
     floors = _stdlib_floors(corpus)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, load average {load:.1f}; one process, CPU time")
+          f"{platform.python_version()} ({os.path.realpath(sys.executable)}), "
+          f"load average {load:.1f}; one process, CPU time")
     print(f"message: ~{len(corpus[0]):,} bytes, {len(first.links)} links, verdict {first.verdict}; "
           f"{len(corpus)} distinct messages"
           + (", each with its own headers" if args.unique_headers else ""))
