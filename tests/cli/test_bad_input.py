@@ -567,27 +567,47 @@ def test_an_unforeseen_error_is_still_one_line(monkeypatch: pytest.MonkeyPatch) 
     assert isinstance(result.exception, RuntimeError)  # the traceback, for whoever debugs
 
 
+@pytest.mark.parametrize(("variable", "read", "default", "least"), [
+    ("VAULTDOOR_AUDIT_CHECKPOINT_EVERY", "vaultdoor.audit.recorder:checkpoint_interval", 1000, 0),
+    ("VAULTDOOR_VAULT_REVEAL_LIMIT", "vaultdoor.vault.conf:reveal_limit", 30, 1),  # 0 was read as 1
+])
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.integers(-10**6, 10**6).map(str),
                  st.text(st.characters(blacklist_characters="\x00"), max_size=8)))
-def test_checkpoint_interval_is_zero_or_more_or_refused(raw: str) -> None:
+def test_whole_number_settings_are_in_range_or_refused(variable: str, read: str, default: int,
+                                                       least: int, raw: str) -> None:
+    import importlib
+
     from django.conf import settings as django_settings
 
-    from vaultdoor.audit.recorder import checkpoint_interval
     from vaultdoor.config import ConfigError
 
-    assert getattr(django_settings, "VAULTDOOR_AUDIT_CHECKPOINT_EVERY", None) is None
+    module, _, name = read.partition(":")
+    setting = getattr(importlib.import_module(module), name)
+    assert getattr(django_settings, variable, None) is None
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VAULTDOOR_AUDIT_CHECKPOINT_EVERY", raw)
+        patch.setenv(variable, raw)
         try:
-            value = int(raw) if raw else 1000
+            value = int(raw) if raw else default
         except ValueError:
             value = None
-        if value is None or value < 0:
-            with pytest.raises(ConfigError, match="VAULTDOOR_AUDIT_CHECKPOINT_EVERY"):
-                checkpoint_interval()
+        if value is None or value < least:
+            with pytest.raises(ConfigError, match=f"^{variable}: expected"):
+                setting()
         else:
-            assert checkpoint_interval() == value
+            assert setting() == value
+
+
+def test_a_reveal_limit_below_one_names_the_variable_and_the_range() -> None:
+    from vaultdoor.config import ConfigError
+    from vaultdoor.vault.conf import reveal_limit
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VAULTDOOR_VAULT_REVEAL_LIMIT", "0")
+        with pytest.raises(ConfigError) as refused:
+            reveal_limit()
+    assert str(refused.value) == ("VAULTDOOR_VAULT_REVEAL_LIMIT: expected a whole number "
+                                  "from 1 up, got '0'")
 
 
 @settings(max_examples=100, deadline=None)

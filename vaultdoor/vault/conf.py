@@ -9,20 +9,25 @@ from vaultdoor import config
 __all__ = ["phone_region", "reason_min_length", "reveal_limit"]
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = getattr(settings, f"VAULTDOOR_{name}", None)
+    raw = value
     if value is None:
         raw = config.env(name)
         try:
             value = int(raw) if raw else default
         except ValueError as exc:
-            raise config.ConfigError(f"VAULTDOOR_{name}: expected a whole number") from exc
+            raise config.ConfigError(
+                f"VAULTDOOR_{name}: expected a whole number, got {raw!r}") from exc
+    if minimum is not None and int(value) < minimum:  # a typo must not quietly change the rule
+        raise config.ConfigError(
+            f"VAULTDOOR_{name}: expected a whole number from {minimum} up, got {raw!r}")
     return int(value)
 
 
 def reveal_limit() -> int:
     """Distinct customers one user may reveal per hour before the bulk-reveal alarm (30)."""
-    return max(1, _int("VAULT_REVEAL_LIMIT", 30))
+    return _int("VAULT_REVEAL_LIMIT", 30, minimum=1)
 
 
 def reason_min_length() -> int:
