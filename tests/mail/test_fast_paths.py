@@ -286,3 +286,78 @@ def test_link_dedupe_keeps_what_the_first_version_kept(triples):
 def test_link_text_is_the_text_with_white_space_collapsed(text):
     assert urls.make_link("https://x.example/", text=text).text == (
         " ".join(text.split())[:500] if text else "")
+
+
+# Host-level link signals run once per host (Evidence.web_hosts); the same findings and link
+# reasons as the per-link loops they replaced (written out here as the reference).
+def _per_link_reference(evidence):
+    from vaultdoor.mail.analysis.domains import ip_address, is_internal_ip
+    from vaultdoor.mail.analysis.hostlists import abused_tld_tier, is_shortener
+
+    out = []
+    best = None
+    for link in evidence.web_links:
+        address = ip_address(link.host) if link.host else None
+        if address is None or is_internal_ip(address):
+            continue
+        link.reasons.append("ip_literal_host")
+        weight = 0.5 if link.host.strip("[]") != str(address) and ":" not in link.host else 0.25
+        if best is None or weight > best[0]:
+            best = (weight, link)
+    out.append(best and (best[0], best[1].url))
+    found = None
+    for link in evidence.web_links:
+        if link.host and is_shortener(link.host):
+            link.reasons.append("url_shortener")
+            found = found or link
+    out.append(found and found.url)
+    best = None
+    for link in evidence.web_links:
+        tier = abused_tld_tier(link.host) if link.host else ""
+        if not tier or evidence.is_own(link.host):
+            continue
+        link.reasons.append("abused_tld")
+        if best is None or (tier == "high" and best[0] != "high"):
+            best = (tier, link)
+    out.append(best and (best[0], best[1].url))
+    return out
+
+
+def _grouped(evidence):
+    from vaultdoor.mail.analysis.signals import AbusedTld, IpLiteralHost, UrlShortener
+
+    out = []
+    for signal in (IpLiteralHost(), UrlShortener(), AbusedTld()):
+        findings = list(signal.check(evidence))
+        finding = findings[0] if findings else None
+        if isinstance(signal, IpLiteralHost):
+            out.append(finding and (finding.weight, finding.link.url))
+        elif isinstance(signal, UrlShortener):
+            out.append(finding and finding.link.url)
+        else:
+            tier = finding and ("high" if finding.standalone else "elevated")
+            out.append(finding and (tier, finding.link.url))
+    return out
+
+
+_HOSTS = ["bit.ly", "1.2.3.4", "10.0.0.1", "3405803786", "x.tk", "y.top", "z.example",
+          "lakeside-cs.example", "[2001:db8::1]", "tinyurl.com", "a.xyz"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_HOSTS), st.sampled_from(["/", "/a", "/b?q=1"])),
+                max_size=10))
+def test_host_level_signals_find_what_the_per_link_loops_found(pairs):
+    from vaultdoor.mail.analysis import ScanContext
+    from vaultdoor.mail.analysis.message import ParsedMessage
+    from vaultdoor.mail.analysis.signals import Evidence
+
+    def evidence():
+        links = [urls.make_link(f"http://{host}{path}", source="href") for host, path in pairs]
+        message = ParsedMessage(headers=email.message.Message(), links=links)
+        return Evidence.gather(message, ScanContext.build(org_domains=["lakeside-cs.example"]))
+
+    plain, grouped = evidence(), evidence()
+    assert _grouped(grouped) == _per_link_reference(plain)
+    assert [link.reasons for link in grouped.web_links] == [
+        link.reasons for link in plain.web_links]

@@ -21,13 +21,14 @@ class AbusedTld(Signal):
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
         best = None
-        for link in evidence.web_links:
-            tier = abused_tld_tier(link.host) if link.host else ""
-            if not tier or evidence.is_own(link.host):
+        for host, links in evidence.web_hosts.items():
+            tier = abused_tld_tier(host)
+            if not tier or evidence.is_own(host):
                 continue
-            link.reasons.append(self.name)
+            for link in links:
+                link.reasons.append(self.name)
             if best is None or (tier == "high" and best[0] != "high"):
-                best = (tier, link)
+                best = (tier, links[0])
         if best is not None:
             tier, link = best
             tld = link.host.rsplit(".", 1)[-1]

@@ -70,6 +70,18 @@ class Evidence:
         """Links a person can follow to a web site (http, https, and defanged ones)."""
         return [link for link in self.message.links if link.scheme in {"http", "https"}]
 
+    @cached_property
+    def web_hosts(self) -> dict[str, list[Link]]:
+        """The web links that have a host, by host; hosts and links in the order they come.
+
+        For checks that depend on the host alone: a newsletter's 130 links go to 3 hosts, and
+        the first flagged link of the first flagged host is the first flagged link."""
+        hosts: dict[str, list[Link]] = {}
+        for link in self.web_links:
+            if link.host:
+                hosts.setdefault(link.host, []).append(link)
+        return hosts
+
 
 class Signal(ABC):
     """One phishing indicator. Subclasses set ``name``, ``weight`` and implement ``check``.

@@ -21,16 +21,18 @@ class IpLiteralHost(Signal):
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
         best: Finding | None = None
-        for link in evidence.web_links:
-            address = ip_address(link.host) if link.host else None
+        for host, links in evidence.web_hosts.items():
+            address = ip_address(host)
             if address is None or is_internal_ip(address):
                 continue
-            link.reasons.append(self.name)
-            if link.host.strip("[]") != str(address) and ":" not in link.host:
-                finding = self.finding(f"{link.host} is an obfuscated spelling of {address}",
-                                       weight=0.5, link=link)
+            for link in links:
+                link.reasons.append(self.name)
+            if host.strip("[]") != str(address) and ":" not in host:
+                finding = self.finding(f"{host} is an obfuscated spelling of {address}",
+                                       weight=0.5, link=links[0])
             else:
-                finding = self.finding(f"link goes to the bare IP address {address}", link=link)
+                finding = self.finding(f"link goes to the bare IP address {address}",
+                                       link=links[0])
             if best is None or finding.weight > best.weight:
                 best = finding
         if best is not None:

@@ -17,10 +17,11 @@ class UrlShortener(Signal):
 
     def check(self, evidence: Evidence) -> Iterator[Finding]:
         found = None
-        for link in evidence.web_links:
-            if link.host and is_shortener(link.host):
-                link.reasons.append(self.name)
-                found = found or link
+        for host, links in evidence.web_hosts.items():
+            if is_shortener(host):
+                for link in links:
+                    link.reasons.append(self.name)
+                found = found or links[0]
         if found is not None:
             yield self.finding(f"{found.host} is a URL shortener that hides the real target",
                                link=found)
