@@ -102,16 +102,10 @@ def link(username: str) -> None:
     from vaultdoor.cli._django import setup
 
     setup()
-    from django.contrib.auth import get_user_model
-
-    from vaultdoor.identity.services.accounts import account_for
     from vaultdoor.identity.services.enrolment import issue_link
 
     base_url = _base_url()  # checked before the old links are voided
-    found = get_user_model().objects.filter(username=username).first()
-    if found is None:
-        fail(f"no user named {username!r}", status=EXIT_INVALID)
-    account = account_for(found)
+    account = _account(username)
     _print_link(username, account.role or "no role", issue_link(account, created_by="cli"),
                 base_url)
 
@@ -127,21 +121,28 @@ def unlock(username: str) -> None:
     from vaultdoor.identity.models import FailureCounter
     from vaultdoor.identity.services.lockout import normalise_username
 
-    removed, _ = FailureCounter.objects.filter(username=normalise_username(username)).delete()
+    found = _user(username)  # an unknown name is refused, not "unlocked" and audited
+    removed, _ = FailureCounter.objects.filter(
+        username=normalise_username(found.get_username())).delete()
     record("auth.unlocked", actor="cli", target_type="user", target_id=username)
     click.echo(f"{username}: {'unlocked' if removed else 'was not locked'}")
 
 
-def _account(username: str):
-    """The account of an existing user (one `error:` line and exit 2 when there is none)."""
+def _user(username: str):
+    """The user named USERNAME (one `error:` line and exit 2 when there is none)."""
     from django.contrib.auth import get_user_model
-
-    from vaultdoor.identity.services.accounts import account_for
 
     found = get_user_model().objects.filter(username=username).first()
     if found is None:
         fail(f"no user named {username!r}", status=EXIT_INVALID)
-    return account_for(found)
+    return found
+
+
+def _account(username: str):
+    """The account of an existing user (one `error:` line and exit 2 when there is none)."""
+    from vaultdoor.identity.services.accounts import account_for
+
+    return account_for(_user(username))
 
 
 def _reason(reason: str) -> str:

@@ -103,9 +103,13 @@ def test_user_unlock(client):
     from vaultdoor.identity.choices import FailureKind
     from vaultdoor.identity.services import lockout
 
+    get_user_model().objects.create_user("mjones")
     for _ in range(10):
-        lockout.record_failure("mjones", FailureKind.PASSWORD)
+        lockout.record_failure("MJones", FailureKind.PASSWORD)  # counted case-insensitively
     assert lockout.locked_until("mjones", FailureKind.PASSWORD)
     assert "unlocked" in _run("user", "unlock", "mjones").output
     assert lockout.locked_until("mjones", FailureKind.PASSWORD) is None
     assert AuditEvent.objects.get(action="auth.unlocked").target_id == "mjones"
+    unknown = _run("user", "unlock", "ghost")  # exited 0 ("was not locked") and was audited
+    assert (unknown.exit_code, unknown.output) == (2, "error: no user named 'ghost'\n")
+    assert AuditEvent.objects.filter(action="auth.unlocked").count() == 1
