@@ -184,10 +184,11 @@ def one_line(result: tuple[int, str, str], status: int, *words: str) -> None:
     (["vault", "queue", "add", "q" * 51, "Q"], ["CODE", "50"]),
     (["vault", "queue", "add", "okcode", ""], ["NAME"]),
     # names that do not exist: exit 2 like every other user subcommand (unlock exited 0 and
-    # audited an unlock of nobody)
+    # audited an unlock of nobody; token revoke exited 1)
     (["user", "unlock", "ghost"], ["no user named 'ghost'"]),
     (["user", "link", "ghost"], ["no user named 'ghost'"]),
     (["user", "disable", "ghost", "--reason", "left the company"], ["no user named 'ghost'"]),
+    (["token", "revoke", "nosuchkey"], ["no token with key id 'nosuchkey'"]),
 ])
 def test_bad_names_are_refused_and_nothing_is_created(args: list[str],
                                                       words: list[str]) -> None:

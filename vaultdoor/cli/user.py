@@ -283,6 +283,8 @@ def revoke(key_id: str) -> None:
     from vaultdoor.identity.services.tokens import revoke_token
 
     found = ApiToken.objects.select_related("account__user").filter(key_id=key_id).first()
-    if found is None or not revoke_token(found, actor="cli"):  # audited: auth.token_revoked
-        fail(f"no live token with key id {key_id!r}", status=1)
+    if found is None:  # a name that does not exist is invalid input, as for users, controllers
+        fail(f"no token with key id {key_id!r}", status=EXIT_INVALID)
+    if not revoke_token(found, actor="cli"):  # audited: auth.token_revoked
+        fail(f"token {key_id} is already revoked", status=EXIT_INVALID)
     click.echo(f"token {key_id} revoked")

@@ -94,7 +94,9 @@ def test_token_create_and_revoke(client):
     assert data["token"].split(".")[1] not in str(created.context)
     assert _run("token", "revoke", key_id).exit_code == 0
     assert AuditEvent.objects.get(action="auth.token_revoked").target_id == key_id
-    assert _run("token", "revoke", key_id).exit_code == 1
+    again = _run("token", "revoke", key_id)
+    assert (again.exit_code, again.output) == (2, f"error: token {key_id} is already revoked\n")
+    assert AuditEvent.objects.filter(action="auth.token_revoked").count() == 1
     bad = _run("token", "create", "--user", "ghost", "--name", "x", "--scope", "read")
     assert bad.exit_code == 2
 
