@@ -576,6 +576,7 @@ def test_an_unforeseen_error_is_still_one_line(monkeypatch: pytest.MonkeyPatch) 
 @pytest.mark.parametrize(("variable", "read", "default", "least"), [
     ("VAULTDOOR_AUDIT_CHECKPOINT_EVERY", "vaultdoor.audit.recorder:checkpoint_interval", 1000, 0),
     ("VAULTDOOR_VAULT_REVEAL_LIMIT", "vaultdoor.vault.conf:reveal_limit", 30, 1),  # 0 was read as 1
+    ("VAULTDOOR_VAULT_REASON_MIN_LENGTH", "vaultdoor.vault.conf:reason_min_length", 10, 1),
 ])
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.integers(-10**6, 10**6).map(str),

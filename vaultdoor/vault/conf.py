@@ -32,7 +32,7 @@ def reveal_limit() -> int:
 
 def reason_min_length() -> int:
     """The shortest reason a reveal accepts, in characters (10)."""
-    return max(1, _int("VAULT_REASON_MIN_LENGTH", 10))
+    return _int("VAULT_REASON_MIN_LENGTH", 10, minimum=1)
 
 
 def phone_region() -> str:
