@@ -243,14 +243,16 @@ def _scan_lexbor(document: str) -> HtmlFindings:
     text chunks between the remaining tags joined with a space)."""
     found = HtmlFindings()
     tree = LexborHTMLParser(_simplify(document))
-    for script in tree.css("script"):
-        found.scripts += 1
-        if not found.script_redirect and _SCRIPT_REDIRECT.search(script.text(deep=True) or ""):
-            found.script_redirect = True
-    for node in tree.css("a[href], area[href], form, input, meta"):
-        if len(found.anchors) >= _MAX_ITEMS:
-            break
+    # One walk of the tree for both (a selector list matches in document order).
+    for node in tree.css("script, a[href], area[href], form, input, meta"):
         tag = node.tag
+        if tag == "script":
+            found.scripts += 1
+            if not found.script_redirect and _SCRIPT_REDIRECT.search(node.text(deep=True) or ""):
+                found.script_redirect = True
+            continue
+        if len(found.anchors) >= _MAX_ITEMS:
+            continue  # the rest of the document only counts its scripts
         attrs = node.attrs  # read one by one: node.attributes builds a dict of them all
         if tag == "a":
             found.anchors.append((attrs.get("href") or "", " ".join(_anchor_text(node).split())))

@@ -61,6 +61,15 @@ def test_anchor_text_keeps_image_alt_in_order():
     assert found.text.split() == ["after"] and found.scripts == 1
 
 
+def test_scripts_count_before_between_and_after_the_link_limit():
+    links = "".join(f'<a href="https://a.example/{i}">{i}</a>' for i in range(_html._MAX_ITEMS + 5))
+    document = (f"<script>x=1</script>{links}<form action='/late'></form>"
+                "<script>window.location='https://evil.example/'</script>")
+    for found in (_html._scan_lexbor(document), _html._scan_stdlib(document)):
+        assert len(found.anchors) == _html._MAX_ITEMS and found.forms == []
+        assert found.scripts == 2 and found.script_redirect
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet='<>a"\'=/ hrefAtd-!', max_size=300))
 def test_hostile_markup_never_raises(document):
