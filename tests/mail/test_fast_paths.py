@@ -175,6 +175,17 @@ def test_plain_headers_read_as_with_the_full_parser(name, value):
     assert reading(_fast) == reading(_full)
 
 
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_ADDRESSES, _HEADER_VALUES))
+def test_mailboxes_read_as_getaddresses_reads_them(value):
+    value = " ".join(value.split())  # as _all_headers hands values over
+    message_module._mailboxes.cache_clear()
+    expected = tuple(
+        message_module.Address(display.strip(), address.strip().lower())
+        for display, address in getaddresses([value]) if address or display)
+    assert message_module._mailboxes(value) == expected
+
+
 def _part(name, value):
     part = email.message.EmailMessage()
     part._headers.append((name, value))  # as the parser stores it, unparsed

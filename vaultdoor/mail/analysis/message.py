@@ -173,10 +173,27 @@ def _addresses(message: Message, name: str) -> list[Address]:
     return found
 
 
+# One mailbox of a value _PLAIN_ADDRESSES matches: display-name atoms and <address>, or an
+# address alone.
+_PLAIN_MAILBOX = re.compile(rf"({_ATOM}(?:[ \t\r\n]+{_ATOM})*){_WS}<({_ADDRESS})>|({_ADDRESS})")
+
+
 @lru_cache(maxsize=4096)
 def _mailboxes(value: str) -> tuple[Address, ...]:
-    """The mailboxes of one header value (cached: senders and recipients recur, and
-    ``getaddresses`` is slow; Address is immutable, so sharing is safe)."""
+    """The mailboxes of one header value, as ``getaddresses`` reads them (cached: senders
+    and recipients recur; Address is immutable, so sharing is safe).
+
+    ``getaddresses`` costs 40-80 microseconds a header, and every message brings new From
+    and To values. A plain list (atoms, then an address in angle brackets, or an address
+    alone: what _PLAIN_ADDRESSES matches) is read with one regex instead; the display name is
+    its atoms joined by single spaces, as getaddresses joins them
+    (tests/mail/test_fast_paths.py compares the two)."""
+    if _PLAIN_ADDRESSES.fullmatch(value):
+        return tuple(
+            Address(" ".join(match.group(1).split()), match.group(2).lower())
+            if match.group(2) is not None else Address("", match.group(3).lower())
+            for match in _PLAIN_MAILBOX.finditer(value)
+        )
     return tuple(
         Address(display.strip(), address.strip().lower())
         for display, address in email.utils.getaddresses([value])
