@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, fail, print_json
+from vaultdoor.mail.mail_settings import NEXT_HOP_TLS
 
 __all__ = ["mail"]
 
@@ -149,9 +150,26 @@ def evaluate(as_json: bool, org_domains: tuple[str, ...], brands_file: str | Non
                    "VAULTDOOR_MAIL_OUTBOUND_FROM, else loopback.")
 @click.option("--retry-base", type=click.FloatRange(0.01), default=5.0, show_default=True,
               help="First retry delay in seconds while the next hop is down (doubling).")
+@click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="PEM certificate (chain) to offer STARTTLS with; needs --tls-key. "
+                   "Default: VAULTDOOR_MAIL_TLS_CERT.")
+@click.option("--tls-key", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="PEM private key of --tls-cert. Default: VAULTDOOR_MAIL_TLS_KEY.")
+@click.option("--require-tls", is_flag=True, default=None,
+              help="Refuse mail until the client has started TLS (530). Default: "
+                   "VAULTDOOR_MAIL_REQUIRE_TLS.")
+@click.option("--next-hop-tls", type=click.Choice(NEXT_HOP_TLS), default=None,
+              help="STARTTLS to the next hop: off; opportunistic (when offered, certificate "
+                   "not checked); verify (required, certificate checked, else mail waits). "
+                   "Default: VAULTDOOR_MAIL_NEXT_HOP_TLS, else opportunistic.")
+@click.option("--next-hop-ca", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="CA bundle for --next-hop-tls verify (default: the system's). Default: "
+                   "VAULTDOOR_MAIL_NEXT_HOP_CA.")
 def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str | None,
             org_domains: tuple[str, ...], report_address: str | None, max_size: int | None,
-            outbound_from: tuple[str, ...], retry_base: float) -> None:
+            outbound_from: tuple[str, ...], retry_base: float, tls_cert: str | None,
+            tls_key: str | None, require_tls: bool | None, next_hop_tls: str | None,
+            next_hop_ca: str | None) -> None:
     """Run the SMTP mail gateway: queue on disk, scan, banner unknown senders, rewrite links
     to click-time URLs, quarantine phishing, relay the rest to the next hop."""
     import logging
@@ -161,6 +179,7 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
     from vaultdoor.cli import _django
     from vaultdoor.config import data_dir, env, env_list
     from vaultdoor.mail.gateway import Gateway, GatewayConfig, parse_hostport
+    from vaultdoor.mail.gateway.tls import TlsSettingError
 
     try:
         host, port = parse_hostport(listen)
@@ -187,6 +206,7 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
             outbound_networks=tuple(outbound_from) or tuple(
                 env_list("MAIL_OUTBOUND_FROM", "127.0.0.0/8,::1/128")),
             max_size=size, retry_base=retry_base,
+            **_gateway_tls(tls_cert, tls_key, require_tls, next_hop_tls, next_hop_ca),
         )
     except ValueError as exc:
         fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
@@ -194,6 +214,8 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: every SMTP command
     try:
         server = Gateway(config, host=host, port=port)
+    except TlsSettingError as exc:
+        fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
     except OSError as exc:
         fail(f"--queue-dir: cannot use {config.queue_dir}: {exc.strerror or exc}",
              status=EXIT_INVALID)
@@ -201,13 +223,36 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
         server.start()
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    click.echo(f"mail gateway on {host}:{server.port}, relaying to {hop[0]}:{hop[1]}, "
-               f"queue {config.queue_dir}")
+    tls = ("STARTTLS required" if config.require_tls else
+           "STARTTLS offered" if config.tls_cert else "no TLS offered")
+    click.echo(f"mail gateway on {host}:{server.port} ({tls}), relaying to {hop[0]}:{hop[1]} "
+               f"(next-hop TLS {config.next_hop_tls}), queue {config.queue_dir}")
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: done.set())
     done.wait()
     server.stop()
+
+
+def _gateway_tls(cert: str | None, key: str | None, require: bool | None, hop_tls: str | None,
+                 hop_ca: str | None) -> dict:
+    """The gateway's TLS settings: options first, then VAULTDOOR_MAIL_* variables."""
+    from vaultdoor.config import env
+
+    require_raw = (env("MAIL_REQUIRE_TLS") or "").strip().lower()
+    if require is None and require_raw not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"VAULTDOOR_MAIL_REQUIRE_TLS: expected true or false, got "
+                         f"{require_raw!r}")
+    cert = cert or env("MAIL_TLS_CERT")
+    key = key or env("MAIL_TLS_KEY")
+    ca = hop_ca or env("MAIL_NEXT_HOP_CA")
+    return {
+        "tls_cert": Path(cert) if cert else None,
+        "tls_key": Path(key) if key else None,
+        "require_tls": require if require is not None else require_raw in ("1", "true", "yes"),
+        "next_hop_tls": (hop_tls or env("MAIL_NEXT_HOP_TLS") or "opportunistic").strip().lower(),
+        "next_hop_ca": Path(ca) if ca else None,
+    }
 
 
 @mail.group()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_LINK_MAX_AGE_DAYS", "gateway_settings", "link_max_age", "queue_dir"]
+__all__ = ["DEFAULT_LINK_MAX_AGE_DAYS", "NEXT_HOP_TLS", "gateway_settings", "link_max_age",
+           "queue_dir"]
 
 DEFAULT_LINK_MAX_AGE_DAYS = 90
+NEXT_HOP_TLS = ("off", "opportunistic", "verify")  # the gateway's modes (gateway/tls.py)
 MAX_LINK_MAX_AGE_DAYS = 3650
 
 

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .tls import NEXT_HOP_TLS
+
 __all__ = ["GatewayConfig", "parse_hostport"]
 
 DEFAULT_MAX_SIZE = 25 * 1024 * 1024
@@ -47,6 +49,12 @@ class GatewayConfig:
     retry_max: float = 600.0
     relay_timeout: float = 30.0
     hostname: str = "vaultdoor-gateway"
+    # TLS (see .tls): STARTTLS offered with a certificate and key; required with require_tls.
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    require_tls: bool = False
+    next_hop_tls: str = "opportunistic"  # off | opportunistic | verify
+    next_hop_ca: Path | None = None
     _networks: list = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +63,15 @@ class GatewayConfig:
         self.report_address = self.report_address.strip().lower()
         self._networks = [ipaddress.ip_network(n.strip(), strict=False)
                           for n in self.outbound_networks if n.strip()]
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key: give both or neither")
+        if self.require_tls and self.tls_cert is None:
+            raise ValueError("require_tls: needs tls_cert and tls_key (nothing to start TLS with)")
+        if self.next_hop_tls not in NEXT_HOP_TLS:
+            raise ValueError(f"next_hop_tls: expected one of {', '.join(NEXT_HOP_TLS)}, "
+                             f"got {self.next_hop_tls!r}")
+        if self.next_hop_ca is not None and self.next_hop_tls != "verify":
+            raise ValueError("next_hop_ca: only used with next_hop_tls 'verify'")
 
     def is_outbound_peer(self, peer: str) -> bool:
         try:

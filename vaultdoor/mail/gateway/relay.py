@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import smtplib
 import ssl
 
 from .queue import Entry
 
-__all__ = ["PermanentFailure", "Relay", "TemporaryFailure"]
+__all__ = ["HopUnavailable", "PermanentFailure", "Relay", "TemporaryFailure"]
+
+logger = logging.getLogger(__name__)
 
 
 class TemporaryFailure(Exception):
     """The next hop is down or answered 4xx: try again later."""
+
+
+class HopUnavailable(TemporaryFailure):
+    """No usable connection to the next hop (down, or not the TLS asked for): every message
+    waits, not just this one."""
 
 
 class PermanentFailure(Exception):
@@ -23,9 +31,14 @@ class Relay:
     """One SMTP connection to the next hop, opened when needed and reused across messages."""
 
     def __init__(self, host: str, port: int, *, timeout: float = 30.0,
-                 local_hostname: str = "vaultdoor-gateway") -> None:
+                 local_hostname: str = "vaultdoor-gateway", tls: str = "off",
+                 tls_context: ssl.SSLContext | None = None) -> None:
+        """`tls`: ``off``, ``opportunistic`` or ``verify`` (see :mod:`.tls`), with the
+        client `tls_context` for the last two."""
         self.host, self.port, self.timeout = host, port, timeout
         self.local_hostname = local_hostname
+        self.tls, self.tls_context = tls, tls_context
+        self.encrypted = False  # whether the open connection runs over TLS
         self._smtp: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
@@ -36,14 +49,45 @@ class Relay:
             except (smtplib.SMTPException, OSError):
                 pass
             self.close()
+        smtp = self._open()
+        self.encrypted = False
+        if self.tls != "off" and self.tls_context is not None:
+            smtp = self._start_tls(smtp)
+        self._smtp = smtp
+        return smtp
+
+    def _open(self) -> smtplib.SMTP:
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout,
                                 local_hostname=self.local_hostname)
             smtp.ehlo()
         except (smtplib.SMTPException, OSError) as exc:
-            raise TemporaryFailure(f"next hop {self.host}:{self.port} unreachable: {exc}") from exc
-        self._smtp = smtp
+            raise HopUnavailable(f"next hop {self.host}:{self.port} unreachable: {exc}") from exc
         return smtp
+
+    def _start_tls(self, smtp: smtplib.SMTP) -> smtplib.SMTP:
+        where = f"next hop {self.host}:{self.port}"
+        if not smtp.has_extn("starttls"):
+            if self.tls == "verify":
+                self._drop(smtp)
+                raise HopUnavailable(f"{where} does not offer STARTTLS (next-hop TLS 'verify')")
+            return smtp  # opportunistic: clear text to a hop without TLS
+        try:
+            smtp.starttls(context=self.tls_context)
+            smtp.ehlo()
+        except (smtplib.SMTPException, OSError) as exc:  # ssl.SSLError is an OSError
+            self._drop(smtp)
+            if self.tls == "verify":
+                raise HopUnavailable(f"{where}: TLS failed: {exc}") from exc
+            logger.warning("%s: STARTTLS failed (%s); relaying in clear text", where, exc)
+            return self._open()
+        self.encrypted = True
+        return smtp
+
+    @staticmethod
+    def _drop(smtp: smtplib.SMTP) -> None:
+        with contextlib.suppress(OSError):
+            smtp.close()
 
     def send(self, entry: Entry) -> None:
         """Deliver one entry; returns once the next hop accepted it for every recipient."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from .config import GatewayConfig
 from .queue import DiskQueue, Entry, QueueError, new_id
-from .relay import PermanentFailure, Relay, TemporaryFailure
+from .relay import HopUnavailable, PermanentFailure, Relay, TemporaryFailure
+from .tls import listener_context, relay_context
 
 __all__ = ["Gateway", "GatewayHandler", "Worker"]
 
@@ -73,10 +75,12 @@ class Worker:
     is down. One thread; safe to stop between any two steps."""
 
     def __init__(self, config: GatewayConfig, queue: DiskQueue, wake: threading.Event,
-                 processor: Any) -> None:
+                 processor: Any, *, tls_context: ssl.SSLContext | None = None) -> None:
+        """`tls_context`: the client context for STARTTLS to the next hop (gateway/tls.py)."""
         self.config, self.queue, self.wake, self.processor = config, queue, wake, processor
         self.relay = Relay(*config.next_hop, timeout=config.relay_timeout,
-                           local_hostname=config.hostname)
+                           local_hostname=config.hostname, tls=config.next_hop_tls,
+                           tls_context=tls_context)
         self.stopping = threading.Event()
         self.attempts: dict[str, int] = {}
         self.not_before: dict[str, float] = {}
@@ -141,7 +145,7 @@ class Worker:
                 self.attempts[path.name] = failures
                 delay = self._backoff(failures)
                 self.not_before[path.name] = time.time() + delay
-                if "unreachable" in str(exc):
+                if isinstance(exc, HopUnavailable):
                     # The hop is down: wait before trying any other message either.
                     self.hop_down_until = time.time() + self._backoff(self.hop_failures)
                     logger.warning("%s; retrying in %.0f s", exc, delay)
@@ -210,13 +214,18 @@ class Gateway:
                  processor: Any = None) -> None:
         self.config = config
         self.host, self.port = host, port
+        # Built before anything else, so that a bad certificate fails before the queue opens.
+        self._tls_context = (listener_context(config.tls_cert, config.tls_key)
+                             if config.tls_cert is not None and config.tls_key is not None
+                             else None)
+        relay_tls = relay_context(config.next_hop_tls, config.next_hop_ca)
         self.queue = DiskQueue(Path(config.queue_dir))
         self.wake = threading.Event()
         if processor is None:
             from .process import Processor
 
             processor = Processor(config, self.queue)
-        self.worker = Worker(config, self.queue, self.wake, processor)
+        self.worker = Worker(config, self.queue, self.wake, processor, tls_context=relay_tls)
         self.handler = GatewayHandler(config, self.queue, self.wake)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
@@ -225,7 +234,8 @@ class Gateway:
     def _smtp(self) -> SMTP:
         return SMTP(self.handler, data_size_limit=self.config.max_size, enable_SMTPUTF8=True,
                     decode_data=False, hostname=self.config.hostname, timeout=120,
-                    ident="vaultdoor mail gateway")
+                    ident="vaultdoor mail gateway", tls_context=self._tls_context,
+                    require_starttls=self.config.require_tls)
 
     def start(self, *, worker: bool = True) -> None:
         ready = threading.Event()

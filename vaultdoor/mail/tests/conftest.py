@@ -4,6 +4,8 @@ a free loopback port, and helpers to send with smtplib and wait for arrivals."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import ipaddress
 import socket
 import threading
 import time
@@ -18,6 +20,33 @@ from vaultdoor.testing.browser import browser_session, chromium  # noqa: F401 - 
 ORG = "lakeside-cs.example"
 
 
+def make_certificate(tmp_path, name: str = "relay"):
+    """A self-signed certificate for 127.0.0.1 (its own CA) and its key, as PEM files
+    `<name>.pem` and `<name>.key` in `tmp_path`."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{name}.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -30,6 +59,7 @@ class Received:
     rcpt_tos: list[str]
     data: bytes
     options: list[str]
+    tls: bool = False  # whether it came over STARTTLS
 
 
 @dataclass
@@ -44,7 +74,8 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      envelope.original_content, list(envelope.mail_options)))
+                                      envelope.original_content, list(envelope.mail_options),
+                                      tls=session.ssl is not None))
         return "250 OK"
 
     def start(self) -> None:

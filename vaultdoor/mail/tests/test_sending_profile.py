@@ -4,7 +4,6 @@ from a file: reference (never stored), and a clear failure when any of it is wro
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import ssl
 
 import pytest
@@ -20,37 +19,11 @@ from vaultdoor.mail.campaigns import (
 )
 from vaultdoor.mail.models import Campaign, SendingProfile
 
-from .conftest import ORG, Sink, free_port
+from .conftest import ORG, Sink, free_port, make_certificate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 USER, PASSWORD = "campaigns", "relay password 9431"
-
-
-def _certificate(tmp_path):
-    """A self-signed certificate for 127.0.0.1 (the test's private CA)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "relay.test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(hours=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = tmp_path / "relay.pem", tmp_path / "relay.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data):
@@ -61,7 +34,7 @@ def _authenticate(server, session, envelope, mechanism, auth_data):
 @pytest.fixture
 def relay(tmp_path):
     """A relay that demands STARTTLS, then AUTH."""
-    cert, key = _certificate(tmp_path)
+    cert, key = make_certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     server = Sink(port=free_port(), smtp_options={
