@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +101,22 @@ def test_hostile_headers_are_bounded():
     assert Scanner().scan_bytes(many).verdict == "clean"
     params = b"From: a@b.example\nContent-Type: text/html; " + b"a=b; " * 20000 + b"\n\n<p>x</p>"
     assert Scanner().scan_bytes(params).verdict == "clean"
+
+
+_FROM_PIECES = st.sampled_from(['"', "<", ">", "@", "[", "]", "(", ")", ",", ";", ":", " ",
+                                "=?utf-8?q?", "?=", "PayPal", "owen", "example", "."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FROM_PIECES, max_size=14).map("".join))
+def test_any_from_value_reads_as_a_sender_or_as_a_problem(value):
+    # Whatever the From header holds, the message parses: either a sender with an address,
+    # or the problem is recorded (and a name, if the header shows one, is kept for checks).
+    raw = f"From: {value}\r\nTo: nadia@lakeside-cs.example\r\nSubject: x\r\n\r\nhi\r\n"
+    message = parse_message(raw.encode())
+    if message.sender_problem == "":
+        local, _, domain = message.sender.address.rpartition("@")
+        assert local and domain
+    shown = re.match(r"([A-Za-z]+(?: [A-Za-z]+)*) ?<", value)
+    if shown and message.sender_problem:  # "Name <...": the name is kept for the checks
+        assert message.sender is not None and message.sender.name == shown.group(1)

@@ -41,6 +41,42 @@ def test_unknown_sender_adds_to_other_signals(scan):
     assert with_unknown.score > alone.score
 
 
+# malformed_sender ------------------------------------------------------------------------
+
+def _raw_from(*values: str) -> bytes:
+    """A message with exactly these From headers (EmailMessage would refuse the bad ones)."""
+    head = "".join(f"From: {value}\r\n" for value in values)
+    return (f"{head}To: nadia@{ORG}\r\nSubject: Call volumes\r\n\r\n"
+            "Numbers for October.\r\n").encode()
+
+
+def test_missing_or_doubled_from_adds_weight_but_does_not_flag_alone(scan):
+    for raw, detail in ((_raw_from(), "no From header"),
+                        (_raw_from("owen@harper-utilities.example",
+                                   "PayPal <service@paypal.example>"), "2 From headers")):
+        report = scan(raw)
+        found = [f for f in report.signals if f.name == "malformed_sender"]
+        assert [f.detail for f in found] == [detail]
+        assert report.verdict == "clean"
+
+
+def test_unparseable_from_is_still_checked_by_its_display_name(scan):
+    # policy.default raises on this value; it used to read as "no sender", which skipped
+    # every sender check: a way around the display-name check.
+    for value in ("PayPal Security <alerts@[pp-alerts.example>",
+                  "=?utf-8?q?PayPal_Security?= <alerts@[pp-alerts.example>"):
+        report = scan(_raw_from(value))
+        assert {"malformed_sender", "display_name_impersonation"} <= names(report), value
+        assert report.verdict != "clean"
+
+
+def test_ordinary_from_headers_are_not_malformed(scan):
+    for value in ("owen@harper-utilities.example", '"Pryce, Owen" <owen@harper-utilities.example>',
+                  "Owen (accounts) <owen@harper-utilities.example>",
+                  "=?utf-8?q?Owen_Pr=C3=BDce?= <owen@harper-utilities.example>"):
+        assert "malformed_sender" not in names(scan(_raw_from(value))), value
+
+
 # display_name_impersonation --------------------------------------------------------------
 
 def test_display_name_with_an_own_domain_address(scan):

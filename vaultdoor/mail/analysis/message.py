@@ -9,7 +9,9 @@ file that is not a message at all raises :class:`MessageParseError`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import email
+import email.header
 import email.utils
 import quopri
 import re
@@ -67,7 +69,12 @@ def _parsed_header(name: str, value: str) -> Any:
     plain = _PLAIN_VALUES.get(name.lower(), _PLAIN_TEXT)
     if plain is not None and "=?" not in value and plain.fullmatch(value):
         return value.replace("\r", "").replace("\n", "")
-    return policy.default.header_fetch_parse(name, value)
+    try:
+        return policy.default.header_fetch_parse(name, value)
+    except Exception:  # its structured parsers fail on some malformed values
+        # Read as written (unfolded), not as absent: a From header the parser chokes on
+        # still shows a name in the reader's mail client, and must still be checked.
+        return value.replace("\r", "").replace("\n", "")
 
 
 class _MemoisedPolicy(EmailPolicy):
@@ -120,6 +127,7 @@ class ParsedMessage:
 
     headers: Message
     sender: Address | None = None  # the From mailbox
+    sender_problem: str = ""  # what is wrong with the From header(s), if anything
     reply_to: list[Address] = field(default_factory=list)
     envelope_from: str = ""  # Return-Path
     delivered_to: list[str] = field(default_factory=list)
@@ -171,6 +179,42 @@ def _addresses(message: Message, name: str) -> list[Address]:
     for value in _all_headers(message, name):
         found.extend(_mailboxes(value))
     return found
+
+
+def _sender(message: Message) -> tuple[Address | None, str]:
+    """The From mailbox and what is wrong with the From header ("" when nothing is).
+
+    RFC 5322 asks for exactly one From header. Two of them are a known way to show the reader
+    one sender while checks read the other; a From that holds no address the parser can read
+    still shows the reader a name. Such a header is read leniently (the text before "<" as
+    the name, what follows as the address) so that the name is still checked."""
+    values = _all_headers(message, "From")
+    if not values:
+        return None, "no From header"
+    mailboxes = [box for value in values for box in _mailboxes(value)]
+    problem = f"{len(values)} From headers" if len(values) > 1 else ""
+    local, _, domain = mailboxes[0].address.rpartition("@") if mailboxes else ("", "", "")
+    if local and domain:
+        return mailboxes[0], problem
+    # As written (the parsed value may have dropped the part it could not read).
+    written = next((" ".join(str(value).split()) for name, value in message.raw_items()
+                    if name.lower() == "from"), values[0])[:MAX_HEADER_CHARS]
+    return (_lenient_mailbox(written),
+            problem or f"a From header with no readable address ({written[:80]!r})")
+
+
+def _lenient_mailbox(value: str) -> Address | None:
+    """``Name <address>`` read without the grammar: whatever a mail client would show."""
+    name, bracket, rest = value.partition("<")
+    if not bracket:
+        name, rest = "", value
+    address = rest.partition(">")[0] if bracket else rest
+    if "=?" in name:  # encoded words: the name the reader sees is the decoded one
+        with contextlib.suppress(Exception):
+            name = str(email.header.make_header(email.header.decode_header(name)))
+    name = " ".join(name.replace('"', " ").split())
+    address = "".join(address.split()).lower()
+    return Address(name, address) if name or address else None
 
 
 # One mailbox of a value _PLAIN_ADDRESSES matches: display-name atoms and <address>, or an
@@ -276,10 +320,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
         root: Message = parse_bytes(raw, _POLICY)
     except Exception as exc:  # the email package's own failures
         raise MessageParseError(f"cannot be parsed as MIME ({type(exc).__name__})") from exc
-    senders = _addresses(root, "From")
+    sender, sender_problem = _sender(root)
     message = ParsedMessage(
         headers=root,
-        sender=senders[0] if senders else None,
+        sender=sender,
+        sender_problem=sender_problem,
         reply_to=_addresses(root, "Reply-To"),
         envelope_from=_header_text(root, "Return-Path").strip("<> ").lower(),
         delivered_to=[a.address for a in _addresses(root, "Delivered-To") if a.address],

@@ -15,6 +15,7 @@ from .homograph import Homograph
 from .ip_literal import IpLiteralHost
 from .login_page_url import LoginPageUrl
 from .lookalike import LookalikeDomain
+from .malformed_sender import MalformedSender
 from .redirector import Redirector
 from .reply_to import ReplyToMismatch
 from .risky_attachment import RiskyAttachment
@@ -38,6 +39,7 @@ __all__ = [
     "IpLiteralHost",
     "LoginPageUrl",
     "LookalikeDomain",
+    "MalformedSender",
     "Redirector",
     "ReplyToMismatch",
     "RiskyAttachment",
@@ -52,6 +54,7 @@ __all__ = [
 # Order is the order findings are reported in: sender first, then links, then content.
 SIGNAL_TYPES: tuple[type[Signal], ...] = (
     UnknownSender,
+    MalformedSender,
     DisplayNameImpersonation,
     ReplyToMismatch,
     AuthenticationFailure,
