@@ -9,8 +9,8 @@ from django import forms
 from .choices import AssignTrainingChoices
 from .models import Campaign, LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
-__all__ = ["CampaignForm", "LandingPageForm", "MessageTemplateForm", "SendingProfileForm",
-           "TrainingModuleForm"]
+__all__ = ["CampaignForm", "LandingPageForm", "LibraryDeleteForm", "MessageTemplateForm",
+           "SendingProfileForm", "TrainingModuleForm"]
 
 
 def _departments() -> list[tuple[str, str]]:
@@ -181,3 +181,11 @@ class SendingProfileForm(forms.ModelForm):
             except forms.ValidationError as exc:
                 raise forms.ValidationError(exc.message_dict["password_file"]) from exc
         return value
+
+
+class LibraryDeleteForm(forms.Form):
+    """Why a template, landing page, training module or sending profile is deleted (kept in
+    the audit log, as the console's other confirmed actions keep theirs)."""
+
+    reason = forms.CharField(max_length=300, min_length=5,
+                             help_text="Why, e.g. 'replaced by the 2027 payroll lure'.")

@@ -1,7 +1,9 @@
 """What campaigns are made from: message templates, landing pages and training modules.
 
 The rules each must meet and the audited save live here, once, for both the CLI (`vaultdoor
-mail campaign template|landing-page|training-module`) and the console's pages. A check raises
+mail campaign template|landing-page|training-module`) and the console's pages; so do the
+rule for deleting one (never while a campaign or a training assignment uses it) and the
+audited delete, for the console and Django's admin. A check raises
 Django's `ValidationError` with a dict naming the field (the CLI turns it into one `error:`
 line naming its option; a console form shows it beside the field).
 
@@ -23,11 +25,14 @@ from django.db import models, transaction
 
 __all__ = [
     "LANDING_MAX_FIELDS",
+    "InUse",
     "check_landing_page",
     "check_message_template",
     "check_password_confined",
     "check_sending_profile",
     "check_training_module",
+    "delete_audited",
+    "in_use",
     "landing_labels",
     "posted_names",
     "save_audited",
@@ -209,6 +214,14 @@ ACTIONS = {
 }
 
 
+def _named(obj: models.Model) -> dict[str, str]:
+    """How an audit event names `obj` (a `code` key would be redacted by the audit log as if
+    it were a secret, so a training module's code goes as `module`)."""
+    if obj._meta.model_name == "trainingmodule":
+        return {"module": obj.code}  # type: ignore[attr-defined]
+    return {"name": obj.name}  # type: ignore[attr-defined]
+
+
 def save_audited(obj: models.Model, *, actor: str, request: Any = None,
                  changed: list[str] | None = None, **context: Any) -> None:
     """Save `obj` and record its `mail.*_change` event in one transaction (`created` says
@@ -218,9 +231,88 @@ def save_audited(obj: models.Model, *, actor: str, request: Any = None,
     with transaction.atomic():
         obj.save()
         extra = {"changed": changed} if changed is not None else {}
-        # (a `code` key would be redacted by the audit log as if it were a secret)
-        record_name = {"module": obj.code} if name == "trainingmodule" else {"name": obj.name}
         from vaultdoor.audit import record
 
         record(ACTIONS[name], actor=actor, target_type=f"mail.{name}", target_id=str(obj.pk),
-               request=request, created=created, **record_name, **extra, **context)
+               request=request, created=created, **_named(obj), **extra, **context)
+
+
+# The audit action of deleting each kind.
+DELETE_ACTIONS = {
+    "messagetemplate": "mail.message_template_delete",
+    "landingpage": "mail.landing_page_delete",
+    "trainingmodule": "mail.training_module_delete",
+    "sendingprofile": "mail.sending_profile_delete",
+}
+IN_USE_SHOWN = 10  # campaigns named in a refusal; the rest are counted
+
+
+class InUse(Exception):
+    """Not deleted: campaigns or training assignments use it (the message says which)."""
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def in_use(obj: models.Model) -> str:
+    """Why `obj` may not be deleted, or "" when nothing uses it.
+
+    Any campaign that names it counts, whatever its state: a draft or a sending campaign
+    still needs it, and a finished or cancelled one keeps it as its history (its report, its
+    landing page and training links, which template it was made from). A template's link
+    would only be set to empty, but a campaign that no longer says what it was made from is
+    history lost, so it is refused like the others. A training module with assignments
+    (open or completed: completion is evidence) is refused too."""
+    from .choices import CampaignStatusChoices
+
+    campaigns = list(obj.campaigns.order_by("name").values_list(  # type: ignore[attr-defined]
+        "name", "status")[:IN_USE_SHOWN + 1])
+    reasons = []
+    if campaigns:
+        total = obj.campaigns.count()  # type: ignore[attr-defined]
+        shown = ", ".join(f"{name} ({CampaignStatusChoices(status).label.lower()})"
+                          for name, status in campaigns[:IN_USE_SHOWN])
+        more = f" and {total - IN_USE_SHOWN} more" if total > IN_USE_SHOWN else ""
+        reasons.append(f"{_plural(total, 'campaign')} use{'s' if total == 1 else ''} it: "
+                       f"{shown}{more}")
+    if obj._meta.model_name == "trainingmodule":
+        assignments = obj.assignments  # type: ignore[attr-defined]
+        total = assignments.count()
+        if total:
+            done = assignments.filter(completed_at__isnull=False).count()
+            reasons.append(f"{_plural(total, 'training assignment')} ({total - done} open, "
+                           f"{done} completed)")
+    if not reasons:
+        return ""
+    return ("Not deleted: " + "; ".join(reasons) + ". Campaigns keep their history through "
+            "it; make a new one instead of deleting this one.")
+
+
+def delete_audited(obj: models.Model, *, actor: str, request: Any = None,
+                   **context: Any) -> bool:
+    """Delete `obj` and record its `mail.*_delete` event in one transaction, unless something
+    uses it (`in_use`): then raise `InUse` and change nothing. False when it was gone already.
+
+    The row is locked first, so a campaign made at the same moment either is seen here or
+    waits for the delete (and then cannot name it); Django's PROTECT is the last guard."""
+    from django.db.models import ProtectedError, RestrictedError
+
+    from vaultdoor.audit import record
+
+    name = obj._meta.model_name
+    with transaction.atomic():
+        locked = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+        if locked is None:
+            return False
+        why = in_use(locked)
+        if why:
+            raise InUse(why)
+        pk = locked.pk
+        try:
+            locked.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise InUse(in_use(locked) or f"Not deleted: {exc.args[0]}") from exc
+        record(DELETE_ACTIONS[name], actor=actor, target_type=f"mail.{name}",
+               target_id=str(pk), request=request, **_named(locked), **context)
+    return True

@@ -287,6 +287,10 @@ SENSITIVE = {
     ("console:mail:sending_profile_list", ""): {"security_admin"},
     ("console:mail:sending_profile_new", ""): {"security_admin"},
     ("console:mail:sending_profile_edit", ""): {"security_admin"},
+    ("console:mail:message_template_delete", ""): {"security_admin"},
+    ("console:mail:landing_page_delete", ""): {"security_admin"},
+    ("console:mail:training_module_delete", ""): {"security_admin"},
+    ("console:mail:sending_profile_delete", ""): {"security_admin"},
 }
 
 

@@ -1,8 +1,9 @@
 """Console pages for what campaigns are made from: message templates, landing pages and
-training modules. Each has a list (`view_`), a page (`view_`), New (`add_`) and Edit
-(`change_`); every save goes through the model's rules (`vaultdoor.mail.library`) and is
-audited (`mail.message_template_change`, `mail.landing_page_change`,
-`mail.training_module_change`).
+training modules. Each has a list (`view_`), a page (`view_`), New (`add_`), Edit
+(`change_`) and Delete (`delete_`); every save goes through the model's rules
+(`vaultdoor.mail.library`) and is audited (`mail.message_template_change`,
+`mail.landing_page_change`, `mail.training_module_change`), and so is every delete
+(`mail.*_delete`), refused while a campaign or a training assignment uses the thing.
 
 Previews never let a template's HTML run in the console: a message template is shown as its
 escaped source and as the text a reader would see (the analyser's reduction of the HTML, with
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.views import View
 
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
+from vaultdoor.identity.views import _once as once
 
 from ..filters import (
     LandingPageFilterForm,
@@ -29,20 +31,30 @@ from ..filters import (
     SendingProfileFilterForm,
     TrainingModuleFilterForm,
 )
-from ..forms import LandingPageForm, MessageTemplateForm, SendingProfileForm, TrainingModuleForm
-from ..library import save_audited
+from ..forms import (
+    LandingPageForm,
+    LibraryDeleteForm,
+    MessageTemplateForm,
+    SendingProfileForm,
+    TrainingModuleForm,
+)
+from ..library import InUse, delete_audited, in_use, save_audited
 from ..models import LandingPage, MessageTemplate, SendingProfile, TrainingModule
 
 __all__ = [
+    "LandingPageDeleteView",
     "LandingPageDetailView",
     "LandingPageEditView",
     "LandingPageListView",
+    "MessageTemplateDeleteView",
     "MessageTemplateDetailView",
     "MessageTemplateEditView",
     "MessageTemplateListView",
+    "SendingProfileDeleteView",
     "SendingProfileDetailView",
     "SendingProfileEditView",
     "SendingProfileListView",
+    "TrainingModuleDeleteView",
     "TrainingModuleDetailView",
     "TrainingModuleEditView",
     "TrainingModuleListView",
@@ -76,7 +88,7 @@ class _Kind:
     """One kind of thing the pages manage."""
 
     model: ClassVar[Any]
-    url: ClassVar[str]  # the URL names' stem: <url>_list, <url>, <url>_new, <url>_edit
+    url: ClassVar[str]  # the URL names' stem: <url>_list, <url>, <url>_new, _edit, _delete
     noun: ClassVar[str]
 
     @classmethod
@@ -207,6 +219,7 @@ class _Detail(ObjectDetailView):
         context["kind_url"] = self.kind.url
         context["noun"] = self.kind.noun
         context["can_change"] = self.request.user.has_perm(self.kind.perm("change"))
+        context["can_delete"] = self.request.user.has_perm(self.kind.perm("delete"))
         return context
 
 
@@ -319,7 +332,79 @@ class TrainingModuleEditView(_Edit):
     kind = _ModuleKind
 
 
-
 class SendingProfileEditView(_Edit):
     model = SendingProfile
+    kind = _ProfileKind
+
+
+class _Delete(ConsoleView, View):
+    """Delete: a confirmation page (GET changes nothing; it says up front when campaigns or
+    assignments use the thing) and its POST, which deletes through
+    `library.delete_audited` with the reason given.
+
+    Needs `view_` and `delete_` of the model, the CSRF token and the page's single-use
+    `once` (a resent form deletes nothing more), as the console's other confirmed actions.
+    No fresh second factor: as the admin's step-up list and mail's other actions (quarantine
+    delete, campaign cancel, library edits) have it, campaign material is not among the
+    step-up changes; the delete is audited and refused while anything uses the thing. In
+    use: a 400 page saying what uses it, nothing changed."""
+
+    kind: ClassVar[type[_Kind]]
+    template_name = "mail/library/delete.html"
+    nav = "mail_campaigns"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.model = cls.kind.model  # what the permission matrix reads
+
+    def get_permission_required(self) -> tuple[str, ...]:
+        return (self.kind.perm("view"), self.kind.perm("delete"))
+
+    def _page(self, request: HttpRequest, obj: Any, form: LibraryDeleteForm, *,
+              problem: str = "", status: int = 200) -> HttpResponse:
+        context = {"form": form, "object": obj, "noun": self.kind.noun,
+                   "kind_url": self.kind.url, "title": f"Delete {self.kind.noun}: {obj}",
+                   "problem": problem, "once": once.issue(request), **self.navigation()}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.kind.model, pk=pk)
+        return self._page(request, obj, LibraryDeleteForm(), problem=in_use(obj))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = get_object_or_404(self.kind.model, pk=pk)
+        form = LibraryDeleteForm(request.POST)
+        problem = in_use(obj)  # said first: a spent form must not hide why it cannot go
+        if problem or not form.is_valid():
+            return self._page(request, obj, form, problem=problem, status=400)
+        listing = reverse(f"console:mail:{self.kind.url}_list")
+        if not once.spend(request, request.POST.get("once", "")):
+            messages.info(request, "That form was sent already: nothing was deleted again.")
+            return HttpResponseRedirect(listing)
+        try:
+            deleted = delete_audited(obj, actor=request.user.get_username(), request=request,
+                                     reason=form.cleaned_data["reason"],
+                                     **self.kind.audit_context(obj))
+        except InUse as exc:
+            return self._page(request, obj, form, problem=str(exc), status=400)
+        if deleted:
+            messages.success(request, f"The {self.kind.noun} {obj} was deleted.")
+        else:
+            messages.info(request, f"The {self.kind.noun} {obj} was deleted already.")
+        return HttpResponseRedirect(listing)
+
+
+class MessageTemplateDeleteView(_Delete):
+    kind = _TemplateKind
+
+
+class LandingPageDeleteView(_Delete):
+    kind = _LandingKind
+
+
+class TrainingModuleDeleteView(_Delete):
+    kind = _ModuleKind
+
+
+class SendingProfileDeleteView(_Delete):
     kind = _ProfileKind
