@@ -11,7 +11,41 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["ConfigError", "data_dir", "env", "env_bool", "env_list", "read_secret", "secret_file"]
+__all__ = ["SETTINGS", "ConfigError", "data_dir", "env", "env_bool", "env_list", "read_secret",
+           "secret_file"]
+
+# Every `VAULTDOOR_*` variable vaultdoor reads: the one list (`vaultdoor check-config` warns of
+# any other in the environment, a test checks that each name read in the code is here and each
+# name here has a row in docs/configuration.md). A new setting: add it here, write its reader,
+# add its row to the doc.
+SETTINGS: tuple[str, ...] = (
+    # the server (vaultdoor/server/readers.py)
+    "VAULTDOOR_DATA_DIR", "VAULTDOOR_ENV", "VAULTDOOR_DATABASE_URL", "VAULTDOOR_TEST_DATABASE_URL",
+    "VAULTDOOR_ALLOWED_HOSTS", "VAULTDOOR_SECRET_KEY", "VAULTDOOR_BEHIND_PROXY", "VAULTDOOR_DEBUG",
+    "VAULTDOOR_LOG_LEVEL", "VAULTDOOR_BASE_URL",
+    # audit, access and controllers
+    "VAULTDOOR_AUDIT_SIGNING_KEY", "VAULTDOOR_AUDIT_CHECKPOINT_EVERY", "VAULTDOOR_PIN_KEY",
+    "VAULTDOOR_SNAPSHOT_SIGNING_KEY",
+    # mail
+    "VAULTDOOR_ORG_DOMAINS", "VAULTDOOR_MAIL_BRANDS_FILE", "VAULTDOOR_MAIL_QUEUE_DIR",
+    "VAULTDOOR_MAIL_CLICK_BASE", "VAULTDOOR_MAIL_LINK_MAX_AGE_DAYS",
+    "VAULTDOOR_MAIL_REPORT_ADDRESS",
+    "VAULTDOOR_MAIL_MAX_SIZE", "VAULTDOOR_MAIL_TLS_CERT", "VAULTDOOR_MAIL_TLS_KEY",
+    "VAULTDOOR_MAIL_REQUIRE_TLS", "VAULTDOOR_MAIL_NEXT_HOP_TLS", "VAULTDOOR_MAIL_NEXT_HOP_CA",
+    "VAULTDOOR_MAIL_OUTBOUND_FROM",
+    # vetting
+    "VAULTDOOR_VETTING_RESCREEN_MONTHS", "VAULTDOOR_VETTING_ADVERSE_WAIT_DAYS",
+    "VAULTDOOR_VETTING_WEBHOOK_KEY",
+    # identity
+    "VAULTDOOR_PASSWORD_PROFILE", "VAULTDOOR_PASSWORD_BLOCKLIST", "VAULTDOOR_ARGON2_MEMORY_KIB",
+    "VAULTDOOR_ARGON2_TIME_COST", "VAULTDOOR_ARGON2_PARALLELISM", "VAULTDOOR_REQUIRE_SECOND_FACTOR",
+    "VAULTDOOR_IDENTITY_KEY", "VAULTDOOR_WEBAUTHN_RP_ID",
+    # the customer vault
+    "VAULTDOOR_VAULT_KEYS", "VAULTDOOR_VAULT_INDEX_KEY", "VAULTDOOR_VAULT_REVEAL_LIMIT",
+    "VAULTDOOR_VAULT_REASON_MIN_LENGTH", "VAULTDOOR_VAULT_PHONE_REGION",
+    # the browser tests (vaultdoor/testing/browser.py)
+    "VAULTDOOR_CHROMIUM",
+)
 
 
 class ConfigError(Exception):

@@ -16,6 +16,7 @@ __all__ = ["main"]
 # name -> "module:attribute"; each module owns one group of commands.
 COMMANDS: dict[str, str] = {
     "init": "vaultdoor.cli.server:init",
+    "check-config": "vaultdoor.cli.checkconfig:check_config",
     "serve": "vaultdoor.cli.server:serve",
     "site": "vaultdoor.cli.site:site",
     "access": "vaultdoor.cli.access:access",

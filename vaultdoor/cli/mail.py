@@ -178,6 +178,7 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
 
     from vaultdoor.cli import _django
     from vaultdoor.config import data_dir, env, env_list
+    from vaultdoor.mail import mail_settings
     from vaultdoor.mail.gateway import Gateway, GatewayConfig, parse_hostport
     from vaultdoor.mail.gateway.tls import TlsSettingError
 
@@ -190,12 +191,7 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
     except ValueError as exc:
         fail(f"--next-hop: {exc}", status=EXIT_INVALID)
     _django.setup()
-    raw_size = env("MAIL_MAX_SIZE") or ""
-    try:
-        size = max_size or int(raw_size or 25 * 1024 * 1024)
-    except ValueError:
-        fail(f"VAULTDOOR_MAIL_MAX_SIZE: expected a number of bytes, got {raw_size!r}",
-             status=EXIT_INVALID)
+    size = max_size or mail_settings.max_size()
     try:
         config = GatewayConfig(
             queue_dir=Path(queue_dir or env("MAIL_QUEUE_DIR") or data_dir() / "mail-queue"),
@@ -203,10 +199,10 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
             click_base=click_base or env("MAIL_CLICK_BASE") or "http://127.0.0.1:8000",
             org_domains=tuple(org_domains) or tuple(env_list("ORG_DOMAINS")),
             report_address=report_address or env("MAIL_REPORT_ADDRESS") or "",
-            outbound_networks=tuple(outbound_from) or tuple(
-                env_list("MAIL_OUTBOUND_FROM", "127.0.0.0/8,::1/128")),
+            outbound_networks=tuple(outbound_from) or mail_settings.outbound_networks(),
             max_size=size, retry_base=retry_base,
-            **_gateway_tls(tls_cert, tls_key, require_tls, next_hop_tls, next_hop_ca),
+            **mail_settings.gateway_tls(tls_cert, tls_key, require_tls, next_hop_tls,
+                                        next_hop_ca),
         )
     except ValueError as exc:
         fail(f"invalid gateway setting: {exc}", status=EXIT_INVALID)
@@ -232,27 +228,6 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
         signal.signal(signum, lambda *_: done.set())
     done.wait()
     server.stop()
-
-
-def _gateway_tls(cert: str | None, key: str | None, require: bool | None, hop_tls: str | None,
-                 hop_ca: str | None) -> dict:
-    """The gateway's TLS settings: options first, then VAULTDOOR_MAIL_* variables."""
-    from vaultdoor.config import env
-
-    require_raw = (env("MAIL_REQUIRE_TLS") or "").strip().lower()
-    if require is None and require_raw not in ("", "0", "1", "true", "false", "yes", "no"):
-        raise ValueError(f"VAULTDOOR_MAIL_REQUIRE_TLS: expected true or false, got "
-                         f"{require_raw!r}")
-    cert = cert or env("MAIL_TLS_CERT")
-    key = key or env("MAIL_TLS_KEY")
-    ca = hop_ca or env("MAIL_NEXT_HOP_CA")
-    return {
-        "tls_cert": Path(cert) if cert else None,
-        "tls_key": Path(key) if key else None,
-        "require_tls": require if require is not None else require_raw in ("1", "true", "yes"),
-        "next_hop_tls": (hop_tls or env("MAIL_NEXT_HOP_TLS") or "opportunistic").strip().lower(),
-        "next_hop_ca": Path(ca) if ca else None,
-    }
 
 
 @mail.group()

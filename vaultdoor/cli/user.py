@@ -14,15 +14,9 @@ ROLES = ["security_admin", "facilities", "hr_vetting", "it", "supervisor", "audi
 
 
 def _base_url() -> str:
-    from vaultdoor import config
+    from vaultdoor.server.readers import base_url
 
-    url = (config.env("BASE_URL") or "http://127.0.0.1:8000").strip().rstrip("/")
-    if not url.startswith(("http://", "https://")) or url.endswith("://") or " " in url:
-        # an enrolment link must reach this server; a bad one would go to the holder unchecked
-        raise config.ConfigError(
-            f"VAULTDOOR_BASE_URL: expected the server's http(s) address, like "
-            f"https://vaultdoor.example.com, got {config.env('BASE_URL')!r}")
-    return url
+    return base_url()
 
 
 def _find_person(code: str, site: str | None):

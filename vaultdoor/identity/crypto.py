@@ -17,15 +17,16 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from vaultdoor import config
 
-__all__ = ["digest", "digest_matches", "open_secret", "seal_secret"]
+__all__ = ["configured_key", "digest", "digest_matches", "open_secret", "seal_secret"]
 
 _KEY_FILE = "identity-totp-key"
 _MIN_KEY_BYTES = 16
 _VERSION = "v1"
 
 
-@lru_cache(maxsize=1)
-def _key() -> bytes:
+def configured_key() -> bytes:
+    """The sealing key, read now (`vaultdoor check-config`; the server keeps it in `_key`):
+    from the file VAULTDOOR_IDENTITY_KEY names, else generated into the data directory."""
     reference = config.env("IDENTITY_KEY")
     if reference:
         # Any length of key material in the file (at least 16 bytes: an empty or tiny file
@@ -38,6 +39,9 @@ def _key() -> bytes:
                 f"(found {len(material.strip())})")
         return _sha256(material)
     return config.secret_file(_KEY_FILE, nbytes=32)
+
+
+_key = lru_cache(maxsize=1)(configured_key)
 
 
 def seal_secret(plain: str, *, purpose: str) -> str:

@@ -1,44 +1,28 @@
 """Django settings for the vaultdoor server.
 
 Every value comes from a `VAULTDOOR_*` environment variable with a documented default
-(docs/configuration.md). Development and demo run with `VAULTDOOR_ENV=development` (the default);
+(docs/configuration.md), read by the functions in `readers.py` (which `vaultdoor check-config`
+calls too). Development and demo run with `VAULTDOOR_ENV=development` (the default);
 `production` turns on every transport-security setting and must pass `manage.py check --deploy`.
 """
 
 from __future__ import annotations
 
-import dj_database_url
-
 from vaultdoor import config
+from vaultdoor.server import readers
 from vaultdoor.server.middleware import static_headers
 
-ENVIRONMENT = config.env("ENV", "development")
-if ENVIRONMENT not in {"development", "production"}:
-    raise config.ConfigError("VAULTDOOR_ENV: expected development or production")
+ENVIRONMENT = readers.environment()
 PRODUCTION = ENVIRONMENT == "production"
 
 DATA_DIR = config.data_dir()
 
-_secret_ref = config.env("SECRET_KEY")
-if _secret_ref:
-    try:
-        SECRET_KEY = config.read_secret(_secret_ref, variable="SECRET_KEY").decode().strip()
-    except UnicodeDecodeError:
-        raise config.ConfigError(
-            "VAULTDOOR_SECRET_KEY: the file must hold text (50 or more random characters)"
-        ) from None
-    if len(SECRET_KEY) < 32:  # it signs sessions, CSRF tokens and mail links
-        raise config.ConfigError(
-            f"VAULTDOOR_SECRET_KEY: at least 32 characters, found {len(SECRET_KEY)}")
-else:
-    SECRET_KEY = config.secret_file("django-secret-key", nbytes=48).hex()
+SECRET_KEY = readers.secret_key()
 
 # Never on in production; never leaks session or settings data to a page.
-DEBUG = config.env_bool("DEBUG", False) and not PRODUCTION
+DEBUG = readers.debug(PRODUCTION)
 
-# "testserver" is the test client's host name: development only.
-ALLOWED_HOSTS = config.env_list(
-    "ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" + ("" if PRODUCTION else ",testserver"))
+ALLOWED_HOSTS = readers.allowed_hosts(PRODUCTION)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,33 +90,7 @@ TEMPLATES = [
 # --- database -----------------------------------------------------------------------------------
 # SQLite (WAL) in the data directory by default; VAULTDOOR_DATABASE_URL=postgresql://... for scale.
 # Tests on PostgreSQL pass its URL in VAULTDOOR_TEST_DATABASE_URL.
-_db_url = config.env("TEST_DATABASE_URL") or config.env("DATABASE_URL")
-if _db_url:
-    try:
-        DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
-    except ValueError as exc:  # dj_database_url.ParseError; the URL (a password?) is not echoed
-        raise config.ConfigError(
-            "VAULTDOOR_DATABASE_URL: not a valid URL (like postgresql://user@host:5432/name; "
-            "quote special characters in the password)") from exc
-    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        raise config.ConfigError("VAULTDOOR_DATABASE_URL: only postgresql:// URLs are supported")
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "vaultdoor.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE: a writer takes the lock when its transaction begins, so concurrent
-                # audit writers queue instead of failing on lock upgrade.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                ),
-            },
-            "TEST": {"NAME": DATA_DIR / "test-vaultdoor.sqlite3"},
-        }
-    }
+DATABASES = {"default": readers.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- authentication -----------------------------------------------------------------------------
@@ -175,7 +133,7 @@ SECURE_SSL_REDIRECT = PRODUCTION
 SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-if PRODUCTION and config.env_bool("BEHIND_PROXY", False):
+if PRODUCTION and readers.behind_proxy():
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Content-Security-Policy (django-csp 4): no inline script or style, nothing third-party -----
@@ -243,11 +201,7 @@ SPECTACULAR_SETTINGS = {
 DEFAULT_EXCEPTION_REPORTER_FILTER = "vaultdoor.server.errors.AlwaysSafeExceptionReporterFilter"
 
 # --- logging: to stderr, never request bodies or secrets ----------------------------------------
-_LOG_LEVEL = (config.env("LOG_LEVEL") or "INFO").strip().upper()
-if _LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-    raise config.ConfigError(
-        f"VAULTDOOR_LOG_LEVEL: expected DEBUG, INFO, WARNING, ERROR or CRITICAL, "
-        f"got {config.env('LOG_LEVEL')!r}")
+_LOG_LEVEL = readers.log_level()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

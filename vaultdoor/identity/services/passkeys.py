@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from webauthn import (
     generate_authentication_options,
     generate_registration_options,
@@ -28,9 +27,8 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from vaultdoor import config
-
 from .. import clock
+from ..conf import webauthn_rp_id
 from ..constants import SESSION_WEBAUTHN
 from ..models import Account, WebAuthnCredential
 
@@ -47,8 +45,7 @@ class PasskeyError(ValueError):
 
 
 def _rp_id(request: Any) -> str:
-    configured = (getattr(settings, "VAULTDOOR_WEBAUTHN_RP_ID", "")
-                  or config.env("WEBAUTHN_RP_ID", "") or "")
+    configured = webauthn_rp_id()
     return configured or request.get_host().rsplit(":", 1)[0].strip("[]")
 
 

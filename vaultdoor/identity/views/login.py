@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.hashers import make_password
 from django.http import HttpResponseRedirect
@@ -16,11 +15,11 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.views import View
 
-from vaultdoor import config
 from vaultdoor.audit import record
 
 from .. import clock
 from ..choices import FailureKind
+from ..conf import require_second_factor
 from ..forms import CodeForm, LoginForm
 from ..services import lockout, recovery, totp
 from ..services.accounts import account_for
@@ -52,10 +51,7 @@ def _check_password(username: str, password: str) -> Any:
 
 def second_factor_required(account: Any) -> bool:
     """Every console user needs a second factor unless the operator or account says not."""
-    configured = getattr(settings, "VAULTDOOR_REQUIRE_SECOND_FACTOR", None)
-    if configured is None:
-        configured = config.env_bool("REQUIRE_SECOND_FACTOR", True)
-    return bool(configured and account.second_factor_required)
+    return require_second_factor() and bool(account.second_factor_required)
 
 
 class LoginView(View):

@@ -6,11 +6,11 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vaultdoor.mail.mail_settings import DEFAULT_MAX_SIZE
+
 from .tls import NEXT_HOP_TLS
 
 __all__ = ["GatewayConfig", "parse_hostport"]
-
-DEFAULT_MAX_SIZE = 25 * 1024 * 1024
 
 
 def parse_hostport(value: str, *, default_port: int = 25) -> tuple[str, int]:
@@ -61,8 +61,11 @@ class GatewayConfig:
         self.queue_dir = Path(self.queue_dir)
         self.click_base = self.click_base.rstrip("/")
         self.report_address = self.report_address.strip().lower()
-        self._networks = [ipaddress.ip_network(n.strip(), strict=False)
-                          for n in self.outbound_networks if n.strip()]
+        try:
+            self._networks = [ipaddress.ip_network(n.strip(), strict=False)
+                              for n in self.outbound_networks if n.strip()]
+        except ValueError as exc:
+            raise ValueError(f"outbound_networks: {exc}") from None
         if (self.tls_cert is None) != (self.tls_key is None):
             raise ValueError("tls_cert and tls_key: give both or neither")
         if self.require_tls and self.tls_cert is None:
