@@ -229,6 +229,7 @@ def test_the_admin_keeps_the_same_rule(client, django_user_model):
     assert list(MessageTemplate.objects.values_list("name", flat=True)) == ["payroll"]
     [event] = _events("message_template")
     assert event.actor == "boss" and event.context["name"] == "parcel"
+    assert event.context["via"] == "admin"
 
 
 def test_protect_is_the_last_guard(monkeypatch):
