@@ -117,6 +117,8 @@ ACTIONS: dict[str, str] = {
     "mail.quarantine": "a message was quarantined",
     "mail.release": "a quarantined message was released",
     "mail.delete": "a quarantined message was deleted",
+    "mail.queue_retry": "a message the next hop refused for good was put back in the queue",
+    "mail.queue_delete": "a message the next hop refused for good was deleted from the queue",
     "mail.report": "someone reported a message as suspicious (forward or one click)",
     "mail.triage": "the security team triaged a reported message",
     "mail.campaign_create": "an awareness campaign was created (with its targets)",

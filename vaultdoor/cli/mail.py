@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, fail, print_json
+from vaultdoor.cli.mail_queue import queue
 from vaultdoor.mail.mail_settings import NEXT_HOP_TLS
 
 __all__ = ["mail"]
@@ -228,6 +229,9 @@ def gateway(listen: str, next_hop: str, queue_dir: str | None, click_base: str |
         signal.signal(signum, lambda *_: done.set())
     done.wait()
     server.stop()
+
+
+mail.add_command(queue)
 
 
 @mail.group()

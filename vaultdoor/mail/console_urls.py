@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import console, library
+from .views import console, library, queue
 
 app_name = "mail"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("quarantine/<int:pk>/", console.QuarantineDetailView.as_view(), name="quarantine"),
     path("quarantine/<int:pk>/<str:action>/", console.QuarantineActionView.as_view(),
          name="quarantine_action"),
+    path("queue/", queue.QueueView.as_view(), name="queue"),
+    path("queue/<str:entry_id>/<str:action>/", queue.QueueActionView.as_view(),
+         name="queue_action"),
     path("reports/", console.ReportListView.as_view(), name="report_list"),
     path("reports/<int:pk>/", console.ReportDetailView.as_view(), name="report"),
     # POST-only actions take <str:action> (the console's convention: never a GET page)

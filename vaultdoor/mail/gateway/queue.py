@@ -16,6 +16,7 @@ the removal of an incoming entry waits until the outbound entries made from it a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -183,13 +184,71 @@ class DiskQueue:
         path.unlink(missing_ok=True)
         self._sync_dir(path.parent)
 
-    def move_to_failed(self, path: Path) -> Path:
-        target = self.root / FAILED / path.name
+    def move_to_failed(self, path: Path, reason: str = "") -> Path:
+        """Keep an entry for an operator: in `failed/`, with why and when (in its envelope's
+        `extra`), durable before the original goes. An unreadable entry moves as it is."""
+        try:
+            entry = self.read(path)
+        except QueueError:
+            target = self.root / FAILED / path.name
+            os.replace(path, target)
+        else:
+            entry.extra.update(failed_reason=reason[:500], failed_at=time.time())
+            target = self._write_now(FAILED, entry)
+            path.unlink(missing_ok=True)
+        _fsync_dir(target.parent)
+        _fsync_dir(path.parent)
+        return target
+
+    def _write_now(self, folder: str, entry: Entry) -> Path:
+        """_write, with the directory made durable now even inside a batch (a move must not
+        remove the original before the copy is on disk)."""
+        final = self._write(folder, entry)
+        _fsync_dir(final.parent)
+        return final
+
+    def failed_entry(self, entry_id: str) -> Path:
+        """The path of failed entry `entry_id`; QueueError if there is none (ids are file
+        names made by the gateway: anything with a path separator or dot-dot is refused)."""
+        if not entry_id or "/" in entry_id or "\\" in entry_id or entry_id.startswith("."):
+            raise QueueError(f"no failed entry {entry_id!r}")
+        path = self.root / FAILED / entry_id
+        if not path.is_file():
+            raise QueueError(f"no failed entry {entry_id!r}")
+        return path
+
+    def retry_failed(self, entry_id: str) -> Path:
+        """Put a failed entry back in `outbound/`: the worker relays it on its next pass.
+        The failure note stays in its envelope until then."""
+        path = self.failed_entry(entry_id)
+        target = self.root / OUTBOUND / path.name
         os.replace(path, target)
         _fsync_dir(target.parent)
         _fsync_dir(path.parent)
         return target
 
+    def delete_failed(self, entry_id: str) -> Entry | None:
+        """Remove a failed entry for good (an operator's decision); what it held, if readable."""
+        path = self.failed_entry(entry_id)
+        try:
+            entry: Entry | None = self.read(path)
+        except QueueError:
+            entry = None
+        path.unlink()
+        _fsync_dir(path.parent)
+        return entry
+
     def depth(self) -> dict[str, int]:
         """How many entries wait in each folder."""
         return {name: sum(1 for _ in self._list(name)) for name in (INCOMING, OUTBOUND, FAILED)}
+
+    def oldest(self) -> dict[str, float | None]:
+        """When the oldest entry of each folder got there (file time), None when empty."""
+        found: dict[str, float | None] = {}
+        for name in (INCOMING, OUTBOUND, FAILED):
+            times = []
+            for path in self._list(name):
+                with contextlib.suppress(OSError):  # relayed and removed meanwhile
+                    times.append(path.stat().st_mtime)
+            found[name] = min(times, default=None)
+        return found

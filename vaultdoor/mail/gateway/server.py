@@ -104,9 +104,9 @@ class Worker:
                 done += 1
                 self.not_before.pop(path.name, None)
                 self.attempts.pop(path.name, None)
-            except QueueError:
+            except QueueError as exc:
                 logger.exception("unreadable queue entry %s: moved to failed/", path.name)
-                self.queue.move_to_failed(path)
+                self.queue.move_to_failed(path, f"unreadable queue entry: {exc}")
             except Exception:  # database down and the like: keep it, try again later
                 failures = self.attempts.get(path.name, 0) + 1
                 self.attempts[path.name] = failures
@@ -133,9 +133,9 @@ class Worker:
                 continue
             try:
                 entry = self.queue.read(path)
-            except QueueError:
+            except QueueError as exc:
                 logger.exception("unreadable outbound entry %s: moved to failed/", path.name)
-                self.queue.move_to_failed(path)
+                self.queue.move_to_failed(path, f"unreadable queue entry: {exc}")
                 continue
             try:
                 self.relay.send(entry)
@@ -154,7 +154,9 @@ class Worker:
                 continue
             except PermanentFailure as exc:
                 logger.error("%s refused for good (%s): kept in failed/", path.name, exc)
-                self.queue.move_to_failed(path)
+                self.queue.move_to_failed(path, f"the next hop refused it: {exc}")
+                self.attempts.pop(path.name, None)  # a retry from failed/ starts afresh
+                self.not_before.pop(path.name, None)
                 continue
             self.hop_failures = 0
             self.queue.remove(path)

@@ -86,8 +86,9 @@ def test_release_queues_rewritten_message_and_audits(client, operator, held, que
     assert Delivery.objects.filter(recipient=f"rosa@{ORG}").exists()
     event = AuditEvent.objects.get(action="mail.release")
     assert event.actor == "secops" and event.target_id == "q1"
-    # a second release is refused, nothing queued twice
-    client.post(f"/mail/quarantine/{held.pk}/release/")
+    # a second release is refused (and the page says so), nothing queued twice
+    again = client.post(f"/mail/quarantine/{held.pk}/release/", follow=True)
+    assert "already" in again.content.decode()
     assert len(list(DiskQueue(queue_dir).outbound())) == 1
 
 
