@@ -51,6 +51,7 @@ MACHINES = {
 ACTIONS = {
     "console:mail:quarantine_action": ["release", "delete"],
     "console:mail:report_action": ["triage"],
+    "console:mail:queue_action": ["retry", "delete"],
     "console:controllers:alarm_action": ["acknowledge", "clear"],
 }
 
@@ -291,6 +292,9 @@ SENSITIVE = {
     ("console:mail:landing_page_delete", ""): {"security_admin"},
     ("console:mail:training_module_delete", ""): {"security_admin"},
     ("console:mail:sending_profile_delete", ""): {"security_admin"},
+    # the gateway's queue: retrying or deleting what the next hop refused
+    ("console:mail:queue", ""): {"security_admin"},
+    ("console:mail:queue_action", ""): {"security_admin"},
 }
 
 
