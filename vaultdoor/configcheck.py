@@ -87,7 +87,7 @@ class Report:
         self.findings.append(Finding(level, setting, message + suffix))
 
     def add_text(self, level: str, text: str, default: str, *, suffix: str = "") -> None:
-        """A reader's message (`VAULTDOOR_X: what is wrong`, or naming the variable
+        """A reader's message (`VAULTDOOR_<NAME>: what is wrong`, or naming the variable
         somewhere) filed under the variable it names, else under `default`."""
         self.add(level, *_file_under(text, default), suffix=suffix)
 
@@ -98,7 +98,7 @@ class Report:
 
 
 def _file_under(text: str, default: str) -> tuple[str, str]:
-    """(setting, message) of a reader's message: `VAULTDOOR_X: what is wrong`, or the first
+    """(setting, message) of a reader's message: `VAULTDOOR_<NAME>: what is wrong`, or the first
     variable it names, else `default` and the whole text."""
     text = " ".join(text.split()) or "invalid"
     named = _NAMED.fullmatch(text)
@@ -108,7 +108,7 @@ def _file_under(text: str, default: str) -> tuple[str, str]:
         if len(names) > 1:  # "A and B: give both or neither", "A/B: not a key and its cert"
             return names[0], f"{rest} (also {', '.join(names[1:])})"
         return head, rest
-    assigned = _ASSIGNED.match(text)  # "VAULTDOOR_X=1 is below the minimum"
+    assigned = _ASSIGNED.match(text)  # "VAULTDOOR_<NAME>=1 is below the minimum"
     if assigned:
         return assigned.group(1), text[len(assigned.group(1)) + 1:]
     other = _ANY_NAME.search(text)
