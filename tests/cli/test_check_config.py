@@ -178,6 +178,20 @@ def test_gateway_certificate_and_ca_files_are_opened(clean_env: pytest.MonkeyPat
 
 
 @pytest.mark.django_db
+def test_good_gateway_certificates_pass(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from vaultdoor.mail.tests.test_gateway_tls import make_certificate
+
+    cert, key = make_certificate(tmp_path, "gateway")
+    for name, value in {"VAULTDOOR_MAIL_TLS_CERT": cert, "VAULTDOOR_MAIL_TLS_KEY": key,
+                        "VAULTDOOR_MAIL_REQUIRE_TLS": "true", "VAULTDOOR_MAIL_NEXT_HOP_TLS": "verify",
+                        "VAULTDOOR_MAIL_NEXT_HOP_CA": cert}.items():
+        clean_env.setenv(name, str(value))
+    status, output = run()
+    assert status == 0, output
+    assert error_lines(output) == []
+
+
+@pytest.mark.django_db
 def test_several_problems_are_all_reported_in_one_run(clean_env: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
     bad = {"VAULTDOOR_DEBUG": "maybe", "VAULTDOOR_SECRET_KEY": SECRET,

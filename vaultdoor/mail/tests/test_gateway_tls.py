@@ -171,6 +171,7 @@ def test_unusable_certificate_files_are_named(tmp_path):
     (["--next-hop-ca", "{cert}"], "only used with next_hop_tls 'verify'"),
     (["--next-hop-tls", "verify", "--next-hop-ca", "{tmp}/nope.pem"], "next_hop_ca: no such"),
     (["--next-hop-tls", "sometimes"], "'sometimes' is not one of"),
+    (["--outbound-from", "office"], "outbound_networks: 'office' does not appear"),
 ])
 def test_cli_names_the_bad_tls_setting(tmp_path, monkeypatch, args, message):
     monkeypatch.setenv("VAULTDOOR_DATA_DIR", str(tmp_path / "data"))
