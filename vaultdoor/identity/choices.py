@@ -2,7 +2,7 @@
 
 from django.db import models
 
-__all__ = ["FailureKind", "RoleChoices", "TokenScope"]
+__all__ = ["FailureKind", "RoleChoices", "TokenScope", "TokenStatus"]
 
 
 class RoleChoices(models.TextChoices):
@@ -30,3 +30,11 @@ class TokenScope(models.TextChoices):
     READ = "read", "Read (view permissions only)"
     DECIDE = "decide", "Ask for access decisions (access.decide)"
     WRITE = "write", "Everything the owner may do"
+
+
+class TokenStatus(models.TextChoices):
+    """Where an API token stands now (revoked wins over expired: revoking is the decision)."""
+
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"

@@ -101,6 +101,10 @@ def test_the_openapi_document_builds_without_warnings(tmp_path):
     text = out.read_text()
     assert "/api/v1/access/decisions:" in text and "/api/v1/people/cards:" in text
     assert "pin_hash" not in text
+    assert "/api/v1/identity/accounts/{id}:" in text and "/api/v1/identity/tokens:" in text
+    for secret in ("secret_hash", "sealed_secret", "code_hash", "credential_id", "public_key",
+                   "session_key", "password_hash"):
+        assert secret not in text, secret
 
 
 def test_the_schema_is_public(client):

@@ -7,14 +7,16 @@ import secrets
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, CharField, QuerySet, Value, When
 
 from .. import clock
-from ..choices import TokenScope
+from ..choices import TokenScope, TokenStatus
 from ..constants import API_TOKEN_LIFETIME, API_TOKEN_MAX_LIFETIME
 from ..crypto import digest, digest_matches
 from ..models import Account, ApiToken
 
-__all__ = ["TokenError", "authenticate_token", "create_token", "revoke_token", "revoke_tokens"]
+__all__ = ["TokenError", "authenticate_token", "create_token", "revoke_token", "revoke_tokens",
+           "with_status"]
 
 
 class TokenError(ValueError):
@@ -74,6 +76,17 @@ def authenticate_token(raw: str, now: dt.datetime | None = None) -> ApiToken | N
     if token.last_used is None or now - token.last_used > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token
+
+
+def with_status(tokens: QuerySet, now: dt.datetime | None = None) -> QuerySet:
+    """`tokens` annotated with `status` (a `TokenStatus` value) as of `now`, in the database,
+    so a list can filter on it; the same rule `authenticate_token` applies to the token."""
+    now = now or clock.now()
+    return tokens.annotate(status=Case(
+        When(revoked_at__isnull=False, then=Value(TokenStatus.REVOKED.value)),
+        When(expires__lte=now, then=Value(TokenStatus.EXPIRED.value)),
+        default=Value(TokenStatus.ACTIVE.value), output_field=CharField(),
+    ))
 
 
 def revoke_token(token: ApiToken, *, actor: str, request: Any = None, **audit: Any) -> bool:

@@ -198,6 +198,7 @@ def test_every_url_is_classified_and_every_role_gets_exactly_its_share(
     # the matrix reaches beyond the console and the router: vault, mail, machines, portal
     assert {"vault:customer_list", "vault:reveal", "api:customer-list", "api:customer-reveal",
             "api:mail-quarantine-list", "api:controller-snapshot", "api:vetting-webhook",
+            "api:identity-account-list", "api:identity-token-detail",
             "console:accounts:reset_factors", "console:accounts:new",
             "console:accounts:new_token", "console:accounts:revoke_token",
             "console:accounts:tokens", "console:accounts:change_role",
@@ -273,6 +274,12 @@ SENSITIVE = {
     # without the capability (403, vaultdoor/vault/tests)
     ("api:customer-reveal", ""): {"agent", "supervisor", "security_admin", "auditor"},
     ("api:access-decisions", ""): set(),
+    # the account and token inventories (read only): the identity administrators and the
+    # auditor, never an agent
+    ("api:identity-account-list", ""): {"security_admin", "it", "auditor"},
+    ("api:identity-account-detail", ""): {"security_admin", "it", "auditor"},
+    ("api:identity-token-list", ""): {"security_admin", "it", "auditor"},
+    ("api:identity-token-detail", ""): {"security_admin", "it", "auditor"},
     ("api:vetting-webhook", ""): set(),
     # what campaigns are made from: only the security team writes them; the auditor reads
     # training modules (evidence), never the simulated phish itself
