@@ -307,3 +307,17 @@ def test_an_unreachable_database_names_it_without_the_password(tmp_path: Path) -
     assert "Traceback" not in output
     assert ("error: VAULTDOOR_DATABASE_URL: cannot reach the PostgreSQL database 'vd' on "
             "127.0.0.1:1 as reader") in output
+
+
+def test_serve_refuses_to_start_with_a_bad_setting(tmp_path: Path) -> None:
+    # The same checks run before the server starts: a bad value stops it here, with every
+    # error named, instead of at the first request that reads it. (A good configuration
+    # goes on to migrate and exec gunicorn: the edge tests start real servers that way.)
+    result = vaultdoor("serve", "--bind", "127.0.0.1:1", data_dir=tmp_path,
+                       env={"VAULTDOOR_VAULT_REVEAL_LIMIT": "0",
+                            "VAULTDOOR_WEBAUTHN_RP_ID": "https://vd.example:8443/"})
+    assert result.returncode == 2, result.stderr
+    assert "VAULTDOOR_VAULT_REVEAL_LIMIT" in result.stderr
+    assert "VAULTDOOR_WEBAUTHN_RP_ID" in result.stderr
+    assert "the server does not start" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "vaultdoor.sqlite3").exists()  # nothing migrated

@@ -8,6 +8,7 @@ import sys
 import click
 
 from vaultdoor.cli import _django
+from vaultdoor.cli._output import EXIT_INVALID, fail
 
 
 @click.command()
@@ -36,6 +37,20 @@ def _bind(ctx: click.Context, param: click.Parameter, value: str) -> str:
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 
 
+def _refuse_bad_configuration() -> None:
+    from vaultdoor.configcheck import check_configuration
+
+    report = check_configuration()
+    for finding in report.errors:
+        click.echo(finding.line(), err=True)
+    if report.errors:
+        fail("the server does not start with these settings (`vaultdoor check-config` "
+             "lists every problem)", status=EXIT_INVALID)
+    for finding in report.warnings:
+        if "vaultdoor init" not in finding.message:  # serve migrates: not a warning here
+            click.echo(finding.line(), err=True)
+
+
 @click.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, callback=_bind,
               help="address:port")
@@ -46,7 +61,10 @@ ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
               help="where to write the HTTP access log ('-' for standard output; "
                    "default '-', or DATA_DIR/access.log with --demo)")
 def serve(bind: str, workers: int, demo: bool, access_log: str | None) -> None:
-    """Run the vaultdoor server (gunicorn) on BIND."""
+    """Run the vaultdoor server (gunicorn) on BIND. It does not start while a setting is
+    wrong (the checks of `vaultdoor check-config`): better no server than one that fails at
+    the first passkey, vault reveal or link click."""
+    _refuse_bad_configuration()
     _django.setup()
     from django.conf import settings
     from django.core.management import call_command
