@@ -227,10 +227,18 @@ def test_token_filters(client, world):
     assert refused.status_code == 400 and "status" in refused.json()
 
 
-def test_locked_is_the_lockout_services_answer(world):
-    """The page's one query agrees with `locked_until`, the sign-in's own check, either kind."""
+def test_locked_is_the_lockout_services_answer(world, client, make_user):
+    """The page's one query agrees with `locked_until`, the sign-in's own check, either kind,
+    and counts user ids the way sign-in does (case-folded)."""
     assert locked_until("mjones", FailureKind.PASSWORD) is not None
     assert locked_usernames(["mjones", "zz-bare", "MJONES"]) == {"mjones", "MJONES"}
+    _account(make_user, "KLee")
+    for _ in range(LOCKOUT_THRESHOLD):
+        record_failure("klee ", FailureKind.PASSWORD)  # as typed at the sign-in page
+    assert locked_until("KLee", FailureKind.PASSWORD) is not None
+    assert locked_usernames(["KLee"]) == {"KLee"}
+    client.force_login(world["viewers"]["auditor"])
+    assert _by_name(client.get(ACCOUNTS).json())["KLee"]["locked"] is True
     record_failure("zz-bare", FailureKind.SECOND_FACTOR)
     assert locked_usernames(["zz-bare"]) == set()
     for _ in range(LOCKOUT_THRESHOLD):
