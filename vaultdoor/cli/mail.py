@@ -417,6 +417,38 @@ def campaign_template(name: str, subject: str, from_address: str, html_file: str
     click.echo(f"message template {name!r} {'created' if created else 'changed'}")
 
 
+# What `campaign delete KIND NAME` deletes: the model and the field NAME is matched on.
+_DELETABLE = {"template": ("MessageTemplate", "name"), "landing-page": ("LandingPage", "name"),
+              "profile": ("SendingProfile", "name"), "training-module": ("TrainingModule", "code")}
+
+
+@campaign.command("delete")
+@click.argument("kind", type=click.Choice(sorted(_DELETABLE)))
+@click.argument("name")
+@click.option("--reason", required=True, help="Why (5 to 300 characters; kept in the audit log).")
+def campaign_delete(kind: str, name: str, reason: str) -> None:
+    """Delete a template, landing page, sending profile or training module (by its code) that
+    no campaign uses and nobody was assigned; refused (exit 1, nothing changed) otherwise."""
+    reason = " ".join(reason.split())
+    if not 5 <= len(reason) <= 300:
+        fail("--reason: say why in 5 to 300 characters", status=EXIT_INVALID)
+    from vaultdoor.cli import _django
+
+    _django.setup()
+    from vaultdoor.mail import models
+    from vaultdoor.mail.library import InUse, delete_audited
+
+    model_name, field = _DELETABLE[kind]
+    found = getattr(models, model_name).objects.filter(**{field: name}).first()
+    if found is None:
+        fail(f"no {kind.replace('-', ' ')} named {name!r}", status=EXIT_INVALID)
+    try:
+        deleted = delete_audited(found, actor=_operator(), reason=reason)
+    except InUse as exc:
+        fail(str(exc))
+    click.echo(f"{kind.replace('-', ' ')} {name!r} {'deleted' if deleted else 'was gone already'}")
+
+
 def _valid(instance, labels: dict[str, str]) -> None:
     """Check what a command is about to save as the console and the admin do: the model's
     fields (lengths, blanks) and its `clean()`, i.e. `vaultdoor.mail.library`'s rules. A

@@ -243,3 +243,35 @@ def test_protect_is_the_last_guard(monkeypatch):
     with pytest.raises(library.InUse, match="Not deleted"):
         library.delete_audited(page, actor="editor", reason=REASON)
     assert LandingPage.objects.filter(pk=page.pk).exists() and not _events("landing_page")
+
+
+CLI_KINDS = {"message_template": ("template", "payroll"), "landing_page": ("landing-page", "o365"),
+             "training_module": ("training-module", "creds"),
+             "sending_profile": ("profile", "relay")}
+
+
+@pytest.mark.parametrize("kind", sorted(FACTORIES))
+def test_cli_delete_follows_the_same_rule(kind):
+    from click.testing import CliRunner
+
+    from vaultdoor.cli import main
+
+    cli_kind, name = CLI_KINDS[kind]
+    obj = FACTORIES[kind]()
+    runner = CliRunner()
+    used = _campaign(**{CAMPAIGN_FIELD[kind]: obj})
+    refused = runner.invoke(main, ["mail", "campaign", "delete", cli_kind, name,
+                                   "--reason", REASON])
+    assert refused.exit_code == 1 and "invoice (finished)" in refused.output
+    assert type(obj).objects.filter(pk=obj.pk).exists()
+    used.delete()
+    short = runner.invoke(main, ["mail", "campaign", "delete", cli_kind, name, "--reason", "x"])
+    assert short.exit_code == 2 and "--reason" in short.output
+    done = runner.invoke(main, ["mail", "campaign", "delete", cli_kind, name, "--reason", REASON])
+    assert done.exit_code == 0, done.output
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+    event = AuditEvent.objects.get(action=f"mail.{kind}_delete")
+    assert event.actor.startswith("cli") and event.context["reason"] == REASON
+    missing = runner.invoke(main, ["mail", "campaign", "delete", cli_kind, name,
+                                   "--reason", REASON])
+    assert missing.exit_code == 2 and "no " in missing.output
