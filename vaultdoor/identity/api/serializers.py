@@ -3,7 +3,9 @@
 What makes a sign-in is never here: no password or its history, no TOTP secret, recovery
 code, passkey credential id or public key, no token secret or its hash, no session key. Only
 counts and dates, so the inventory can be exported to a SIEM without becoming a credential
-store itself.
+store itself. Nor other users' email addresses: the project shows those to superusers only
+(Django's admin; vaultdoor/console/tests/test_leaks.py walks every answer for one); the
+person id links an account to its HR record.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ class AccountSerializer(serializers.ModelSerializer):
     superuser = serializers.BooleanField(source="user.is_superuser", read_only=True)
     person = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text="The linked person's id, if any")
-    email = serializers.EmailField(source="user.email", read_only=True)
     date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
     last_login = serializers.DateTimeField(source="user.last_login", read_only=True,
                                            allow_null=True)
@@ -61,8 +62,8 @@ class AccountSerializer(serializers.ModelSerializer):
     class Meta:
         model = Account
         list_serializer_class = AccountListSerializer
-        fields = ["id", "username", "role", "active", "superuser", "person", "email",
-                  "date_joined", "last_login", "password_changed_at", "must_change_password",
+        fields = ["id", "username", "role", "active", "superuser", "person", "date_joined",
+                  "last_login", "password_changed_at", "must_change_password",
                   "second_factor_required", "totp_devices", "passkeys", "recovery_codes_left",
                   "has_second_factor", "active_sessions", "locked"]
         read_only_fields = fields
