@@ -119,7 +119,8 @@ def test_readers_list_and_open_accounts(client, world, role):
     mjones = rows["mjones"]
     assert mjones == {
         "id": world["mjones"].pk, "username": "mjones", "role": "supervisor", "active": True,
-        "superuser": False, "person": "E2001", "date_joined": mjones["date_joined"], "last_login": None,
+        "superuser": False, "person": "E2001", "date_joined": mjones["date_joined"],
+        "last_login": None,
         "password_changed_at": mjones["password_changed_at"], "must_change_password": False,
         "second_factor_required": True, "totp_devices": 1, "passkeys": 1,
         "recovery_codes_left": 9, "has_second_factor": True, "active_sessions": 1,
