@@ -55,7 +55,8 @@ class AccountSerializer(serializers.ModelSerializer):
     has_second_factor = serializers.SerializerMethodField(
         help_text="A confirmed authenticator app or a passkey")
     active_sessions = serializers.IntegerField(
-        read_only=True, help_text="Console sessions not yet expired in the session store")
+        read_only=True, help_text="Console sessions used within the idle timeout and "
+                                  "younger than the absolute limit")
     locked = serializers.SerializerMethodField(
         help_text="The user id is locked out now (password or second-factor failures)")
 

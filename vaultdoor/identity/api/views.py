@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.sessions.models import Session
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django_filters.rest_framework import DjangoFilterBackend
@@ -20,7 +19,8 @@ from rest_framework import viewsets
 from vaultdoor.api.permissions import ViewModelPermissions
 
 from .. import clock
-from ..models import Account, AccountSession, ApiToken, RecoveryCode, TotpDevice, WebAuthnCredential
+from ..models import Account, ApiToken, RecoveryCode, TotpDevice, WebAuthnCredential
+from ..services.sessions import active_sessions
 from ..services.tokens import with_status
 from .filtersets import AccountFilterSet, ApiTokenFilterSet
 from .serializers import AccountSerializer, ApiTokenSerializer
@@ -40,12 +40,11 @@ def accounts_inventory(now: dt.datetime | None = None) -> QuerySet:
     """Every account with its user and person, and its second factors and live sessions
     counted in the same query."""
     now = now or clock.now()
-    live_keys = Session.objects.filter(expire_date__gt=now).values("session_key")
     return Account.objects.select_related("user", "person").annotate(
         totp_count=_per_account(TotpDevice.objects.filter(confirmed=True)),
         passkey_count=_per_account(WebAuthnCredential.objects.all()),
         recovery_codes_left=_per_account(RecoveryCode.objects.filter(used_at__isnull=True)),
-        active_sessions=_per_account(AccountSession.objects.filter(session_key__in=live_keys)),
+        active_sessions=_per_account(active_sessions(now)),
     ).order_by("user__username", "pk")
 
 

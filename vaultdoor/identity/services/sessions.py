@@ -4,17 +4,22 @@ so they cost no database query."""
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import import_module
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
 
 from vaultdoor.audit import record
 
 from .. import clock
 from ..constants import (
+    SESSION_ABSOLUTE,
     SESSION_AUTH_AT,
+    SESSION_IDLE,
     SESSION_LAST_SEEN,
     SESSION_MUST_CHANGE,
     SESSION_PENDING,
@@ -23,8 +28,8 @@ from ..constants import (
 from ..models import Account, AccountSession
 from .accounts import account_for
 
-__all__ = ["complete_login", "end_sessions", "logout_everywhere", "mark_second_factor",
-           "track_session"]
+__all__ = ["active_sessions", "complete_login", "end_sessions", "logout_everywhere",
+           "mark_second_factor", "track_session"]
 
 
 def mark_second_factor(request: Any) -> None:
@@ -62,6 +67,22 @@ def complete_login(request: Any, user: Any, *, method: str) -> None:
     record("auth.second_factor_verified", actor=user.get_username(),
            target_type="identity.account", target_id=str(account.pk), request=request,
            method=method)
+
+
+def active_sessions(now: dt.datetime | None = None) -> QuerySet:
+    """The tracked sessions the session policy would still let through now (in one query,
+    for inventories): signed in within SESSION_ABSOLUTE and used within SESSION_IDLE.
+
+    A session that is never used again stays in the store until its expiry, so the store alone
+    overcounts. Django's database store sets `expire_date` to the last save plus
+    SESSION_COOKIE_AGE, and the middleware saves the session when it moves the idle clock (at
+    most a minute behind; polling does not move it), so the last use is `expire_date` minus
+    SESSION_COOKIE_AGE, to the minute."""
+    now = now or clock.now()
+    used_since = now - SESSION_IDLE + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    in_use = Session.objects.filter(expire_date__gt=used_since).values("session_key")
+    return AccountSession.objects.filter(session_key__in=in_use,
+                                         created__gt=now - SESSION_ABSOLUTE)
 
 
 def end_sessions(account: Account, *, keep: str | None = None, only: int | None = None) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,11 +48,13 @@ def _account(make_user, username, role=None, **extra):
     return account
 
 
-def _session(account, key, *, live):
+def _session(account, key, *, idle=dt.timedelta(0), age=dt.timedelta(0)):
+    """A tracked session signed in `age` ago and last saved (used) `idle` ago, as Django's
+    database store keeps it."""
     now = clock.now()
-    expires = now + dt.timedelta(hours=1) if live else now - dt.timedelta(minutes=1)
+    expires = now - idle + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     Session.objects.create(session_key=key, session_data="", expire_date=expires)
-    AccountSession.objects.create(account=account, session_key=key, created=now)
+    AccountSession.objects.create(account=account, session_key=key, created=now - age)
 
 
 @pytest.fixture
@@ -86,8 +89,10 @@ def world(db, make_user):
     secrets += [*codes, *mjones.recovery_codes.values_list("code_hash", flat=True)]
     secrets.append(issue_link(mjones))
     secrets += list(mjones.enrolment_links.values_list("token_hash", flat=True))
-    _session(mjones, "live-session-key-canary-000000001", live=True)
-    _session(mjones, "dead-session-key-canary-000000002", live=False)
+    _session(mjones, "live-session-key-canary-000000001", idle=dt.timedelta(minutes=14))
+    _session(mjones, "idle-session-key-canary-000000002", idle=dt.timedelta(minutes=16))
+    _session(mjones, "aged-session-key-canary-000000003", age=dt.timedelta(hours=12, minutes=1))
+    _session(mjones, "gone-session-key-canary-000000004", idle=dt.timedelta(hours=13))
     secrets += list(AccountSession.objects.values_list("session_key", flat=True))
     for _ in range(LOCKOUT_THRESHOLD):
         record_failure("MJones", FailureKind.PASSWORD)  # counted case-folded
@@ -230,6 +235,26 @@ def test_token_filters(client, world):
     assert refused.status_code == 400 and "status" in refused.json()
 
 
+def test_a_session_just_saved_by_the_store_is_active_and_ending_it_is_seen(client, world):
+    """The store's own save (not a row made by hand) counts as a use now; signing out (the
+    sign-out signal forgets the tracked session) takes it off the count."""
+    from importlib import import_module
+
+    from vaultdoor.identity.services.sessions import active_sessions, end_sessions
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.create()
+    bare = world["bare"]
+    AccountSession.objects.create(account=bare, session_key=store.session_key,
+                                  created=clock.now())
+    assert active_sessions().filter(account=bare).count() == 1
+    client.force_login(world["viewers"]["auditor"])
+    url = reverse("api:identity-account-detail", args=[bare.pk])
+    assert client.get(url).json()["active_sessions"] == 1
+    end_sessions(bare)
+    assert client.get(url).json()["active_sessions"] == 0
+
+
 def test_locked_is_the_lockout_services_answer(world, client, make_user):
     """The page's one query agrees with `locked_until`, the sign-in's own check, either kind,
     and counts user ids the way sign-in does (case-folded)."""
@@ -268,7 +293,7 @@ def test_a_page_costs_the_same_queries_for_3_or_30_accounts(client, world, make_
         device, secret = totp.start_enrolment(account)
         assert totp.confirm_device(device, totp_code(secret, clock.now()))
         new_recovery_codes(account)
-        _session(account, f"bulk-session-{number:02}-{'x' * 20}", live=True)
+        _session(account, f"bulk-session-{number:02}-{'x' * 20}")
         create_token(account, "bulk", ["read"])
     assert client.get(ACCOUNTS).json()["count"] >= 30
     with django_assert_max_num_queries(few):
