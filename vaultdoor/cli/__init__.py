@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "person": "vaultdoor.cli.vetting:person",
     "vault": "vaultdoor.cli.vault:vault",
     "customers": "vaultdoor.cli.customers:customers",
+    "compliance": "vaultdoor.cli.compliance:compliance",
 }
 
 

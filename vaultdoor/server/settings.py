@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vaultdoor.demo",
     "vaultdoor.mail",
     "vaultdoor.vault",
+    "vaultdoor.compliance",
 ]
 
 MIDDLEWARE = [
