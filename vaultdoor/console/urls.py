@@ -35,4 +35,5 @@ urlpatterns = [
     path("mail/", include("vaultdoor.mail.console_urls")),
     path("vetting/", include("vaultdoor.vetting.urls")),
     path("accounts/", include("vaultdoor.identity.console_urls")),
+    path("compliance/", include("vaultdoor.compliance.console_urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -31,8 +32,11 @@ class StrongPasswords(Control):
         except UnknownPasswordProfile as exc:
             return Result(FAIL, 0, f"The password profile is not usable: {exc}.",
                           [Evidence("VAULTDOOR_PASSWORD_PROFILE", "unknown")])
-        accounts = active_accounts().filter(user__password__isnull=False).exclude(
-            user__password="")
+        # An unusable password ("!" prefix: passkey-only, or enrolment not finished) signs
+        # nobody in, so it cannot be overdue.
+        unusable = UNUSABLE_PASSWORD_PREFIX
+        accounts = active_accounts().exclude(user__password="").exclude(
+            user__password__startswith=unusable)
         measures = {"total": Count("pk"),
                     "must_change": Count("pk", filter=Q(must_change_password=True))}
         if profile.expires_after is not None:  # else nothing is ever overdue

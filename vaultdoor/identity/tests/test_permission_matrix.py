@@ -302,6 +302,8 @@ SENSITIVE = {
     # the gateway's queue: retrying or deleting what the next hop refused
     ("console:mail:queue", ""): {"security_admin"},
     ("console:mail:queue_action", ""): {"security_admin"},
+    # the compliance scores and their evidence: the security admin and the auditor
+    ("console:compliance:report", ""): {"security_admin", "auditor"},
 }
 
 
