@@ -63,6 +63,8 @@ class StrongPasswords(Control):
         score = round(100 * (total - overdue) / total) if total else 100
         sentence = f"Profile {profile.name} is in force; {overdue} of {total} passwords are " \
                    "overdue for a change"
+        if total == 0:
+            sentence = f"Profile {profile.name} is in force; no active account has a password yet"
         if profile.name not in CURRENT_PROFILES:
             return Result(WARN, min(score, CLASSIC_CAP), f"{sentence}; the profile predates "
                           "PCI DSS 4 and NIST SP 800-63B.", evidence)

@@ -338,3 +338,14 @@ def test_results_refuse_a_made_up_score():
         Result(PASS, 101, "no")
     with pytest.raises(ValueError):
         Result("maybe", 1, "no")
+
+
+def test_accounts_without_a_usable_password_are_never_overdue(account, settings,
+                                                               django_user_model):
+    settings.VAULTDOOR_PASSWORD_PROFILE = "pci-dss-4"
+    row = account("passkey-only")
+    _aged(row, 400)
+    django_user_model.objects.filter(pk=row.user_id).update(password="!unusable")
+    result = StrongPasswords().evaluate()
+    assert (result.status, result.score) == (PASS, 100)
+    assert "no active account has a password yet" in result.summary

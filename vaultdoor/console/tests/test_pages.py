@@ -44,6 +44,7 @@ PAGES = [
     ("console:audit_list", "audit.view_auditevent", None, "site.import"),
     ("console:audit_event", "audit.view_auditevent", lambda: AuditEvent.objects.earliest("seq").seq,
      "Chain link"),
+    ("console:compliance:report", "audit.view_auditevent", None, "Antivirus and firewalls"),
 ]
 IDS = [f"{name.split(':')[1]}" for name, *_ in PAGES]
 
