@@ -40,7 +40,8 @@ class TwoFactor(Control):
             Evidence("Security admins and superusers", counts["admins"]),
             Evidence("… without a second factor", admins_without),
             Evidence("Accounts exempted from the second factor", counts["exempt"]),
-            Evidence("VAULTDOOR_REQUIRE_SECOND_FACTOR", "true" if required else "false"),
+            Evidence("Required at sign-in (VAULTDOOR_REQUIRE_SECOND_FACTOR)",
+                     "true" if required else "false"),
         ]
         if total == 0:
             return Result(NOT_MEASURED, None, "No active console accounts.", evidence)
