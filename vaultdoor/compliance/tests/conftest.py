@@ -10,6 +10,8 @@ import itertools
 
 import pytest
 
+from vaultdoor.testing.browser import browser_session, chromium  # noqa: F401 - fixtures
+
 _numbers = itertools.count(1)
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from vaultdoor.identity.roles import sync_roles
 from vaultdoor.identity.services.accounts import account_for, assign_role
-from vaultdoor.testing.browser import browser_session, chromium  # noqa: F401 - fixtures
 from vaultdoor.testing.seed import seed_example_site
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
