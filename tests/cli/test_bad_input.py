@@ -53,6 +53,7 @@ def one_error(result: subprocess.CompletedProcess[str], status: int, *words: str
     ("site", "import", str(SPEC)),
     ("user", "create", "--role", "it", "--username", "bob"),
     ("vetting", "refresh"),
+    ("compliance", "report"),
 ])
 def test_before_init_says_run_init(tmp_path: Path, args: tuple[str, ...]) -> None:
     one_error(vaultdoor(*args, data_dir=tmp_path), 1, "not set up", "vaultdoor init")
