@@ -40,6 +40,7 @@ urlpatterns = [
     path("controllers/", include("vaultdoor.controllers.api.urls")),
     path("vetting/", include("vaultdoor.vetting.api.urls")),
     path("mail/", include("vaultdoor.mail.api.urls")),
+    path("compliance/", include("vaultdoor.compliance.api")),
     path("identity/", include("vaultdoor.identity.api.urls")),
     path("customers/", include("vaultdoor.vault.api.urls")),
     *router.urls,

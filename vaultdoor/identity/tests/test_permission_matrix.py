@@ -102,6 +102,7 @@ def _first_pk(view) -> int:
 def _rule(name, pattern, view, kwargs):
     """What a role needs for this URL: ('perms', set), ('vault', capability), or a kind."""
     from vaultdoor.api.permissions import CanDecide, ViewModelPermissions
+    from vaultdoor.compliance.api import CanReadCompliance
     from vaultdoor.console.views.base import ConsoleView
     from vaultdoor.vault.api.views import CanViewVault
     from vaultdoor.vault.views import VaultPage
@@ -124,6 +125,10 @@ def _rule(name, pattern, view, kwargs):
         return ("perms", {f"{model._meta.app_label}.view_{model._meta.model_name}"})
     if CanDecide in classes:
         return ("machines", None)
+    if CanReadCompliance in classes:
+        from vaultdoor.compliance.views import PERMISSION
+
+        return ("perms", {PERMISSION})
     return None
 
 
@@ -304,6 +309,7 @@ SENSITIVE = {
     ("console:mail:queue_action", ""): {"security_admin"},
     # the compliance scores and their evidence: the security admin and the auditor
     ("console:compliance:report", ""): {"security_admin", "auditor"},
+    ("api:compliance-report", ""): {"security_admin", "auditor"},
 }
 
 
