@@ -26,11 +26,12 @@ class CanReadCompliance(permissions.BasePermission):
     """Who reads the console's compliance page (`audit.view_auditevent`); an API token needs
     a scope that allows it too (`read` or `write`)."""
 
+    required_permission = PERMISSION  # what the permission matrix test reads
     message = f"You need the permission {PERMISSION} to read the compliance report."
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(PERMISSION))
+        return bool(user and user.is_authenticated and user.has_perm(self.required_permission))
 
 
 class _EvidenceSerializer(serializers.Serializer):

@@ -102,7 +102,6 @@ def _first_pk(view) -> int:
 def _rule(name, pattern, view, kwargs):
     """What a role needs for this URL: ('perms', set), ('vault', capability), or a kind."""
     from vaultdoor.api.permissions import CanDecide, ViewModelPermissions
-    from vaultdoor.compliance.api import CanReadCompliance
     from vaultdoor.console.views.base import ConsoleView
     from vaultdoor.vault.api.views import CanViewVault
     from vaultdoor.vault.views import VaultPage
@@ -125,10 +124,10 @@ def _rule(name, pattern, view, kwargs):
         return ("perms", {f"{model._meta.app_label}.view_{model._meta.model_name}"})
     if CanDecide in classes:
         return ("machines", None)
-    if CanReadCompliance in classes:
-        from vaultdoor.compliance.views import PERMISSION
-
-        return ("perms", {PERMISSION})
+    # A permission class that needs one named permission says which (e.g. compliance's).
+    needed = {getattr(c, "required_permission", None) for c in classes} - {None}
+    if needed:
+        return ("perms", needed)
     return None
 
 
