@@ -33,8 +33,10 @@ class TokenScope(models.TextChoices):
 
 
 class TokenStatus(models.TextChoices):
-    """Where an API token stands now (revoked wins over expired: revoking is the decision)."""
+    """Where an API token stands now (revoked wins over the rest: revoking is the decision;
+    then a disabled owner, whose tokens are refused at sign-in, then expiry)."""
 
     ACTIVE = "active", "Active"
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
+    OWNER_DISABLED = "owner_disabled", "Owner disabled"  # refused while the account is

@@ -84,6 +84,7 @@ def with_status(tokens: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     now = now or clock.now()
     return tokens.annotate(status=Case(
         When(revoked_at__isnull=False, then=Value(TokenStatus.REVOKED.value)),
+        When(account__user__is_active=False, then=Value(TokenStatus.OWNER_DISABLED.value)),
         When(expires__lte=now, then=Value(TokenStatus.EXPIRED.value)),
         default=Value(TokenStatus.ACTIVE.value), output_field=CharField(),
     ))

@@ -360,3 +360,26 @@ def test_the_openapi_document_describes_what_is_answered(client, world):
     client.force_login(world["viewers"]["security_admin"])
     assert set(client.get(ACCOUNTS).json()["results"][0]) == set(account)
     assert set(client.get(TOKENS).json()["results"][0]) == set(token)
+
+
+def test_a_disabled_owners_token_is_not_active_anywhere(client, world, django_user_model):
+    # Sign-in refuses a token whose owner is disabled (authenticate_token); the API and the
+    # console's list say so rather than call it active (the owner disabled through the admin,
+    # whose path does not revoke tokens as the console's disable does).
+    owner = django_user_model.objects.create_user("leaver")
+    assign_role(account_for(owner), "auditor")
+    _, raw = create_token(account_for(owner), "leaver feed", ["read"])
+    assert client.get(ACCOUNTS, HTTP_AUTHORIZATION=f"Token {raw}").status_code == 200
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    assert client.get(ACCOUNTS, HTTP_AUTHORIZATION=f"Token {raw}").status_code in (401, 403)
+    client.force_login(world["viewers"]["it"])
+    rows = _by_name(client.get(TOKENS).json(), "name")
+    assert rows["leaver feed"]["status"] == "owner_disabled"
+    listed = _by_name(client.get(f"{TOKENS}?status=owner_disabled").json(), "name")
+    assert set(listed) == {"leaver feed"}
+    assert "leaver feed" not in _by_name(client.get(f"{TOKENS}?status=active").json(), "name")
+    console = client.get("/accounts/tokens/").content.decode()  # "Live" by default
+    assert "leaver feed" not in console and "siem feed" in console
+    shown = client.get("/accounts/tokens/?state=owner_disabled").content.decode()
+    assert "leaver feed" in shown and "siem feed" not in shown and "Owner disabled</td>" in shown

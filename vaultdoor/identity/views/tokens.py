@@ -24,11 +24,12 @@ from vaultdoor.console.filters import FilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectListView
 
 from .. import clock
+from ..choices import TokenStatus
 from ..forms import NewTokenForm, RevokeTokenForm
 from ..guards import may_manage
 from ..models import ApiToken
 from ..services.accounts import account_for
-from ..services.tokens import TokenError, create_token, revoke_token
+from ..services.tokens import TokenError, create_token, revoke_token, with_status
 from ..stepup import StepUpRequiredMixin
 from . import _once as once
 from .accounts import no_store, refuse, sent_already
@@ -39,7 +40,8 @@ VIEW = "identity.view_apitoken"
 ADD = "identity.add_apitoken"
 DELETE = "identity.delete_apitoken"
 
-STATES = [("", "Live"), ("expired", "Expired"), ("revoked", "Revoked"), ("all", "All")]
+STATES = [("", "Live"), *((s.value, s.label) for s in TokenStatus if s != TokenStatus.ACTIVE),
+          ("all", "All")]
 
 
 class TokenFilterForm(FilterForm):
@@ -51,15 +53,11 @@ class TokenFilterForm(FilterForm):
     placeholder = "Search by name, key id or owner"
 
     def narrow(self, queryset: QuerySet, data: dict[str, Any]) -> QuerySet:
-        now = clock.now()
-        state = data.get("state") or ""
-        if state == "expired":
-            return queryset.filter(revoked_at__isnull=True, expires__lte=now)
-        if state == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
+        state = data.get("state") or TokenStatus.ACTIVE.value
         if state == "all":
             return queryset
-        return queryset.filter(revoked_at__isnull=True, expires__gt=now)
+        # The rule sign-in applies (services.tokens.with_status), one place for both.
+        return with_status(queryset).filter(status=state)
 
 
 class TokenListView(ObjectListView):
