@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from vaultdoor.console import once
 from vaultdoor.console.filters import FilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
 
@@ -39,7 +40,6 @@ from ..services.factors import reset_second_factors
 from ..services.lockout import locked_until
 from ..services.sessions import end_sessions
 from ..stepup import StepUpRequiredMixin, has_recent_second_factor, step_up_redirect
-from . import _once as once
 
 __all__ = ["AccountDetailView", "AccountListView", "AccountStatusView", "ChangeRoleView",
            "ManagedAccountMixin", "NewAccountView", "NewLinkView", "ResetFactorsView",

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 
+from vaultdoor.console import once
 from vaultdoor.console.filters import FilterForm
 from vaultdoor.console.views.base import ConsoleView, ObjectListView
 
@@ -31,7 +32,6 @@ from ..models import ApiToken
 from ..services.accounts import account_for
 from ..services.tokens import TokenError, create_token, revoke_token, with_status
 from ..stepup import StepUpRequiredMixin
-from . import _once as once
 from .accounts import no_store, refuse, sent_already
 
 __all__ = ["NewTokenView", "RevokeTokenView", "TokenListView"]

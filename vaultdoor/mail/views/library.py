@@ -22,8 +22,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from vaultdoor.console import once
 from vaultdoor.console.views.base import ConsoleView, ObjectDetailView, ObjectListView
-from vaultdoor.identity.views import _once as once
 
 from ..filters import (
     LandingPageFilterForm,

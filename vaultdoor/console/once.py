@@ -1,13 +1,15 @@
 """Single-use forms: a form whose answer shows a secret once (a new token, an enrolment link)
-carries a one-time id from the session, so sending it again (reload, back and resend) makes
-nothing new: the second send finds the id spent."""
+or does something once (a delete) carries a one-time id from the session, so sending it again
+(reload, back and resend) makes nothing new: the second send finds the id spent. Shared by
+the console pages of every app (identity's accounts and tokens, mail's library)."""
 
 from __future__ import annotations
 
 import secrets
 from typing import Any
 
-from ..constants import SESSION_FORM_ONCE
+# The session key (named when this lived in the identity app; kept, so open forms stay good).
+SESSION_FORM_ONCE = "identity.form_once"
 
 __all__ = ["issue", "spend"]
 
