@@ -90,7 +90,7 @@ def access_check(door: str, site_code: str | None, card: str | None, card_format
         fail(str(exc), status=EXIT_INVALID)
     _django.setup()
     from vaultdoor.access.services.decide import DecisionInputError, decide_swipe
-    from vaultdoor.cli._site_io import cli_actor
+    from vaultdoor.cli._output import cli_actor
 
     try:
         decision = decide_swipe(site_code, swipe, actor=cli_actor())

@@ -12,12 +12,22 @@ from typing import Any, NoReturn
 
 import click
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "database_problem", "echo_problems", "fail",
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "cli_actor", "database_problem", "echo_problems", "fail",
            "operator_errors",
            "print_json", "read_text", "validation_message", "write_text_atomic"]
 
 EXIT_FAILED = 1  # the operation ran and said no (verification failed, password rejected)
 EXIT_INVALID = 2  # the input was invalid (site file, swipe file, arguments)
+
+
+def cli_actor() -> str:
+    """Who runs the command, as the audit log names them (`cli:<login>`)."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"[:150]
+    except (KeyError, OSError):
+        return "cli"
 
 
 def fail(message: str, *, status: int = EXIT_FAILED) -> NoReturn:

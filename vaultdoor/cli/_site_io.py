@@ -6,7 +6,6 @@ Kept apart from `site.py` (whose `validate` must stay free of Django) and regist
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import click
 from vaultdoor.cli import _django
 from vaultdoor.cli._output import (
     EXIT_INVALID,
+    cli_actor,
     echo_problems,
     fail,
     print_json,
@@ -22,14 +22,6 @@ from vaultdoor.cli._output import (
 )
 
 __all__ = ["site_export", "site_import"]
-
-
-def cli_actor() -> str:
-    """Who runs the command, as the audit log names them."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 @click.command("import")

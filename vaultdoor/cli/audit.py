@@ -7,7 +7,6 @@ Everything else opens the database.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import sys
@@ -20,6 +19,7 @@ from vaultdoor.cli import _django
 from vaultdoor.cli._output import (
     EXIT_FAILED,
     EXIT_INVALID,
+    cli_actor,
     database_problem,
     fail,
     print_json,
@@ -27,13 +27,6 @@ from vaultdoor.cli._output import (
 )
 
 __all__ = ["audit"]
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 @contextlib.contextmanager
@@ -150,7 +143,7 @@ def export(file: Path) -> None:
     _signing_key_or_fail(signing_key)
     with _database_errors():
         result = _export_to(file, export_log)
-        record("audit.export", actor=_actor(), target_type="file", target_id=str(file)[:128],
+        record("audit.export", actor=cli_actor(), target_type="file", target_id=str(file)[:128],
                events=result.count, head_seq=result.head_seq, key_id=result.key_id)
     events = "event" if result.count == 1 else "events"
     click.echo(f"exported {result.count} {events} to {file}, checkpoint at seq {result.head_seq} "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, fail, print_json
+from vaultdoor.cli._output import EXIT_FAILED, EXIT_INVALID, cli_actor, fail, print_json
 from vaultdoor.cli.mail_queue import queue
 from vaultdoor.mail.mail_settings import NEXT_HOP_TLS
 
@@ -373,11 +373,11 @@ def campaign_create(name: str, template_name: str | None, subject: str | None,
             if not added:  # nothing is kept: a campaign that can reach nobody is a mistake
                 transaction.set_rollback(True)
             else:
-                record("mail.campaign_create", actor=_operator(), target_type="mail.campaign",
+                record("mail.campaign_create", actor=cli_actor(), target_type="mail.campaign",
                        target_id=str(created.pk), name=name, targets=added,
                        department=department, role=role_code, people=sorted(person_codes))
                 if when is not None:
-                    schedule_campaign(created, when, actor=_operator())
+                    schedule_campaign(created, when, actor=cli_actor())
     except IntegrityError:
         fail(f"a campaign named {name!r} exists already", status=EXIT_INVALID)
     except CampaignError as exc:
@@ -413,7 +413,7 @@ def campaign_template(name: str, subject: str, from_address: str, html_file: str
                                                                    from_address, body)
     _valid(template, {"subject": "--subject", "from_address": "--from",
                       "html_body": "--html-file"})
-    save_audited(template, actor=_operator())
+    save_audited(template, actor=cli_actor())
     click.echo(f"message template {name!r} {'created' if created else 'changed'}")
 
 
@@ -443,7 +443,7 @@ def campaign_delete(kind: str, name: str, reason: str) -> None:
     if found is None:
         fail(f"no {kind.replace('-', ' ')} named {name!r}", status=EXIT_INVALID)
     try:
-        deleted = delete_audited(found, actor=_operator(), reason=reason)
+        deleted = delete_audited(found, actor=cli_actor(), reason=reason)
     except InUse as exc:
         fail(str(exc))
     click.echo(f"{kind.replace('-', ' ')} {name!r} {'deleted' if deleted else 'was gone already'}")
@@ -488,7 +488,7 @@ def campaign_landing_page(name: str, title: str, intro: str, fields: tuple[str, 
                                                        button)
     _valid(page, {"title": "--title", "intro": "--intro", "fields": "--field",
                   "button": "--button"})
-    save_audited(page, actor=_operator(), fields=labels)
+    save_audited(page, actor=cli_actor(), fields=labels)
     click.echo(f"landing page {name!r} {'created' if created else 'changed'}")
 
 
@@ -523,7 +523,7 @@ def campaign_profile(name: str, smtp: str, security: str, username: str, passwor
     profile.username, profile.password_file, profile.ca_file = username, password_file, ca_file
     _valid(profile, {"host": "--smtp", "port": "--smtp", "username": "--username",
                      "password_file": "--password-file", "ca_file": "--ca-file"})
-    save_audited(profile, actor=_operator(), host=host, port=port, security=security,
+    save_audited(profile, actor=cli_actor(), host=host, port=port, security=security,
                  username=username)
     click.echo(f"sending profile {name!r} {'created' if created else 'changed'}")
 
@@ -554,18 +554,8 @@ def campaign_training_module(code: str, title: str, text_file: str, summary: str
                                                                  minutes)
     _valid(module, {"code": "CODE", "title": "--title", "summary": "--summary",
                     "body": "--text-file", "minutes": "--minutes"})
-    save_audited(module, actor=_operator())
+    save_audited(module, actor=cli_actor())
     click.echo(f"training module {code!r} {'created' if created else 'changed'}")
-
-
-def _operator() -> str:
-    """Who runs the command, for the audit log."""
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"[:150]
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _when(value: str):
@@ -607,7 +597,7 @@ def campaign_schedule(name: str, at: str) -> None:
 
     found = _campaign(name)
     try:
-        schedule_campaign(found, when, actor=_operator())
+        schedule_campaign(found, when, actor=cli_actor())
     except CampaignError as exc:
         fail(str(exc), status=EXIT_INVALID)
     click.echo(f"campaign {name!r} scheduled for {when.isoformat()}")
@@ -624,7 +614,7 @@ def campaign_cancel(name: str) -> None:
 
     found = _campaign(name)
     try:
-        cancel_campaign(found, actor=_operator())
+        cancel_campaign(found, actor=cli_actor())
     except CampaignError as exc:
         fail(str(exc), status=EXIT_INVALID)
     click.echo(f"campaign {name!r} cancelled")
@@ -640,7 +630,7 @@ def campaign_retry(name: str) -> None:
     _django.setup()
     from vaultdoor.mail.campaigns import release_unconfirmed
 
-    click.echo(f"released {release_unconfirmed(_campaign(name), actor=_operator())}")
+    click.echo(f"released {release_unconfirmed(_campaign(name), actor=cli_actor())}")
 
 
 @campaign.command("run")

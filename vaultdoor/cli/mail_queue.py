@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from vaultdoor.cli._output import EXIT_INVALID, fail, print_json
-from vaultdoor.cli._site_io import cli_actor
+from vaultdoor.cli._output import EXIT_INVALID, cli_actor, fail, print_json
 
 __all__ = ["queue"]
 
